@@ -1,0 +1,48 @@
+# twintowns — every target creates and uses its own virtualenv in .venv.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SOURCES ?= ../shared/sources
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test lint typecheck data data-check bench docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) examples/demo.py
+
+test: $(STAMP)
+	$(PY) -m pytest
+	$(PY) -m mypy
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+# Rebuild the bundled dataset from the raw public sources.
+data: $(STAMP)
+	$(PY) -m databuild --sources $(SOURCES) --out src/twintowns/data --report databuild/report
+
+# Rebuild into a temporary folder and fail if one byte differs from the committed data.
+data-check: $(STAMP)
+	rm -rf .data-check && mkdir -p .data-check
+	$(PY) -m databuild --sources $(SOURCES) --out .data-check/data --report .data-check/report
+	diff -r src/twintowns/data .data-check/data
+	diff -r databuild/report .data-check/report
+	rm -rf .data-check
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) build dist .data-check .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,500 @@
+"""Domain objects: places, partnerships and the enums that describe them.
+
+This module imports nothing else from twintowns: every other module depends on
+it, never the other way round.  All classes are frozen, slotted ``attrs``
+classes validated at construction.
+
+>>> from twintowns.model import Place, Partnership
+>>> a = Place(id="gn:1", name="Orange", country="US", subdivision="US-CA",
+...           kind="city", latitude=33.79, longitude=-117.85,
+...           timezone="America/Los_Angeles", continent="NA")
+>>> b = Place(id="gn:2", name="Orange", country="FR", subdivision=None,
+...           kind="city", latitude=44.14, longitude=4.81,
+...           timezone="Europe/Paris", continent="EU")
+>>> p = Partnership(a=b, b=a, established="1981")
+>>> p.a.id, p.other(a).country, str(p.established), p.status.value
+('gn:1', 'FR', '1981', 'active')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import functools
+import math
+import re
+import zoneinfo
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "Continent",
+    "DatePrecision",
+    "PartialDate",
+    "Partnership",
+    "PartnershipKind",
+    "Place",
+    "PlaceKind",
+    "Status",
+    "LIST_SEPARATOR",
+]
+
+#: Separator of list-valued fields (aliases, sources, urls) in the CSV schema;
+#: it may not occur inside an item.
+LIST_SEPARATOR = "|"
+
+_MAX_TEXT = 500
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ID = re.compile(r"^[a-z][a-z0-9_-]*:[^\s|,]{1,200}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class _StrEnum(str, enum.Enum):
+    """A string enum whose ``str()`` is its value."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class PlaceKind(_StrEnum):
+    """What kind of community a place is."""
+
+    CITY = "city"
+    """A city, town or village."""
+    DISTRICT = "district"
+    """A district, borough or quarter of a larger city."""
+    COUNTY = "county"
+    """A county, municipality or other second-level area."""
+    REGION = "region"
+    """A state, province, region or other first-level area."""
+    COMMUNITY = "community"
+    """Several adjoining settlements that act as one partner."""
+
+
+class PartnershipKind(_StrEnum):
+    """The formal kind of tie.  "Twin town" and "sister city" are the same thing."""
+
+    SISTER = "sister"
+    FRIENDSHIP = "friendship"
+    PARTNER = "partner"
+    """A partnership, cooperation or "friendship pact" weaker than a twinning."""
+
+
+class Status(_StrEnum):
+    """Where a partnership stands today."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+    PROPOSED = "proposed"
+    """Declared intent, not (yet) a partnership."""
+
+
+class Continent(_StrEnum):
+    """Continents as two-letter codes (GeoNames' convention)."""
+
+    AF = "AF"
+    AN = "AN"
+    AS = "AS"
+    EU = "EU"
+    NA = "NA"
+    OC = "OC"
+    SA = "SA"
+
+    @property
+    def label(self) -> str:
+        """English name, e.g. ``"North America"``."""
+        return _CONTINENT_NAMES[self.value]
+
+
+_CONTINENT_NAMES = {
+    "AF": "Africa",
+    "AN": "Antarctica",
+    "AS": "Asia",
+    "EU": "Europe",
+    "NA": "North America",
+    "OC": "Oceania",
+    "SA": "South America",
+}
+
+
+class DatePrecision(_StrEnum):
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+# --------------------------------------------------------------------------
+# validation helpers
+
+
+def check_text(value: object, what: str, *, allow_empty: bool = False) -> str:
+    """Return ``value`` if it is acceptable free text, else raise naming it."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}: {value!r}")
+    if not allow_empty and not value.strip():
+        raise ValueError(f"{what} must not be empty or blank: {value!r}")
+    if value != value.strip():
+        raise ValueError(f"{what} has leading or trailing whitespace: {value!r}")
+    if len(value) > _MAX_TEXT:
+        raise ValueError(f"{what} is longer than {_MAX_TEXT} characters: {value[:40]!r}…")
+    if _CONTROL.search(value):
+        raise ValueError(f"{what} contains control characters: {value!r}")
+    return value
+
+
+def _text(what: str, *, allow_empty: bool = False) -> Any:
+    def validator(_inst: object, _attr: object, value: object) -> None:
+        check_text(value, what, allow_empty=allow_empty)
+
+    return validator
+
+
+def _to_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(v for v in value.split(LIST_SEPARATOR) if v) if value else ()
+    return tuple(value)
+
+
+def _check_items(what: str) -> Any:
+    def validator(_inst: object, _attr: object, value: tuple[str, ...]) -> None:
+        for item in value:
+            check_text(item, f"{what} item")
+            if LIST_SEPARATOR in item:
+                raise ValueError(f"{what} item may not contain {LIST_SEPARATOR!r}: {item!r}")
+
+    return validator
+
+
+def check_coordinate(value: object, what: str, limit: float) -> float:
+    """Return ``value`` as a float if it is a finite number in ``[-limit, limit]``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{what} must be a number, not {type(value).__name__}: {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{what} must be finite: {value!r}")
+    if not -limit <= number <= limit:
+        raise ValueError(f"{what} must be within [-{limit:g}, {limit:g}]: {value!r}")
+    return number
+
+
+def _float(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"not a number: {value!r}") from None
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def valid_timezone(key: str) -> bool:
+    """Is ``key`` an IANA time zone known to ``zoneinfo`` (with ``tzdata``)?"""
+    try:
+        zoneinfo.ZoneInfo(key)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------
+# dates
+
+
+@attrs.frozen(order=False)
+class PartialDate:
+    """A calendar date known to a year, a month or a day.
+
+    >>> d = PartialDate.parse("1962-02")
+    >>> d.precision.value, str(d), d.as_date()
+    ('month', '1962-02', datetime.date(1962, 2, 1))
+    >>> PartialDate.parse("1962") < PartialDate.parse("1962-02-05")
+    True
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("year", "month", "day"):
+            v = getattr(self, name)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+                raise TypeError(f"{name} must be an int: {v!r}")
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"year out of range: {self.year!r}")
+        if self.month is None and self.day is not None:
+            raise ValueError(f"a day needs a month: {self!r}")
+        if self.month is not None:
+            _dt.date(self.year, self.month, self.day or 1)  # raises ValueError naming the bad part
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+        if not isinstance(text, str):
+            raise TypeError(f"a date must be a str like '1962-02-05', not {text!r}")
+        m = _PARTIAL_DATE.match(text)
+        if not m:
+            raise ValueError(f"invalid date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+        y, mo, d = m.groups()
+        try:
+            return cls(int(y), int(mo) if mo else None, int(d) if d else None)
+        except ValueError as exc:
+            raise ValueError(f"invalid date {text!r}: {exc}") from None
+
+    @classmethod
+    def from_date(cls, value: _dt.date) -> PartialDate:
+        return cls(value.year, value.month, value.day)
+
+    @property
+    def precision(self) -> DatePrecision:
+        if self.day is not None:
+            return DatePrecision.DAY
+        if self.month is not None:
+            return DatePrecision.MONTH
+        return DatePrecision.YEAR
+
+    def as_date(self) -> _dt.date:
+        """The first day the partial date can denote."""
+        return _dt.date(self.year, self.month or 1, self.day or 1)
+
+    def _key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other: PartialDate) -> bool:
+        return self._key() < other._key()
+
+    def __le__(self, other: PartialDate) -> bool:
+        return self._key() <= other._key()
+
+    def __gt__(self, other: PartialDate) -> bool:
+        return self._key() > other._key()
+
+    def __ge__(self, other: PartialDate) -> bool:
+        return self._key() >= other._key()
+
+    def __str__(self) -> str:
+        out = f"{self.year:04d}"
+        if self.month is not None:
+            out += f"-{self.month:02d}"
+        if self.day is not None:
+            out += f"-{self.day:02d}"
+        return out
+
+
+def _to_partial_date(value: object) -> object:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return PartialDate.parse(value)
+    if isinstance(value, _dt.datetime):
+        raise TypeError(f"expected a date, not a datetime: {value!r}")
+    if isinstance(value, _dt.date):
+        return PartialDate.from_date(value)
+    return value
+
+
+def _optional_date(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, PartialDate):
+        raise TypeError(f"{attribute.name} must be a PartialDate, date or str, not {value!r}")
+
+
+# --------------------------------------------------------------------------
+# places
+
+
+def _check_id(_inst: object, _attr: object, value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"place id must be a str, not {type(value).__name__}: {value!r}")
+    if not _ID.match(value):
+        raise ValueError(f"invalid place id {value!r}: expected 'prefix:key' such as 'gn:4460243'")
+
+
+def _check_country(_inst: object, _attr: object, value: object) -> None:
+    if not isinstance(value, str) or not _COUNTRY.match(value):
+        raise ValueError(f"country must be an ISO 3166-1 alpha-2 code such as 'US': {value!r}")
+
+
+def _enum(cls: type[enum.Enum]) -> Any:
+    def convert(value: object) -> object:
+        if isinstance(value, cls):
+            return value
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = ", ".join(str(m.value) for m in cls)
+            raise ValueError(f"invalid {cls.__name__} {value!r}: expected one of {allowed}") from None
+
+    return convert
+
+
+def _optional_int(value: object) -> object:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"population must be an integer: {value!r}") from None
+    return value
+
+
+@attrs.frozen(cache_hash=True)
+class Place:
+    """A community that can hold partnerships: a city, district, county or region.
+
+    ``id`` is stable: ``gn:<geonameid>`` for GeoNames places, ``iso:<code>``
+    for ISO 3166-2 subdivisions, ``tt:<key>`` for places of our own.
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    name: str = attrs.field(validator=_text("name"))
+    country: str = attrs.field(validator=_check_country)
+    subdivision: str | None = attrs.field(
+        default=None, converter=lambda v: None if v == "" else v
+    )
+    kind: PlaceKind = attrs.field(default=PlaceKind.CITY, converter=_enum(PlaceKind))
+    latitude: float = attrs.field(
+        default=0.0,
+        converter=_float,
+        validator=lambda _i, _a, v: check_coordinate(v, "latitude", 90),
+    )
+    longitude: float = attrs.field(
+        default=0.0,
+        converter=_float,
+        validator=lambda _i, _a, v: check_coordinate(v, "longitude", 180),
+    )
+    timezone: str = attrs.field(default="UTC")
+    population: int | None = attrs.field(default=None, converter=_optional_int)
+    continent: Continent = attrs.field(default=Continent.EU, converter=_enum(Continent))
+    aliases: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_tuple, validator=_check_items("alias")
+    )
+    ascii_name: str = attrs.field(default="", validator=_text("ascii_name", allow_empty=True))
+    resolution: str = attrs.field(
+        default="", validator=_text("resolution", allow_empty=True), eq=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        # latitude/longitude are floats after validation; normalise ints
+        object.__setattr__(self, "latitude", float(self.latitude))
+        object.__setattr__(self, "longitude", float(self.longitude))
+        sub = self.subdivision
+        if sub is not None:
+            if not isinstance(sub, str) or not _SUBDIVISION.match(sub):
+                raise ValueError(f"subdivision must be an ISO 3166-2 code such as 'US-NC': {sub!r}")
+            if not sub.startswith(self.country + "-") and self.country != "XK":
+                raise ValueError(f"subdivision {sub!r} is not in country {self.country!r}")
+        if not isinstance(self.timezone, str) or not valid_timezone(self.timezone):
+            raise ValueError(f"unknown IANA time zone: {self.timezone!r}")
+        pop = self.population
+        if pop is not None and (isinstance(pop, bool) or not isinstance(pop, int) or pop < 0):
+            raise ValueError(f"population must be a non-negative int or None: {pop!r}")
+
+    @property
+    def label(self) -> str:
+        """Human label: ``"Charlotte, US-NC, US"``."""
+        parts = [self.name]
+        if self.subdivision:
+            parts.append(self.subdivision)
+        parts.append(self.country)
+        return ", ".join(parts)
+
+    @property
+    def coordinates(self) -> tuple[float, float]:
+        """``(latitude, longitude)`` in degrees."""
+        return (self.latitude, self.longitude)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# --------------------------------------------------------------------------
+# partnerships
+
+
+def _to_frozenset(value: Iterable[str] | str | None) -> frozenset[str]:
+    return frozenset(_to_tuple(value))
+
+
+@attrs.frozen(cache_hash=True)
+class Partnership:
+    """A tie between two places, stored in canonical order (``a.id < b.id``).
+
+    ``claimed_by`` holds the ids of the places whose own list names the
+    other; ``reciprocal`` is true when both do.  ``sources`` are references to
+    the source rows behind the record; ``urls`` document curated facts.
+    """
+
+    a: Place
+    b: Place
+    kind: PartnershipKind = attrs.field(
+        default=PartnershipKind.SISTER, converter=_enum(PartnershipKind)
+    )
+    status: Status = attrs.field(default=Status.ACTIVE, converter=_enum(Status))
+    established: PartialDate | None = attrs.field(
+        default=None, converter=_to_partial_date, validator=_optional_date
+    )
+    ended: PartialDate | None = attrs.field(
+        default=None, converter=_to_partial_date, validator=_optional_date
+    )
+    note: str = attrs.field(default="", validator=_text("note", allow_empty=True))
+    claimed_by: frozenset[str] = attrs.field(default=frozenset(), converter=_to_frozenset)
+    sources: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_tuple, validator=_check_items("source")
+    )
+    urls: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_tuple, validator=_check_items("url")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        for side in ("a", "b"):
+            if not isinstance(getattr(self, side), Place):
+                raise TypeError(f"{side} must be a Place, not {getattr(self, side)!r}")
+        if self.a.id == self.b.id:
+            raise ValueError(f"a place cannot partner itself: {self.a.id!r}")
+        if self.a.id > self.b.id:
+            a, b = self.b, self.a
+            object.__setattr__(self, "a", a)
+            object.__setattr__(self, "b", b)
+        stray = self.claimed_by - {self.a.id, self.b.id}
+        if stray:
+            raise ValueError(f"claimed_by names places outside the partnership: {sorted(stray)!r}")
+
+    @property
+    def places(self) -> tuple[Place, Place]:
+        return (self.a, self.b)
+
+    @property
+    def ids(self) -> tuple[str, str]:
+        return (self.a.id, self.b.id)
+
+    @property
+    def reciprocal(self) -> bool:
+        """True when each side's own list names the other."""
+        return len(self.claimed_by) == 2
+
+    def involves(self, place: Place | str) -> bool:
+        pid = place if isinstance(place, str) else place.id
+        return pid in (self.a.id, self.b.id)
+
+    def other(self, place: Place | str) -> Place:
+        """The partner of ``place`` (a Place or an id).
+
+        Raises ``ValueError`` if ``place`` is not part of this partnership.
+        """
+        pid = place if isinstance(place, str) else getattr(place, "id", None)
+        if pid == self.a.id:
+            return self.b
+        if pid == self.b.id:
+            return self.a
+        raise ValueError(f"{place!r} is not part of the partnership {self.a.id} – {self.b.id}")
+
+    def __str__(self) -> str:
+        return f"{self.a.label} – {self.b.label} ({self.kind.value}, {self.status.value})"

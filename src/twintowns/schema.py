@@ -1,0 +1,160 @@
+"""The on-disk schema shared by the bundled data, the build step and exports.
+
+Two UTF-8 CSV files (RFC 4180, ``\\n`` line ends, header row) and a JSON file:
+
+``places.csv``
+    ``id, name, ascii_name, country, subdivision, kind, latitude, longitude,
+    timezone, population, continent, aliases, resolution``
+``partnerships.csv``
+    ``a, b, kind, status, established, ended, note, claimed_by, sources, urls``
+``metadata.json``
+    dataset version, counts, sources and licenses.
+
+List-valued cells (``aliases``, ``claimed_by``, ``sources``, ``urls``) join
+their items with ``|``.  Empty cells mean "unknown" / "none".  Dates are
+``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.  Coordinates are written with at most
+six decimals.
+
+Spreadsheet safety: a text cell that starts with ``=``, ``+``, ``-``, ``@``
+or ``'`` is written with one extra leading ``'`` so that spreadsheet programs
+never evaluate it as a formula; readers remove exactly that one quote
+(:func:`unescape_cell`), so every value survives a round trip unchanged.
+Numeric cells (coordinates, population) are never escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from twintowns.model import LIST_SEPARATOR, Partnership, Place
+
+__all__ = [
+    "PLACE_COLUMNS",
+    "PARTNERSHIP_COLUMNS",
+    "PLACES_FILE",
+    "PARTNERSHIPS_FILE",
+    "METADATA_FILE",
+    "NUMERIC_COLUMNS",
+    "escape_cell",
+    "unescape_cell",
+    "place_row",
+    "partnership_row",
+    "write_csv",
+]
+
+PLACES_FILE = "places.csv"
+PARTNERSHIPS_FILE = "partnerships.csv"
+METADATA_FILE = "metadata.json"
+
+PLACE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "ascii_name",
+    "country",
+    "subdivision",
+    "kind",
+    "latitude",
+    "longitude",
+    "timezone",
+    "population",
+    "continent",
+    "aliases",
+    "resolution",
+)
+PARTNERSHIP_COLUMNS: tuple[str, ...] = (
+    "a",
+    "b",
+    "kind",
+    "status",
+    "established",
+    "ended",
+    "note",
+    "claimed_by",
+    "sources",
+    "urls",
+)
+NUMERIC_COLUMNS = frozenset({"latitude", "longitude", "population"})
+
+_RISKY = ("=", "+", "-", "@", "'")
+
+
+def escape_cell(value: str) -> str:
+    """Neutralise a text cell for spreadsheets (see the module docstring).
+
+    >>> escape_cell("=SUM(A1)"), escape_cell("'s-Hertogenbosch"), escape_cell("Orange")
+    ("'=SUM(A1)", "''s-Hertogenbosch", 'Orange')
+    """
+    return "'" + value if value.startswith(_RISKY) else value
+
+
+def unescape_cell(value: str) -> str:
+    """Undo :func:`escape_cell`.
+
+    >>> unescape_cell("'=SUM(A1)"), unescape_cell("''s-Hertogenbosch")
+    ('=SUM(A1)', "'s-Hertogenbosch")
+    """
+    if value.startswith("'") and value[1:].startswith(_RISKY):
+        return value[1:]
+    return value
+
+
+def format_float(value: float) -> str:
+    """Deterministic short text for a coordinate (≤ 6 decimals, no trailing zeros)."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _join(items: Iterable[str]) -> str:
+    return LIST_SEPARATOR.join(items)
+
+
+def place_row(place: Place) -> list[str]:
+    """One ``places.csv`` row (unescaped text) for ``place``."""
+    return [
+        place.id,
+        place.name,
+        place.ascii_name,
+        place.country,
+        place.subdivision or "",
+        place.kind.value,
+        format_float(place.latitude),
+        format_float(place.longitude),
+        place.timezone,
+        "" if place.population is None else str(place.population),
+        place.continent.value,
+        _join(place.aliases),
+        place.resolution,
+    ]
+
+
+def partnership_row(p: Partnership) -> list[str]:
+    """One ``partnerships.csv`` row (unescaped text) for ``p``."""
+    return [
+        p.a.id,
+        p.b.id,
+        p.kind.value,
+        p.status.value,
+        "" if p.established is None else str(p.established),
+        "" if p.ended is None else str(p.ended),
+        p.note,
+        _join(sorted(p.claimed_by)),
+        _join(p.sources),
+        _join(p.urls),
+    ]
+
+
+def write_csv(
+    out: io.TextIOBase | io.StringIO | object,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[str]],
+) -> None:
+    """Write a header and ``rows`` to the text stream ``out``, escaping text cells."""
+    writer = csv.writer(out, lineterminator="\n")  # type: ignore[arg-type]
+    writer.writerow(columns)
+    numeric = [c in NUMERIC_COLUMNS for c in columns]
+    for row in rows:
+        writer.writerow(
+            [cell if num else escape_cell(cell) for cell, num in zip(row, numeric, strict=True)]
+        )
