@@ -345,6 +345,26 @@ def _optional_int(value: object) -> object:
     return value
 
 
+def _check_subdivision(inst: object, _attr: object, sub: object) -> None:
+    if sub is None:
+        return
+    if not isinstance(sub, str) or not _SUBDIVISION.match(sub):
+        raise ValueError(f"subdivision must be an ISO 3166-2 code such as 'US-NC': {sub!r}")
+    country = getattr(inst, "country", None)
+    if not sub.startswith(f"{country}-") and country != "XK":
+        raise ValueError(f"subdivision {sub!r} is not in country {country!r}")
+
+
+def _check_timezone(_inst: object, _attr: object, value: object) -> None:
+    if not isinstance(value, str) or not valid_timezone(value):
+        raise ValueError(f"unknown IANA time zone: {value!r}")
+
+
+def _check_population(_inst: object, _attr: object, pop: object) -> None:
+    if pop is not None and (isinstance(pop, bool) or not isinstance(pop, int) or pop < 0):
+        raise ValueError(f"population must be a non-negative int or None: {pop!r}")
+
+
 @attrs.frozen(cache_hash=True)
 class Place:
     """A community that can hold partnerships: a city, district, county or region.
@@ -357,7 +377,7 @@ class Place:
     name: str = attrs.field(validator=_text("name"))
     country: str = attrs.field(validator=_check_country)
     subdivision: str | None = attrs.field(
-        default=None, converter=lambda v: None if v == "" else v
+        default=None, converter=lambda v: None if v == "" else v, validator=_check_subdivision
     )
     kind: PlaceKind = attrs.field(default=PlaceKind.CITY, converter=_enum(PlaceKind))
     latitude: float = attrs.field(
@@ -370,8 +390,10 @@ class Place:
         converter=_float,
         validator=lambda _i, _a, v: check_coordinate(v, "longitude", 180),
     )
-    timezone: str = attrs.field(default="UTC")
-    population: int | None = attrs.field(default=None, converter=_optional_int)
+    timezone: str = attrs.field(default="UTC", validator=_check_timezone)
+    population: int | None = attrs.field(
+        default=None, converter=_optional_int, validator=_check_population
+    )
     continent: Continent = attrs.field(default=Continent.EU, converter=_enum(Continent))
     aliases: tuple[str, ...] = attrs.field(
         default=(), converter=_to_tuple, validator=_check_items("alias")
@@ -382,20 +404,9 @@ class Place:
     )
 
     def __attrs_post_init__(self) -> None:
-        # latitude/longitude are floats after validation; normalise ints
+        # coordinates are validated numbers; store them as floats
         object.__setattr__(self, "latitude", float(self.latitude))
         object.__setattr__(self, "longitude", float(self.longitude))
-        sub = self.subdivision
-        if sub is not None:
-            if not isinstance(sub, str) or not _SUBDIVISION.match(sub):
-                raise ValueError(f"subdivision must be an ISO 3166-2 code such as 'US-NC': {sub!r}")
-            if not sub.startswith(self.country + "-") and self.country != "XK":
-                raise ValueError(f"subdivision {sub!r} is not in country {self.country!r}")
-        if not isinstance(self.timezone, str) or not valid_timezone(self.timezone):
-            raise ValueError(f"unknown IANA time zone: {self.timezone!r}")
-        pop = self.population
-        if pop is not None and (isinstance(pop, bool) or not isinstance(pop, int) or pop < 0):
-            raise ValueError(f"population must be a non-negative int or None: {pop!r}")
 
     @property
     def label(self) -> str:
