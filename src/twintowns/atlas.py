@@ -1,0 +1,222 @@
+"""The :class:`Atlas`: a set of places and partnerships with indexes over them.
+
+>>> import twintowns
+>>> atlas = twintowns.load()
+>>> charlotte = atlas.place("Charlotte")
+>>> charlotte.subdivision
+'US-NC'
+>>> p = atlas.partnership("Charlotte", "Voronezh")
+>>> p.status.value, str(p.established)
+('suspended', '1991')
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from twintowns.errors import PlaceNotFound
+from twintowns.filters import KindFilter, StatusFilter, kind_filter, status_filter
+from twintowns.lookup import NameIndex
+from twintowns.model import Partnership, PlaceKind, Place
+
+if TYPE_CHECKING:
+    from haversine import Unit
+
+    from twintowns.spatial import SpatialIndex
+    from twintowns.validation import ValidationReport
+
+__all__ = ["Atlas", "Point"]
+
+#: A Place or a ``(latitude, longitude)`` pair in degrees.
+Point = Place | tuple[float, float]
+
+
+class Atlas:
+    """Places and partnerships, indexed for lookups.
+
+    Build one with :func:`twintowns.load` (the bundled data or your own files)
+    or directly from objects.  Places are kept sorted by id and partnerships
+    by their pair of ids.  Indexes for names, fuzzy search and geography are
+    built on first use, once, thread-safely.
+    """
+
+    __slots__ = (
+        "_adjacency",
+        "_by_id",
+        "_lock",
+        "_names",
+        "_pairs",
+        "_spatial",
+        "metadata",
+        "partnerships",
+        "places",
+    )
+
+    def __init__(
+        self,
+        places: Iterable[Place],
+        partnerships: Iterable[Partnership] = (),
+        *,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        by_id: dict[str, Place] = {}
+        for place in places:
+            if not isinstance(place, Place):
+                raise TypeError(f"expected a Place, not {place!r}")
+            if place.id in by_id:
+                raise ValueError(f"duplicate place id: {place.id!r}")
+            by_id[place.id] = place
+        pairs: dict[tuple[str, str], Partnership] = {}
+        adjacency: dict[str, list[Partnership]] = defaultdict(list)
+        for p in partnerships:
+            if not isinstance(p, Partnership):
+                raise TypeError(f"expected a Partnership, not {p!r}")
+            for side in p.places:
+                if by_id.get(side.id) != side:
+                    raise ValueError(f"partnership {p.ids} refers to a place not in the atlas: {side.id!r}")
+            if p.ids in pairs:
+                raise ValueError(f"duplicate partnership: {p.ids}")
+            pairs[p.ids] = p
+            adjacency[p.a.id].append(p)
+            adjacency[p.b.id].append(p)
+        self.places: tuple[Place, ...] = tuple(sorted(by_id.values(), key=lambda pl: pl.id))
+        self.partnerships: tuple[Partnership, ...] = tuple(pairs[k] for k in sorted(pairs))
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        self._by_id = {p.id: p for p in self.places}
+        self._pairs = pairs
+        self._adjacency: dict[str, tuple[Partnership, ...]] = {
+            pid: tuple(sorted(ps, key=lambda p: (p.other(pid).name, p.other(pid).id)))
+            for pid, ps in adjacency.items()
+        }
+        self._lock = threading.Lock()
+        self._names: NameIndex | None = None
+        self._spatial: SpatialIndex | None = None
+
+    # ---------------------------------------------------------------- basics
+
+    def __repr__(self) -> str:
+        return f"<Atlas: {len(self.places)} places, {len(self.partnerships)} partnerships>"
+
+    def __eq__(self, other: object) -> bool:
+        """Atlases are equal when they hold equal places and partnerships."""
+        if not isinstance(other, Atlas):
+            return NotImplemented
+        return self.places == other.places and self.partnerships == other.partnerships
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _name_index(self) -> NameIndex:
+        if self._names is None:
+            with self._lock:
+                if self._names is None:
+                    self._names = NameIndex(self.places, self._by_id)
+        return self._names
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with id ``place_id``, or None."""
+        return self._by_id.get(place_id)
+
+    def resolve(self, place: Place | str) -> Place:
+        """A Place of this atlas from a Place or a query (see :meth:`place`)."""
+        if isinstance(place, Place):
+            if self._by_id.get(place.id) != place:
+                raise PlaceNotFound(place.id, [])
+            return place
+        return self.place(place)
+
+    # ---------------------------------------------------------------- lookups
+
+    def place(self, query: str, *, country: str | None = None) -> Place:
+        """The one place ``query`` denotes.
+
+        ``query`` is a name, a qualified name (``"Orange, California"``,
+        ``"Orange, FR"``) or an id.  Raises :class:`~twintowns.PlaceNotFound`
+        (with ``.suggestions``) or :class:`~twintowns.AmbiguousPlace` (with
+        ``.candidates``); see :mod:`twintowns.lookup` for the rules.
+        """
+        if isinstance(query, Place):
+            return self.resolve(query)
+        return self._name_index().resolve(query, country=country)
+
+    def search(self, query: str, *, limit: int = 10) -> list[Place]:
+        """Fuzzy, typo-tolerant name search, best match first."""
+        return self._name_index().search(query, limit=limit)
+
+    def partnerships_of(
+        self, place: Place | str, *, status: StatusFilter = None, kind: KindFilter = None
+    ) -> list[Partnership]:
+        """Partnerships of ``place``, sorted by partner name; all statuses by default."""
+        target = self.resolve(place)
+        statuses, kinds = status_filter(status), kind_filter(kind)
+        found = self._adjacency.get(target.id, ())
+        if statuses is None and kinds is None:
+            return list(found)
+        return [
+            p
+            for p in found
+            if (statuses is None or p.status in statuses) and (kinds is None or p.kind in kinds)
+        ]
+
+    def partners(
+        self, place: Place | str, *, status: StatusFilter = None, kind: KindFilter = None
+    ) -> list[Place]:
+        """Partner places of ``place``, sorted by name; all statuses by default."""
+        target = self.resolve(place)
+        return [p.other(target) for p in self.partnerships_of(target, status=status, kind=kind)]
+
+    def partnership(self, a: Place | str, b: Place | str) -> Partnership | None:
+        """The partnership between ``a`` and ``b``, or None if they have none."""
+        pa, pb = self.resolve(a), self.resolve(b)
+        key = (pa.id, pb.id) if pa.id < pb.id else (pb.id, pa.id)
+        return self._pairs.get(key)
+
+    def degree(self, place: Place | str) -> int:
+        """Number of partnerships of ``place`` (any status)."""
+        return len(self._adjacency.get(self.resolve(place).id, ()))
+
+    # ---------------------------------------------------------------- geography
+
+    def _spatial_index(self) -> SpatialIndex:
+        if self._spatial is None:
+            with self._lock:
+                if self._spatial is None:
+                    from twintowns.spatial import SpatialIndex
+
+                    self._spatial = SpatialIndex(self.places)
+        return self._spatial
+
+    def nearest(
+        self, point: Point, *, k: int = 1, kind: PlaceKind | str | None = None
+    ) -> list[tuple[Place, float]]:
+        """The ``k`` places nearest to ``point`` with their distance in km, nearest first."""
+        return self._spatial_index().nearest(point, k=k, kind=kind)
+
+    def within(self, point: Point, radius_km: float) -> list[tuple[Place, float]]:
+        """Places within ``radius_km`` of ``point`` with their distance in km, nearest first."""
+        return self._spatial_index().within(point, radius_km)
+
+    def partner_distances(
+        self, place: Place | str, *, unit: str | Unit = "km"
+    ) -> list[tuple[Partnership, float]]:
+        """Partnerships of ``place`` with the distance to each partner, nearest first."""
+        from twintowns.geography import distance
+
+        target = self.resolve(place)
+        rows = [
+            (p, distance(target, p.other(target), unit=unit))
+            for p in self._adjacency.get(target.id, ())
+        ]
+        rows.sort(key=lambda row: (row[1], row[0].other(target).id))
+        return rows
+
+    # ---------------------------------------------------------------- validation
+
+    def validate(self) -> ValidationReport:
+        """Run the dataset-level integrity rules over every partnership."""
+        from twintowns.validation import validate_atlas
+
+        return validate_atlas(self)
+

@@ -1,0 +1,464 @@
+"""Distances, bearings, time differences and local times between places.
+
+Every function takes a :class:`~twintowns.model.Place` or a
+``(latitude, longitude)`` pair in decimal degrees wherever it needs a point.
+
+>>> from twintowns.model import Place
+>>> lyon = Place(id="tt:lyon", name="Lyon", country="FR", latitude=45.7597,
+...              longitude=4.8422, timezone="Europe/Paris")
+>>> round(distance(lyon, (48.8567, 2.3508)), 1)
+392.2
+>>> round(distance(lyon, (48.8567, 2.3508), unit="mi"), 1)
+243.7
+>>> round(bearing(lyon, (48.8567, 2.3508)))
+332
+
+Nothing heavy is imported with this module: the ``haversine`` package (which
+pulls in numpy when it is installed), numpy itself and ``geographiclib`` are
+imported on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import math
+import numbers
+import zoneinfo
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from typing import Any, Final, Literal, TypeAlias
+
+from twintowns.model import Partnership, Place, check_coordinate, valid_timezone
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "METHODS",
+    "UNITS",
+    "MissingDependencyError",
+    "PointLike",
+    "as_point",
+    "bearing",
+    "distance",
+    "distances",
+    "local_time",
+    "parse_unit",
+    "time_difference",
+]
+
+#: Mean Earth radius in km, the one the ``haversine`` package uses.
+EARTH_RADIUS_KM: Final = 6371.0088
+
+#: A place or a ``(latitude, longitude)`` pair in decimal degrees.
+PointLike: TypeAlias = Place | Sequence[float] | tuple[float, float]
+
+UnitName: TypeAlias = Literal["km", "m", "mi", "nmi", "ft", "in", "rad", "deg"]
+
+#: Supported units and how many of each make one kilometre (the factors of
+#: the ``haversine`` package, so results agree with ``haversine.Unit``).
+UNITS: Final[Mapping[str, float]] = {
+    "km": 1.0,
+    "m": 1000.0,
+    "mi": 0.621371192,
+    "nmi": 0.539956803,
+    "ft": 3280.839895013,
+    "in": 39370.078740158,
+    "rad": 1 / EARTH_RADIUS_KM,
+    "deg": (1 / EARTH_RADIUS_KM) * (180.0 / math.pi),
+}
+
+_UNIT_ALIASES: Final[Mapping[str, str]] = {
+    "kilometer": "km",
+    "kilometers": "km",
+    "kilometre": "km",
+    "kilometres": "km",
+    "meter": "m",
+    "meters": "m",
+    "metre": "m",
+    "metres": "m",
+    "mile": "mi",
+    "miles": "mi",
+    "nautical mile": "nmi",
+    "nautical miles": "nmi",
+    "feet": "ft",
+    "foot": "ft",
+    "inch": "in",
+    "inches": "in",
+    "radian": "rad",
+    "radians": "rad",
+    "degree": "deg",
+    "degrees": "deg",
+}
+
+#: Supported distance methods.
+METHODS: Final = ("haversine", "geodesic")
+
+
+class MissingDependencyError(ImportError):
+    """An optional dependency (an "extra" of twintowns) is not installed."""
+
+
+# --------------------------------------------------------------------------
+# validation
+
+
+def parse_unit(unit: object) -> UnitName:
+    """Return the canonical code of a distance unit.
+
+    Accepts the codes of :data:`UNITS`, a few English names and the members
+    of ``haversine.Unit`` (a ``str`` enum).
+
+    >>> parse_unit("mi"), parse_unit("Kilometres"), parse_unit("nautical miles")
+    ('mi', 'km', 'nmi')
+    >>> import haversine
+    >>> parse_unit(haversine.Unit.NAUTICAL_MILES)
+    'nmi'
+    >>> parse_unit("furlong")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown unit 'furlong': expected one of km, m, mi, nmi, ft, in, rad, deg
+    """
+    if isinstance(unit, enum.Enum):
+        unit = unit.value
+    if not isinstance(unit, str):
+        raise TypeError(f"a unit must be a str such as 'km', not {type(unit).__name__}: {unit!r}")
+    if unit in UNITS:
+        return unit  # type: ignore[return-value]
+    key = " ".join(unit.lower().split())
+    key = _UNIT_ALIASES.get(key, key)
+    if key in UNITS:
+        return key  # type: ignore[return-value]
+    raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(UNITS)}")
+
+
+def _parse_method(method: object) -> str:
+    if not isinstance(method, str):
+        raise TypeError(
+            f"method must be 'haversine' or 'geodesic', not {type(method).__name__}: {method!r}"
+        )
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}: expected 'haversine' or 'geodesic'")
+    return method
+
+
+def _coordinate(value: object, what: str, limit: float) -> float:
+    # numpy.float32, fractions.Fraction, ...: real numbers that are not floats
+    if (
+        not isinstance(value, bool | int | float)
+        and isinstance(value, numbers.Real)
+        and not isinstance(value, numbers.Integral)
+    ):
+        value = float(value)
+    elif isinstance(value, numbers.Integral) and not isinstance(value, bool | int):
+        value = int(value)
+    return check_coordinate(value, what, limit)
+
+
+def as_point(value: object) -> tuple[float, float]:
+    """Return ``(latitude, longitude)`` of a Place or a pair of numbers, validated.
+
+    Raises ``TypeError`` for non-numbers (``bool`` included) and non-pairs,
+    ``ValueError`` for NaN, infinities and out-of-range values; the message
+    names the offending value.
+
+    >>> as_point((35.2271, -80.8431))
+    (35.2271, -80.8431)
+    >>> as_point([0, 180])
+    (0.0, 180.0)
+    >>> as_point((91, 0))
+    Traceback (most recent call last):
+    ...
+    ValueError: invalid point (91, 0): latitude must be within [-90, 90]: 91
+    >>> as_point("35.2, -80.8")
+    Traceback (most recent call last):
+    ...
+    TypeError: a point must be a Place or a (latitude, longitude) pair, not str: '35.2, -80.8'
+    """
+    # fast path: a pair of in-range floats (NaN fails the comparisons)
+    if type(value) is tuple and len(value) == 2:
+        lat, lon = value
+        if (
+            type(lat) is float
+            and type(lon) is float
+            and -90.0 <= lat <= 90.0
+            and -180.0 <= lon <= 180.0
+        ):
+            return (lat, lon)
+    if isinstance(value, Place):
+        return (value.latitude, value.longitude)
+    if isinstance(value, str | bytes | bytearray | Mapping | AbstractSet) or not hasattr(
+        value, "__iter__"
+    ):
+        raise TypeError(
+            "a point must be a Place or a (latitude, longitude) pair, "
+            f"not {type(value).__name__}: {value!r}"
+        )
+    items = tuple(value)
+    if len(items) != 2:
+        raise ValueError(
+            f"a point must be a (latitude, longitude) pair, got {len(items)} values: {value!r}"
+        )
+    try:
+        return (
+            _coordinate(items[0], "latitude", 90),
+            _coordinate(items[1], "longitude", 180),
+        )
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"invalid point {value!r}: {exc}") from None
+
+
+# --------------------------------------------------------------------------
+# distances
+
+
+def _haversine() -> Callable[..., float]:
+    import haversine  # lazy: imports numpy when installed
+
+    fn: Callable[..., float] = haversine.haversine
+    return fn
+
+
+def _km_function() -> Callable[[float, float, float, float], float]:
+    """The great-circle distance in km that :func:`distance` uses, as a 4-argument function.
+
+    ``twintowns.spatial`` uses it too, so index queries and :func:`distance`
+    agree to the last bit.
+    """
+    hav = _haversine()
+
+    def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+        return hav((lat1, lon1), (lat2, lon2))
+
+    return km
+
+
+def _geodesic_inverse() -> Callable[[float, float, float, float], float]:
+    try:
+        from geographiclib.geodesic import Geodesic
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "method='geodesic' needs the optional dependency geographiclib: "
+            "pip install 'twintowns[geodesic]'"
+        ) from exc
+    wgs84 = Geodesic.WGS84
+    mask = Geodesic.DISTANCE
+
+    def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+        return float(wgs84.Inverse(lat1, lon1, lat2, lon2, mask)["s12"]) / 1000.0
+
+    return km
+
+
+def distance(a: PointLike, b: PointLike, *, unit: str = "km", method: str = "haversine") -> float:
+    """Distance between two places or ``(latitude, longitude)`` points.
+
+    ``method="haversine"`` (default) is the great-circle distance on a sphere
+    of the mean Earth radius (via the ``haversine`` package);
+    ``method="geodesic"`` is the WGS-84 ellipsoidal distance via
+    ``geographiclib``, the optional extra ``twintowns[geodesic]``.  Units:
+    ``"km"``, ``"mi"``, ``"nmi"``, ``"m"``, ``"ft"``, ``"in"``, ``"rad"``,
+    ``"deg"`` or a ``haversine.Unit`` member.
+
+    >>> round(distance((51.5074, -0.1278), (48.8567, 2.3508)), 3)
+    343.496
+    >>> round(distance((51.5074, -0.1278), (48.8567, 2.3508), method="geodesic"), 3)
+    343.862
+    >>> distance((0, 0), (0, 180), unit="deg")
+    180.0
+    """
+    pa = as_point(a)
+    pb = as_point(b)
+    factor = UNITS[parse_unit(unit)]
+    if _parse_method(method) == "geodesic":
+        return _geodesic_inverse()(pa[0], pa[1], pb[0], pb[1]) * factor
+    km = _haversine()(pa, pb)
+    return km if factor == 1.0 else km * factor
+
+
+def bearing(a: PointLike, b: PointLike) -> float:
+    """Initial great-circle bearing from ``a`` to ``b`` in degrees, in ``[0, 360)``.
+
+    0 is north, 90 east.  The bearing from a point to itself is 0.
+
+    >>> bearing((0, 0), (0, 10)), bearing((0, 0), (-10, 0))
+    (90.0, 180.0)
+    >>> round(bearing((35.2271, -80.8431), (-16.3989, -71.5350)), 2)
+    168.7
+    """
+    lat1, lon1 = as_point(a)
+    lat2, lon2 = as_point(b)
+    phi1 = math.radians(lat1)
+    phi2 = math.radians(lat2)
+    dlon = math.radians(lon2 - lon1)
+    y = math.sin(dlon) * math.cos(phi2)
+    x = math.cos(phi1) * math.sin(phi2) - math.sin(phi1) * math.cos(phi2) * math.cos(dlon)
+    if x == 0.0 and y == 0.0:
+        return 0.0
+    result = math.degrees(math.atan2(y, x)) % 360.0
+    return 0.0 if result >= 360.0 else result + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _pair_list(pairs: Iterable[object]) -> list[float]:
+    """Flat ``[lat1, lon1, lat2, lon2, ...]`` of validated pairs."""
+    flat: list[float] = []
+    append = flat.extend
+    for i, pair in enumerate(pairs):
+        if type(pair) is Partnership or isinstance(pair, Partnership):
+            pa = pair.a
+            pb = pair.b
+            append((pa.latitude, pa.longitude, pb.latitude, pb.longitude))
+            continue
+        if isinstance(pair, str | bytes | Mapping) or not hasattr(pair, "__iter__"):
+            raise TypeError(
+                "pairs must hold Partnerships or (point, point) pairs, "
+                f"but pairs[{i}] is {type(pair).__name__}: {pair!r}"
+            )
+        items = tuple(pair)
+        if len(items) != 2:
+            raise ValueError(
+                f"pairs[{i}] must be a (point, point) pair, got {len(items)} items: {pair!r}"
+            )
+        try:
+            la, lo = as_point(items[0])
+            lb, lob = as_point(items[1])
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"pairs[{i}]: {exc}") from None
+        append((la, lo, lb, lob))
+    return flat
+
+
+def _numpy() -> Any:
+    try:
+        import numpy
+    except ImportError:
+        return None
+    return numpy
+
+
+def _distances_array(np: Any, array: Any, factor: float) -> list[float]:
+    """Vectorised haversine over an ``(n, 2, 2)`` array, validated first."""
+    if array.dtype.kind not in "iuf" or array.ndim != 3 or array.shape[1:] != (2, 2):
+        raise ValueError(
+            "an array of pairs must have shape (n, 2, 2) and a numeric dtype, "
+            f"not shape {array.shape} and dtype {array.dtype}"
+        )
+    values = array.astype(np.float64, copy=False)
+    lat = values[:, :, 0]
+    lon = values[:, :, 1]
+    ok = np.isfinite(values).all(axis=2) & (np.abs(lat) <= 90.0) & (np.abs(lon) <= 180.0)
+    if not ok.all():
+        i, j = (int(v) for v in np.argwhere(~ok)[0])
+        point = tuple(float(v) for v in values[i, j])
+        as_point(point)  # raises, naming the value
+        raise ValueError(f"pairs[{i}][{j}] is not a valid point: {point!r}")  # pragma: no cover
+    rad = np.radians(values)
+    return _kernel(np, rad[:, 0, 0], rad[:, 0, 1], rad[:, 1, 0], rad[:, 1, 1], factor)
+
+
+def _kernel(np: Any, lat1: Any, lon1: Any, lat2: Any, lon2: Any, factor: float) -> list[float]:
+    # the haversine package's formula, on radians
+    d = np.sin((lat2 - lat1) * 0.5) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(
+        (lon2 - lon1) * 0.5
+    ) ** 2
+    result = (2.0 * EARTH_RADIUS_KM * factor) * np.arcsin(np.sqrt(d))
+    out: list[float] = result.tolist()
+    return out
+
+
+def distances(pairs: Iterable[object], *, unit: str = "km") -> list[float]:
+    """Haversine distances of many pairs at once, in the order given.
+
+    ``pairs`` holds :class:`~twintowns.model.Partnership` objects and/or
+    ``(point, point)`` pairs (each point a Place or ``(lat, lon)``); a numpy
+    array of shape ``(n, 2, 2)`` works too.  Vectorised with numpy when it is
+    installed (the ``twintowns[numpy]`` extra), where results may differ from
+    :func:`distance` in the last bits; a plain loop over the same formula
+    otherwise.
+
+    >>> [round(d, 1) for d in distances([((0, 0), (0, 1)), ((0, 0), (1, 0))], unit="km")]
+    [111.2, 111.2]
+    >>> distances([((0, 0), (0, 1, 2))])
+    Traceback (most recent call last):
+    ...
+    ValueError: pairs[0]: a point must be a (latitude, longitude) pair, got 3 values: (0, 1, 2)
+    """
+    factor = UNITS[parse_unit(unit)]
+    np = _numpy()
+    if np is not None and isinstance(pairs, np.ndarray):
+        return _distances_array(np, pairs, factor)
+    flat = _pair_list(pairs)
+    if not flat:
+        return []
+    if np is None:
+        hav = _haversine()
+        it = iter(flat)
+        if factor == 1.0:
+            return [hav((a, b), (c, d)) for a, b, c, d in zip(it, it, it, it, strict=True)]
+        return [hav((a, b), (c, d)) * factor for a, b, c, d in zip(it, it, it, it, strict=True)]
+    rad = np.radians(np.array(flat, dtype=np.float64).reshape(-1, 4))
+    return _kernel(np, rad[:, 0], rad[:, 1], rad[:, 2], rad[:, 3], factor)
+
+
+# --------------------------------------------------------------------------
+# time
+
+
+def _zone(value: object) -> zoneinfo.ZoneInfo:
+    key = value.timezone if isinstance(value, Place) else value
+    if isinstance(key, zoneinfo.ZoneInfo):
+        return key
+    if not isinstance(key, str):
+        raise TypeError(
+            "expected a Place or an IANA time zone name such as 'Europe/Paris', "
+            f"not {type(value).__name__}: {value!r}"
+        )
+    if not valid_timezone(key):
+        raise ValueError(f"unknown IANA time zone: {key!r}")
+    return zoneinfo.ZoneInfo(key)
+
+
+def _instant(at: object) -> _dt.datetime:
+    if at is None:
+        return _dt.datetime.now(_dt.UTC)
+    if not isinstance(at, _dt.datetime):
+        raise TypeError(f"at must be an aware datetime, not {type(at).__name__}: {at!r}")
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(
+            f"at must be an aware datetime, but {at!r} is naive: a naive datetime does not "
+            "name an instant, so the offsets (which change with daylight saving time) are "
+            "ambiguous; pass e.g. datetime(2026, 6, 1, tzinfo=datetime.timezone.utc)"
+        )
+    return at
+
+
+def time_difference(
+    a: Place | str, b: Place | str, *, at: _dt.datetime | None = None
+) -> _dt.timedelta:
+    """UTC offset of ``b`` minus UTC offset of ``a`` at the instant ``at`` (default: now).
+
+    ``a`` and ``b`` are Places or IANA time zone names.  Daylight saving time
+    is taken into account, so the answer depends on ``at``, which must be an
+    aware ``datetime``.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> june = datetime(2026, 6, 15, 12, tzinfo=timezone.utc)
+    >>> time_difference("America/New_York", "Asia/Shanghai", at=june) / timedelta(hours=1)
+    12.0
+    >>> print(time_difference("Asia/Shanghai", "Asia/Kolkata", at=june))
+    -1 day, 21:30:00
+    """
+    instant = _instant(at)
+    offset_a = instant.astimezone(_zone(a)).utcoffset()
+    offset_b = instant.astimezone(_zone(b)).utcoffset()
+    assert offset_a is not None and offset_b is not None
+    return offset_b - offset_a
+
+
+def local_time(place: Place | str, at: _dt.datetime | None = None) -> _dt.datetime:
+    """The wall-clock time at ``place`` (a Place or IANA name) at instant ``at`` (default: now).
+
+    >>> from datetime import datetime, timezone
+    >>> local_time("Asia/Shanghai", datetime(2026, 12, 1, 12, tzinfo=timezone.utc)).isoformat()
+    '2026-12-01T20:00:00+08:00'
+    """
+    return _instant(at).astimezone(_zone(place))

@@ -1,0 +1,50 @@
+"""Text folding for forgiving name lookups.
+
+>>> fold("Düsseldorf"), fold("SAO PAULO"), fold("Wrocław"), fold("'s-Hertogenbosch")
+('dusseldorf', 'sao paulo', 'wroclaw', 's hertogenbosch')
+>>> fold("Saint-Étienne") == fold("saint etienne")
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold", "trigrams"]
+
+# Letters that Unicode decomposition does not reduce to ASCII.
+_SPECIAL = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+        "ħ": "h",
+    }
+)
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key for ``text``."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", text.casefold()).strip()
+
+
+def trigrams(key: str) -> set[str]:
+    """Character trigrams of a folded key, padded so short words still have some."""
+    padded = f"  {key} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
