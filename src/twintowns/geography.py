@@ -357,9 +357,10 @@ def _distances_array(np: Any, array: Any, factor: float) -> list[float]:
 
 def _kernel(np: Any, lat1: Any, lon1: Any, lat2: Any, lon2: Any, factor: float) -> list[float]:
     # the haversine package's formula, on radians
-    d = np.sin((lat2 - lat1) * 0.5) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(
-        (lon2 - lon1) * 0.5
-    ) ** 2
+    d = (
+        np.sin((lat2 - lat1) * 0.5) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) * 0.5) ** 2
+    )
     result = (2.0 * EARTH_RADIUS_KM * factor) * np.arcsin(np.sqrt(d))
     out: list[float] = result.tolist()
     return out
