@@ -68,7 +68,7 @@ def check_query(query: object, what: str = "place query") -> str:
 @functools.lru_cache(maxsize=8192)
 def _subdivision_keys(code: str) -> frozenset[str]:
     """Folded names that denote subdivision ``code``: code, suffix, name, parent's name."""
-    keys = {code.casefold(), code.split("-", 1)[1].casefold()}
+    keys = {fold(code), code.split("-", 1)[1].casefold()}
     sub = pycountry.subdivisions.get(code=code)
     while sub is not None:
         keys.add(fold(str(sub.name)))

@@ -1,0 +1,195 @@
+"""Loading users' datasets (CSV folder, JSON file) and the bundled one."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import twintowns
+from twintowns import dataset
+from twintowns.atlas import Atlas
+from twintowns.errors import DatasetError
+from twintowns.schema import (
+    PARTNERSHIP_COLUMNS,
+    PLACE_COLUMNS,
+    partnership_row,
+    place_row,
+    write_csv,
+)
+
+HEADER_P = ",".join(PLACE_COLUMNS)
+HEADER_S = ",".join(PARTNERSHIP_COLUMNS)
+GOOD_PLACES = [
+    "gn:1,Charlotte,Charlotte,US,US-NC,city,35.2271,-80.8431,America/New_York,874579,NA,,",
+    "gn:2,Arequipa,Arequipa,PE,,city,-16.3989,-71.535,America/Lima,,SA,Arequipa city|AQP,",
+]
+
+
+def write(folder: Path, places: list[str], partnerships: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "places.csv").write_text("\n".join([HEADER_P, *places]) + "\n", "utf-8")
+    (folder / "partnerships.csv").write_text("\n".join([HEADER_S, *partnerships]) + "\n", "utf-8")
+    return folder
+
+
+def test_load_a_good_folder(tmp_path: Path) -> None:
+    folder = write(tmp_path, GOOD_PLACES, ["gn:1,gn:2,sister,active,1962-02-05,,,gn:1|gn:2,,"])
+    atlas = twintowns.load(folder)
+    assert isinstance(atlas, Atlas) and len(atlas.places) == 2
+    p = atlas.partnerships[0]
+    assert p.reciprocal and str(p.established) == "1962-02-05"
+    assert atlas.place("AQP").id == "gn:2"
+    assert twintowns.load(folder / "places.csv") == atlas  # a file of the pair means its folder
+
+
+def test_every_problem_is_reported_with_file_row_column(tmp_path: Path) -> None:
+    folder = write(
+        tmp_path,
+        [
+            *GOOD_PLACES,
+            "gn:3,Nowhere,Nowhere,ZZ,,city,95,-80,America/New_York,,NA,,",
+            "gn:4,,Blank,US,,hamlet,10,10,Mars/Base,-5,NA,,",
+            "gn:1,Charlotte again,x,US,,city,1,1,UTC,,NA,,",
+        ],
+        [
+            "gn:1,gn:2,sister,active,1962-13-01,,,,,",
+            "gn:1,gn:9,sister,active,,,,,,",
+            "gn:1,gn:1,sister,active,,,,,,",
+            "gn:2,gn:1,sister,dormant,,,,,,",
+        ],
+    )
+    with pytest.raises(DatasetError) as info:
+        twintowns.load(folder)
+    found = {(Path(p.file).name, p.row, p.column) for p in info.value.problems}
+    expected = {
+        ("places.csv", 4, "country"),
+        ("places.csv", 4, "latitude"),
+        ("places.csv", 5, "name"),
+        ("places.csv", 5, "kind"),
+        ("places.csv", 5, "timezone"),
+        ("places.csv", 5, "population"),
+        ("places.csv", 6, "id"),
+        ("partnerships.csv", 2, "established"),
+        ("partnerships.csv", 3, "b"),
+        ("partnerships.csv", 4, "b"),
+        ("partnerships.csv", 5, "status"),
+    }
+    assert expected <= found, found
+    text = str(info.value)
+    assert "places.csv, row 4, column 'latitude'" in text and "95" in text
+
+
+def test_header_problems(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "places.csv").write_text("id,name,colour\n", "utf-8")
+    with pytest.raises(DatasetError) as info:
+        twintowns.load(folder)
+    messages = [str(p) for p in info.value.problems]
+    assert any("colour" in m and "unknown column" in m for m in messages)
+    assert any("'country'" in m and "missing" in m for m in messages)
+    assert any("partnerships.csv" in m and "not found" in m for m in messages)
+
+
+def test_missing_path_and_bad_type(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no such dataset"):
+        twintowns.load(tmp_path / "nope")
+    with pytest.raises(TypeError, match="path"):
+        twintowns.load(42)  # type: ignore[arg-type]
+
+
+def test_json_dataset_and_its_errors(small_atlas: Atlas, tmp_path: Path) -> None:
+    places = [
+        dict(zip(PLACE_COLUMNS, place_row(p), strict=True)) for p in small_atlas.places
+    ]
+    for record in places:
+        record["aliases"] = [a for a in str(record["aliases"]).split("|") if a]
+        record["latitude"] = float(record["latitude"])
+    partnerships = [
+        dict(zip(PARTNERSHIP_COLUMNS, partnership_row(p), strict=True))
+        for p in small_atlas.partnerships
+    ]
+    doc = {"metadata": {"version": "x"}, "places": places, "partnerships": partnerships}
+    path = tmp_path / "atlas.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    assert twintowns.load(path) == small_atlas
+    places[0]["latitude"] = "far north"
+    partnerships[0]["a"] = "gn:404"
+    path.write_text(json.dumps(doc), "utf-8")
+    with pytest.raises(DatasetError) as info:
+        twintowns.load(path)
+    found = {(p.row, p.column) for p in info.value.problems}
+    assert {(1, "latitude"), (1, "a")} <= found
+    path.write_text("{not json", "utf-8")
+    with pytest.raises(DatasetError, match="invalid JSON"):
+        twintowns.load(path)
+
+
+def test_csv_round_trip_keeps_risky_text(small_atlas: Atlas, tmp_path: Path) -> None:
+    from tests.conftest import make_place
+    from twintowns.model import Partnership
+
+    risky = make_place("gn:77", "=HYPERLINK(1)", "US", aliases=("-dash", "'s-Hertogenbosch", "@x"))
+    other = make_place("gn:78", "+plus", "FR")
+    atlas = Atlas([risky, other], [Partnership(risky, other, note="=1+2")])
+    folder = tmp_path / "risky"
+    folder.mkdir()
+    with (folder / "places.csv").open("w", encoding="utf-8", newline="") as f:
+        write_csv(f, PLACE_COLUMNS, [place_row(p) for p in atlas.places])
+    with (folder / "partnerships.csv").open("w", encoding="utf-8", newline="") as f:
+        write_csv(f, PARTNERSHIP_COLUMNS, [partnership_row(p) for p in atlas.partnerships])
+    text = (folder / "places.csv").read_text("utf-8")
+    assert "'=HYPERLINK" in text and "'-dash|'s-Hertogenbosch|@x" in text and "'+plus" in text
+    assert twintowns.load(folder) == atlas
+
+
+def test_bundled_load_is_lazy_once_and_thread_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = dataset._read_bundled
+
+    def counting() -> Atlas:
+        calls.append(1)
+        time.sleep(0.05)  # widen the race window
+        return real()
+
+    monkeypatch.setattr(dataset, "_bundled", None)
+    monkeypatch.setattr(dataset, "_read_bundled", counting)
+    results: list[Atlas] = []
+    barrier = threading.Barrier(16)
+
+    def worker() -> None:
+        barrier.wait()
+        results.append(twintowns.load())
+
+    threads = [threading.Thread(target=worker) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert len(results) == 16 and all(r is results[0] for r in results)
+
+
+def test_import_reads_no_data() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import builtins, io, sys\n"
+        "opened = []\n"
+        "real = io.open\n"
+        "def spy(file, *a, **k):\n"
+        "    opened.append(str(file)); return real(file, *a, **k)\n"
+        "builtins.open = io.open = spy\n"
+        "import twintowns\n"
+        "print([f for f in opened if 'data' in f and 'twintowns' in f])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('twintowns')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    opened, modules = out.stdout.splitlines()
+    assert opened == "[]"
+    assert "twintowns.dataset" not in modules and "twintowns.atlas" not in modules
