@@ -103,12 +103,12 @@ def test_missing_path_and_bad_type(tmp_path: Path) -> None:
 
 
 def test_json_dataset_and_its_errors(small_atlas: Atlas, tmp_path: Path) -> None:
-    places = [
+    places: list[dict[str, object]] = [
         dict(zip(PLACE_COLUMNS, place_row(p), strict=True)) for p in small_atlas.places
     ]
     for record in places:
         record["aliases"] = [a for a in str(record["aliases"]).split("|") if a]
-        record["latitude"] = float(record["latitude"])
+        record["latitude"] = float(str(record["latitude"]))
     partnerships = [
         dict(zip(PARTNERSHIP_COLUMNS, partnership_row(p), strict=True))
         for p in small_atlas.partnerships

@@ -128,9 +128,15 @@ def test_partnership_defaults_and_dates() -> None:
 places = st.builds(
     Place,
     id=st.integers(1, 10**9).map(lambda n: f"gn:{n}"),
-    name=st.text(min_size=1, max_size=20).map(str.strip).filter(
-        lambda s: bool(s) and not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in s)
-        and "\u2028" not in s and "\u2029" not in s
+    name=st.text(min_size=1, max_size=20)
+    .map(str.strip)
+    .filter(
+        lambda s: (
+            bool(s)
+            and not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in s)
+            and "\u2028" not in s
+            and "\u2029" not in s
+        )
     ),
     country=st.sampled_from(["US", "FR", "DE"]),
     latitude=st.floats(-90, 90),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from twintowns.errors import PlaceNotFound
 from twintowns.filters import KindFilter, StatusFilter, kind_filter, status_filter
 from twintowns.lookup import NameIndex
-from twintowns.model import Partnership, PlaceKind, Place
+from twintowns.model import Partnership, Place, PlaceKind
 
 if TYPE_CHECKING:
     from haversine import Unit
@@ -76,7 +76,9 @@ class Atlas:
                 raise TypeError(f"expected a Partnership, not {p!r}")
             for side in p.places:
                 if by_id.get(side.id) != side:
-                    raise ValueError(f"partnership {p.ids} refers to a place not in the atlas: {side.id!r}")
+                    raise ValueError(
+                        f"partnership {p.ids} refers to a place not in the atlas: {side.id!r}"
+                    )
             if p.ids in pairs:
                 raise ValueError(f"duplicate partnership: {p.ids}")
             pairs[p.ids] = p
@@ -219,4 +221,3 @@ class Atlas:
         from twintowns.validation import validate_atlas
 
         return validate_atlas(self)
-

@@ -112,5 +112,5 @@ def lookup_country(query: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def subdivision_name(code: str) -> str | None:
     """Name of an ISO 3166-2 subdivision (``"US-NC"`` → ``"North Carolina"``), or None."""
-    sub = pycountry.subdivisions.get(code=code)
+    sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
     return None if sub is None else str(sub.name)

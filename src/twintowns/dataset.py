@@ -16,6 +16,7 @@ numbered from 1 within their array.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import threading
 import types
@@ -74,10 +75,10 @@ def _read_bundled() -> Atlas:
     data = resources.files("twintowns").joinpath("data")
     with data.joinpath(METADATA_FILE).open("r", encoding="utf-8") as f:
         metadata = json.load(f)
-    with data.joinpath(PLACES_FILE).open("r", encoding="utf-8", newline="") as f:
-        places_rows = list(_csv_rows(f))
-    with data.joinpath(PARTNERSHIPS_FILE).open("r", encoding="utf-8", newline="") as f:
-        partnership_rows = list(_csv_rows(f))
+    places_rows = list(_csv_rows(io.StringIO(data.joinpath(PLACES_FILE).read_text("utf-8"))))
+    partnership_rows = list(
+        _csv_rows(io.StringIO(data.joinpath(PARTNERSHIPS_FILE).read_text("utf-8")))
+    )
     return _build(
         f"twintowns/data/{PLACES_FILE}",
         places_rows,
@@ -194,7 +195,9 @@ def _read_json(file: Path) -> Atlas:
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise DatasetError([DatasetProblem(str(file), None, None, f"invalid JSON: {exc}")]) from None
+        raise DatasetError(
+            [DatasetProblem(str(file), None, None, f"invalid JSON: {exc}")]
+        ) from None
     if not isinstance(document, dict):
         raise DatasetError([DatasetProblem(str(file), None, None, "expected a JSON object")])
     metadata = document.get("metadata") or {}
@@ -309,7 +312,9 @@ def _build(
     return Atlas(places.values(), partnerships.values(), metadata=metadata)
 
 
-def _place(file: str, number: int, row: dict[str, str], problems: list[DatasetProblem]) -> Place | None:
+def _place(
+    file: str, number: int, row: dict[str, str], problems: list[DatasetProblem]
+) -> Place | None:
     if "__width__" in row:
         problems.append(DatasetProblem(file, number, None, row["__width__"]))
         return None

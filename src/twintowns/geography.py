@@ -345,12 +345,16 @@ def _distances_array(np: Any, array: Any, factor: float) -> list[float]:
     values = array.astype(np.float64, copy=False)
     lat = values[:, :, 0]
     lon = values[:, :, 1]
-    ok = np.isfinite(values).all(axis=2) & (np.abs(lat) <= 90.0) & (np.abs(lon) <= 180.0)
-    if not ok.all():
+    # a NaN makes max() NaN, and NaN <= 90 is false: two reductions check everything
+    if values.size and not (np.abs(lat).max() <= 90.0 and np.abs(lon).max() <= 180.0):
+        ok = np.isfinite(values).all(axis=2) & (np.abs(lat) <= 90.0) & (np.abs(lon) <= 180.0)
         i, j = (int(v) for v in np.argwhere(~ok)[0])
         point = tuple(float(v) for v in values[i, j])
-        as_point(point)  # raises, naming the value
-        raise ValueError(f"pairs[{i}][{j}] is not a valid point: {point!r}")  # pragma: no cover
+        try:
+            as_point(point)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"pairs[{i}][{j}]: {exc}") from None
+        raise AssertionError(f"pairs[{i}][{j}] should be invalid: {point!r}")  # pragma: no cover
     rad = np.radians(values)
     return _kernel(np, rad[:, 0, 0], rad[:, 0, 1], rad[:, 1, 0], rad[:, 1, 1], factor)
 

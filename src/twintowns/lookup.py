@@ -38,7 +38,7 @@ from twintowns.errors import AmbiguousPlace, PlaceNotFound
 from twintowns.model import Place
 from twintowns.normalize import fold, trigrams
 
-__all__ = ["OBVIOUS_RATIO", "MAX_QUERY_LENGTH", "NameIndex", "check_query"]
+__all__ = ["MAX_QUERY_LENGTH", "OBVIOUS_RATIO", "NameIndex", "check_query"]
 
 #: Population ratio at which the biggest same-name place is "the obvious one".
 OBVIOUS_RATIO = 5
@@ -69,11 +69,15 @@ def check_query(query: object, what: str = "place query") -> str:
 def _subdivision_keys(code: str) -> frozenset[str]:
     """Folded names that denote subdivision ``code``: code, suffix, name, parent's name."""
     keys = {fold(code), code.split("-", 1)[1].casefold()}
-    sub = pycountry.subdivisions.get(code=code)
+    sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
     while sub is not None:
         keys.add(fold(str(sub.name)))
         parent = getattr(sub, "parent_code", None)
-        sub = pycountry.subdivisions.get(code=parent) if parent else None
+        sub = (
+            pycountry.subdivisions.get(code=parent)  # type: ignore[no-untyped-call]
+            if parent
+            else None
+        )
     return frozenset(keys)
 
 
@@ -111,7 +115,7 @@ def _population(place: Place) -> int:
 class NameIndex:
     """Exact (folded) and fuzzy indexes over the names of a set of places."""
 
-    __slots__ = ("_by_id", "_exact", "_keys", "_key_places", "_postings")
+    __slots__ = ("_by_id", "_exact", "_key_places", "_keys", "_postings")
 
     def __init__(self, places: Sequence[Place], by_id: dict[str, Place]) -> None:
         self._by_id = by_id

@@ -24,12 +24,13 @@ import functools
 import math
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
 __all__ = [
+    "LIST_SEPARATOR",
     "Continent",
     "DatePrecision",
     "PartialDate",
@@ -38,7 +39,6 @@ __all__ = [
     "Place",
     "PlaceKind",
     "Status",
-    "LIST_SEPARATOR",
 ]
 
 #: Separator of list-valued fields (aliases, sources, urls) in the CSV schema;
@@ -53,7 +53,7 @@ _SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-class _StrEnum(str, enum.Enum):
+class _StrEnum(enum.StrEnum):
     """A string enum whose ``str()`` is its value."""
 
     def __str__(self) -> str:
@@ -147,14 +147,17 @@ def check_text(value: object, what: str, *, allow_empty: bool = False) -> str:
     return value
 
 
-def _text(what: str, *, allow_empty: bool = False) -> Any:
+_Validator = Callable[[Any, Any, Any], None]
+
+
+def _text(what: str, *, allow_empty: bool = False) -> _Validator:
     def validator(_inst: object, _attr: object, value: object) -> None:
         check_text(value, what, allow_empty=allow_empty)
 
     return validator
 
 
-def _to_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
+def _to_tuple(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
@@ -162,7 +165,7 @@ def _to_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _check_items(what: str) -> Any:
+def _check_items(what: str) -> _Validator:
     def validator(_inst: object, _attr: object, value: tuple[str, ...]) -> None:
         for item in value:
             check_text(item, f"{what} item")
@@ -184,13 +187,13 @@ def check_coordinate(value: object, what: str, limit: float) -> float:
     return number
 
 
-def _float(value: object) -> object:
+def _float(value: Any) -> float:
     if isinstance(value, str):
         try:
             return float(value)
         except ValueError:
             raise ValueError(f"not a number: {value!r}") from None
-    return value
+    return value  # type: ignore[no-any-return]  # checked by the validator
 
 
 @functools.lru_cache(maxsize=4096)
@@ -288,7 +291,7 @@ class PartialDate:
         return out
 
 
-def _to_partial_date(value: object) -> object:
+def _to_partial_date(value: Any) -> PartialDate | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -297,7 +300,7 @@ def _to_partial_date(value: object) -> object:
         raise TypeError(f"expected a date, not a datetime: {value!r}")
     if isinstance(value, _dt.date):
         return PartialDate.from_date(value)
-    return value
+    return value  # type: ignore[no-any-return]  # checked by the validator
 
 
 def _optional_date(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -309,32 +312,49 @@ def _optional_date(_inst: object, attribute: attrs.Attribute[Any], value: object
 # places
 
 
-def _check_id(_inst: object, _attr: object, value: object) -> None:
+def _check_id(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, str):
         raise TypeError(f"place id must be a str, not {type(value).__name__}: {value!r}")
     if not _ID.match(value):
         raise ValueError(f"invalid place id {value!r}: expected 'prefix:key' such as 'gn:4460243'")
 
 
-def _check_country(_inst: object, _attr: object, value: object) -> None:
+def _check_country(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, str) or not _COUNTRY.match(value):
         raise ValueError(f"country must be an ISO 3166-1 alpha-2 code such as 'US': {value!r}")
 
 
-def _enum(cls: type[enum.Enum]) -> Any:
-    def convert(value: object) -> object:
-        if isinstance(value, cls):
-            return value
-        try:
-            return cls(value)
-        except ValueError:
-            allowed = ", ".join(str(m.value) for m in cls)
-            raise ValueError(f"invalid {cls.__name__} {value!r}: expected one of {allowed}") from None
-
-    return convert
+def _enum(cls: type[enum.Enum], value: object) -> Any:
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in cls)
+        raise ValueError(f"invalid {cls.__name__} {value!r}: expected one of {allowed}") from None
 
 
-def _optional_int(value: object) -> object:
+def _place_kind(value: Any) -> PlaceKind:
+    return _enum(PlaceKind, value)  # type: ignore[no-any-return]
+
+
+def _continent(value: Any) -> Continent:
+    return _enum(Continent, value)  # type: ignore[no-any-return]
+
+
+def _partnership_kind(value: Any) -> PartnershipKind:
+    return _enum(PartnershipKind, value)  # type: ignore[no-any-return]
+
+
+def _status(value: Any) -> Status:
+    return _enum(Status, value)  # type: ignore[no-any-return]
+
+
+def _optional_subdivision(value: Any) -> str | None:
+    return None if value == "" else value
+
+
+def _optional_int(value: Any) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -342,10 +362,10 @@ def _optional_int(value: object) -> object:
             return int(value)
         except ValueError:
             raise ValueError(f"population must be an integer: {value!r}") from None
-    return value
+    return value  # type: ignore[no-any-return]  # checked by the validator
 
 
-def _check_subdivision(inst: object, _attr: object, sub: object) -> None:
+def _check_subdivision(inst: object, _attr: object, sub: Any) -> None:
     if sub is None:
         return
     if not isinstance(sub, str) or not _SUBDIVISION.match(sub):
@@ -355,12 +375,12 @@ def _check_subdivision(inst: object, _attr: object, sub: object) -> None:
         raise ValueError(f"subdivision {sub!r} is not in country {country!r}")
 
 
-def _check_timezone(_inst: object, _attr: object, value: object) -> None:
+def _check_timezone(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, str) or not valid_timezone(value):
         raise ValueError(f"unknown IANA time zone: {value!r}")
 
 
-def _check_population(_inst: object, _attr: object, pop: object) -> None:
+def _check_population(_inst: object, _attr: object, pop: Any) -> None:
     if pop is not None and (isinstance(pop, bool) or not isinstance(pop, int) or pop < 0):
         raise ValueError(f"population must be a non-negative int or None: {pop!r}")
 
@@ -377,9 +397,9 @@ class Place:
     name: str = attrs.field(validator=_text("name"))
     country: str = attrs.field(validator=_check_country)
     subdivision: str | None = attrs.field(
-        default=None, converter=lambda v: None if v == "" else v, validator=_check_subdivision
+        default=None, converter=_optional_subdivision, validator=_check_subdivision
     )
-    kind: PlaceKind = attrs.field(default=PlaceKind.CITY, converter=_enum(PlaceKind))
+    kind: PlaceKind = attrs.field(default=PlaceKind.CITY, converter=_place_kind)
     latitude: float = attrs.field(
         default=0.0,
         converter=_float,
@@ -394,7 +414,7 @@ class Place:
     population: int | None = attrs.field(
         default=None, converter=_optional_int, validator=_check_population
     )
-    continent: Continent = attrs.field(default=Continent.EU, converter=_enum(Continent))
+    continent: Continent = attrs.field(default=Continent.EU, converter=_continent)
     aliases: tuple[str, ...] = attrs.field(
         default=(), converter=_to_tuple, validator=_check_items("alias")
     )
@@ -430,7 +450,7 @@ class Place:
 # partnerships
 
 
-def _to_frozenset(value: Iterable[str] | str | None) -> frozenset[str]:
+def _to_frozenset(value: Any) -> frozenset[str]:
     return frozenset(_to_tuple(value))
 
 
@@ -445,10 +465,8 @@ class Partnership:
 
     a: Place
     b: Place
-    kind: PartnershipKind = attrs.field(
-        default=PartnershipKind.SISTER, converter=_enum(PartnershipKind)
-    )
-    status: Status = attrs.field(default=Status.ACTIVE, converter=_enum(Status))
+    kind: PartnershipKind = attrs.field(default=PartnershipKind.SISTER, converter=_partnership_kind)
+    status: Status = attrs.field(default=Status.ACTIVE, converter=_status)
     established: PartialDate | None = attrs.field(
         default=None, converter=_to_partial_date, validator=_optional_date
     )

@@ -31,16 +31,16 @@ from collections.abc import Iterable, Sequence
 from twintowns.model import LIST_SEPARATOR, Partnership, Place
 
 __all__ = [
-    "PLACE_COLUMNS",
-    "PARTNERSHIP_COLUMNS",
-    "PLACES_FILE",
-    "PARTNERSHIPS_FILE",
     "METADATA_FILE",
     "NUMERIC_COLUMNS",
+    "PARTNERSHIPS_FILE",
+    "PARTNERSHIP_COLUMNS",
+    "PLACES_FILE",
+    "PLACE_COLUMNS",
     "escape_cell",
-    "unescape_cell",
-    "place_row",
     "partnership_row",
+    "place_row",
+    "unescape_cell",
     "write_csv",
 ]
 

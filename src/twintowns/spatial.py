@@ -205,7 +205,7 @@ def _parse_kind(kind: object) -> PlaceKind | None:
     if kind is None or isinstance(kind, PlaceKind):
         return kind
     try:
-        return PlaceKind(kind)
+        return PlaceKind(str(kind))
     except ValueError:
         allowed = ", ".join(m.value for m in PlaceKind)
         raise ValueError(f"unknown place kind {kind!r}: expected one of {allowed}") from None

@@ -1,0 +1,1 @@
+"""Benchmarks: side-by-side comparisons with what a user would otherwise use."""

@@ -1,0 +1,103 @@
+"""The core API on the bundled dataset: the answers users ask for."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import twintowns
+from twintowns import AmbiguousPlace, PlaceNotFound, Status
+from twintowns.atlas import Atlas
+
+
+@pytest.fixture(scope="module")
+def atlas() -> Atlas:
+    return twintowns.load()
+
+
+def test_charlotte(atlas: Atlas) -> None:
+    charlotte = atlas.place("Charlotte")
+    assert (charlotte.country, charlotte.subdivision) == ("US", "US-NC")
+    by_name = {p.name: p for p in atlas.partners(charlotte)}
+    expected = {
+        "Arequipa": "PE",
+        "Krefeld": "DE",
+        "Baoding": "CN",
+        "Voronezh": "RU",
+        "Limoges": "FR",
+        "Wrocław": "PL",
+        "Kumasi": "GH",
+    }
+    for name, country in expected.items():
+        assert by_name[name].country == country, name
+    voronezh = atlas.partnership(charlotte, by_name["Voronezh"])
+    assert voronezh is not None and voronezh.status is Status.SUSPENDED
+    arequipa = atlas.partnership(charlotte, by_name["Arequipa"])
+    assert arequipa is not None and str(arequipa.established) == "1962-02-05"
+    assert arequipa.urls, "curated facts carry their source URL"
+
+
+def test_orange_california(atlas: Atlas) -> None:
+    orange = atlas.place("Orange, California")
+    assert orange.subdivision == "US-CA"
+    partners = {(p.name, p.country) for p in atlas.partners(orange)}
+    assert {("Orange", "FR"), ("Orange", "AU")} <= partners
+    assert atlas.place("Orange, Vaucluse").country == "FR"
+    assert atlas.place("Orange, France") == atlas.place("Orange, FR")
+    assert atlas.place("Orange, New South Wales").subdivision == "AU-NSW"
+
+
+def test_aliases_accents_and_case(atlas: Atlas) -> None:
+    assert atlas.place("Kiev") == atlas.place("Kyiv")
+    assert atlas.place("dusseldorf").name == "Düsseldorf"
+    assert atlas.place("SAO PAULO").country == "BR"
+    assert atlas.place("wroclaw").name == "Wrocław"
+    assert atlas.place("Paris").country == "FR"
+
+
+def test_springfield_is_ambiguous(atlas: Atlas) -> None:
+    with pytest.raises(AmbiguousPlace) as info:
+        atlas.place("Springfield")
+    subdivisions = {getattr(c, "subdivision", None) for c in info.value.candidates}
+    assert len(info.value.candidates) >= 2
+    assert "US-IL" in subdivisions or "US-MA" in subdivisions
+    assert atlas.place("Springfield, Illinois").subdivision == "US-IL"
+
+
+def test_unknown_place_has_suggestions(atlas: Atlas) -> None:
+    with pytest.raises(PlaceNotFound) as info:
+        atlas.place("Nowhereville")
+    assert info.value.suggestions
+
+
+def test_search(atlas: Atlas) -> None:
+    assert any(p.name == "Dublin" for p in atlas.search("Dubln")[:3])
+    assert atlas.search("Wroclaw")[0].name == "Wrocław"
+
+
+def test_every_partnership_listed_for_both_places(atlas: Atlas) -> None:
+    for p in atlas.partnerships:
+        assert p in atlas.partnerships_of(p.a) and p in atlas.partnerships_of(p.b)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_place_by_id_round_trip(atlas: Atlas, data: st.DataObject) -> None:
+    place = data.draw(st.sampled_from(atlas.places))
+    assert atlas.place(place.id) == place
+
+
+def test_every_place_by_id(atlas: Atlas) -> None:
+    assert all(atlas.place(p.id) is p for p in atlas.places)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_arbitrary_text_raises_only_documented_errors(atlas: Atlas, text: str) -> None:
+    with contextlib.suppress(PlaceNotFound, AmbiguousPlace, ValueError, TypeError):
+        atlas.place(text)
+    with contextlib.suppress(ValueError, TypeError):
+        atlas.search(text)
