@@ -193,3 +193,37 @@ def test_import_reads_no_data() -> None:
     opened, modules = out.stdout.splitlines()
     assert opened == "[]"
     assert "twintowns.dataset" not in modules and "twintowns.atlas" not in modules
+
+
+def test_bundled_fast_path_equals_the_validating_reader() -> None:
+    """The trusted reader of the bundled data skips per-field validation; prove it
+    yields exactly what the validating reader (which checks every cell) yields."""
+    data = Path(dataset.__file__).parent / "data"
+    fast = dataset._read_bundled()
+    slow = dataset.read_dataset(data)
+    assert fast == slow
+    assert fast.metadata == slow.metadata
+    assert [p.resolution for p in fast.places] == [p.resolution for p in slow.places]
+    assert {hash(p) for p in fast.places} == {hash(p) for p in slow.places}
+
+
+def test_fast_path_rejects_unsorted_or_unknown_pairs(small_atlas: Atlas) -> None:
+    import io
+
+    def text(columns: tuple[str, ...], rows: list[list[str]]) -> str:
+        out = io.StringIO()
+        write_csv(out, columns, rows)
+        return out.getvalue()
+
+    places = text(PLACE_COLUMNS, [place_row(p) for p in small_atlas.places])
+    rows = [partnership_row(p) for p in small_atlas.partnerships]
+    ok = dataset._read_trusted(places, text(PARTNERSHIP_COLUMNS, rows), {})
+    assert ok == small_atlas
+    with pytest.raises(DatasetError, match="bad pair"):
+        dataset._read_trusted(places, text(PARTNERSHIP_COLUMNS, rows[::-1]), {})
+    unknown = [["gn:1", "gn:999999", *rows[0][2:]]]
+    with pytest.raises(DatasetError, match="bad pair"):
+        dataset._read_trusted(places, text(PARTNERSHIP_COLUMNS, unknown), {})
+    with pytest.raises(DatasetError, match="not sorted"):
+        shuffled = [place_row(p) for p in small_atlas.places][::-1]
+        dataset._read_trusted(text(PLACE_COLUMNS, shuffled), text(PARTNERSHIP_COLUMNS, []), {})

@@ -70,32 +70,68 @@ class Atlas:
                 raise ValueError(f"duplicate place id: {place.id!r}")
             by_id[place.id] = place
         pairs: dict[tuple[str, str], Partnership] = {}
-        adjacency: dict[str, list[Partnership]] = defaultdict(list)
         for p in partnerships:
             if not isinstance(p, Partnership):
                 raise TypeError(f"expected a Partnership, not {p!r}")
             for side in p.places:
-                if by_id.get(side.id) != side:
+                known = by_id.get(side.id)
+                if known is not side and known != side:
                     raise ValueError(
                         f"partnership {p.ids} refers to a place not in the atlas: {side.id!r}"
                     )
             if p.ids in pairs:
                 raise ValueError(f"duplicate partnership: {p.ids}")
             pairs[p.ids] = p
-            adjacency[p.a.id].append(p)
-            adjacency[p.b.id].append(p)
-        self.places: tuple[Place, ...] = tuple(sorted(by_id.values(), key=lambda pl: pl.id))
-        self.partnerships: tuple[Partnership, ...] = tuple(pairs[k] for k in sorted(pairs))
+        self._init(
+            tuple(sorted(by_id.values(), key=lambda pl: pl.id)),
+            tuple(pairs[k] for k in sorted(pairs)),
+            metadata,
+        )
+
+    def _init(
+        self,
+        places: tuple[Place, ...],
+        partnerships: tuple[Partnership, ...],
+        metadata: Mapping[str, Any] | None,
+    ) -> None:
+        self.places: tuple[Place, ...] = places
+        self.partnerships: tuple[Partnership, ...] = partnerships
         self.metadata: dict[str, Any] = dict(metadata or {})
-        self._by_id = {p.id: p for p in self.places}
-        self._pairs = pairs
-        self._adjacency: dict[str, tuple[Partnership, ...]] = {
-            pid: tuple(sorted(ps, key=lambda p: (p.other(pid).name, p.other(pid).id)))
-            for pid, ps in adjacency.items()
-        }
-        self._lock = threading.Lock()
+        self._by_id = {p.id: p for p in places}
+        self._pairs = {p.ids: p for p in partnerships}
+        self._lock = threading.RLock()
+        self._adjacency: dict[str, tuple[Partnership, ...]] | None = None
         self._names: NameIndex | None = None
         self._spatial: SpatialIndex | None = None
+
+    @classmethod
+    def _trusted(
+        cls,
+        places: tuple[Place, ...],
+        partnerships: tuple[Partnership, ...],
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Atlas:
+        """An Atlas from places sorted by id and partnerships sorted by ids,
+        already checked (unique, canonical, referring to these very places)."""
+        atlas = cls.__new__(cls)
+        atlas._init(places, partnerships, metadata)
+        return atlas
+
+    def _partnerships_by_place(self) -> dict[str, tuple[Partnership, ...]]:
+        adjacency = self._adjacency
+        if adjacency is None:
+            with self._lock:
+                if self._adjacency is None:
+                    grouped: dict[str, list[Partnership]] = defaultdict(list)
+                    for p in self.partnerships:
+                        grouped[p.a.id].append(p)
+                        grouped[p.b.id].append(p)
+                    self._adjacency = {
+                        pid: tuple(sorted(ps, key=lambda p: (p.other(pid).name, p.other(pid).id)))
+                        for pid, ps in grouped.items()
+                    }
+                adjacency = self._adjacency
+        return adjacency
 
     # ---------------------------------------------------------------- basics
 
@@ -153,7 +189,7 @@ class Atlas:
         """Partnerships of ``place``, sorted by partner name; all statuses by default."""
         target = self.resolve(place)
         statuses, kinds = status_filter(status), kind_filter(kind)
-        found = self._adjacency.get(target.id, ())
+        found = self._partnerships_by_place().get(target.id, ())
         if statuses is None and kinds is None:
             return list(found)
         return [
@@ -177,7 +213,7 @@ class Atlas:
 
     def degree(self, place: Place | str) -> int:
         """Number of partnerships of ``place`` (any status)."""
-        return len(self._adjacency.get(self.resolve(place).id, ()))
+        return len(self._partnerships_by_place().get(self.resolve(place).id, ()))
 
     # ---------------------------------------------------------------- geography
 
@@ -209,7 +245,7 @@ class Atlas:
         target = self.resolve(place)
         rows = [
             (p, distance(target, p.other(target), unit=unit))
-            for p in self._adjacency.get(target.id, ())
+            for p in self._partnerships_by_place().get(target.id, ())
         ]
         rows.sort(key=lambda row: (row[1], row[0].other(target).id))
         return rows
