@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from databuild.build import run
+from databuild.outlines import write_outlines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", required=True, type=Path, help="quality report folder")
     args = parser.parse_args(argv)
     run(args.sources, args.out, args.report)
+    write_outlines(args.out)  # country outlines for twintowns.maps (issue #8)
     return 0
 
 

@@ -41,8 +41,10 @@ __all__ = [
     "bearing",
     "distance",
     "distances",
+    "intermediate_points",
     "local_time",
     "parse_unit",
+    "split_antimeridian",
     "time_difference",
 ]
 
@@ -296,6 +298,93 @@ def bearing(a: PointLike, b: PointLike) -> float:
         return 0.0
     result = math.degrees(math.atan2(y, x)) % 360.0
     return 0.0 if result >= 360.0 else result + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+# --------------------------------------------------------------------------
+# great circles (for maps and GeoJSON lines)
+
+
+def intermediate_points(a: PointLike, b: PointLike, n: int) -> list[tuple[float, float]]:
+    """The ``n`` points that cut the great-circle arc from ``a`` to ``b`` into ``n + 1`` parts.
+
+    Endpoints are not included; points are ``(latitude, longitude)`` in
+    degrees, longitudes in ``[-180, 180]``.  The arc is the shorter one;
+    antipodal points have no single shortest arc and raise ``ValueError``.
+
+    >>> [(round(lat, 6), round(lon, 6)) for lat, lon in intermediate_points((0, 0), (0, 90), 2)]
+    [(0.0, 30.0), (0.0, 60.0)]
+    >>> [(round(lat, 1), round(lon, 1)) for lat, lon in intermediate_points((0, 170), (0, -170), 1)]
+    [(0.0, 180.0)]
+    >>> intermediate_points((0, 0), (0, 180), 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: no unique great circle between antipodal points (0.0, 0.0) and (0.0, 180.0)
+    """
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"n must be an int, not {type(n).__name__}: {n!r}")
+    if n < 0:
+        raise ValueError(f"n must be >= 0: {n!r}")
+    pa, pb = as_point(a), as_point(b)
+    va, vb = _unit_vector(pa), _unit_vector(pb)
+    dot = max(-1.0, min(1.0, sum(x * y for x, y in zip(va, vb, strict=True))))
+    angle = math.acos(dot)
+    sin_angle = math.sin(angle)
+    if angle == 0.0 or pa == pb:
+        return [pa] * n
+    if sin_angle < 1e-12:
+        raise ValueError(f"no unique great circle between antipodal points {pa} and {pb}")
+    out: list[tuple[float, float]] = []
+    for i in range(1, n + 1):
+        f = i / (n + 1)
+        wa = math.sin((1.0 - f) * angle) / sin_angle
+        wb = math.sin(f * angle) / sin_angle
+        x, y, z = (wa * u + wb * v for u, v in zip(va, vb, strict=True))
+        lat = math.degrees(math.atan2(z, math.hypot(x, y)))
+        lon = math.degrees(math.atan2(y, x))
+        out.append((lat + 0.0, lon + 0.0))
+    return out
+
+
+def _unit_vector(point: tuple[float, float]) -> tuple[float, float, float]:
+    phi, lam = math.radians(point[0]), math.radians(point[1])
+    return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+
+
+def split_antimeridian(points: Sequence[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """Split a line of ``(latitude, longitude)`` points where it crosses the antimeridian.
+
+    Two consecutive points more than 180° of longitude apart are taken to
+    cross ±180°: the line is cut there and both pieces get an end point on
+    the antimeridian (latitude interpolated linearly in degrees, as GeoJSON
+    RFC 7946 §3.1.9 does).  Each piece stays within ``[-180, 180]``; a line
+    that does not cross comes back as one piece.
+
+    >>> split_antimeridian([(0.0, 170.0), (10.0, -170.0)])
+    [[(0.0, 170.0), (5.0, 180.0)], [(5.0, -180.0), (10.0, -170.0)]]
+    >>> split_antimeridian([(0.0, 10.0), (1.0, 20.0)])
+    [[(0.0, 10.0), (1.0, 20.0)]]
+    """
+    pieces: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+    for lat, lon in points:
+        if current:
+            lat0, lon0 = current[-1]
+            if abs(lon - lon0) > 180.0:
+                edge = 180.0 if lon0 > lon else -180.0
+                unwrapped = lon + 360.0 if edge > 0 else lon - 360.0
+                t = (edge - lon0) / (unwrapped - lon0)
+                cross = lat0 + t * (lat - lat0)
+                if current[-1] != (cross, edge):
+                    current.append((cross, edge))
+                pieces.append(current)
+                current = [(cross, -edge)]
+                if (lat, lon) == current[-1]:
+                    continue
+        current.append((lat, lon))
+    pieces.append(current)
+    if len(pieces) > 1:
+        pieces = [piece for piece in pieces if len(piece) > 1]
+    return pieces
 
 
 def _pair_list(pairs: Iterable[object]) -> list[float]:
