@@ -1,0 +1,200 @@
+"""The partnership network: places are nodes, partnerships are edges.
+
+Pure Python, no networkx needed: degree distribution, connected components,
+hubs and the shortest chain of partnerships between two places.
+:func:`to_networkx` hands the graph to networkx (the ``twintowns[networkx]``
+extra) for everything else.  Every function accepts ``status=`` like the rest
+of twintowns; the default, ``None``, keeps every partnership whatever its
+status.  Every place of the atlas is a node, including places with no
+partnership (degree 0, a component of their own).
+
+>>> from twintowns.atlas import Atlas
+>>> from twintowns.model import Partnership, Place
+>>> a, b, c, d = (Place(id=f"t:{x}", name=x.upper(), country="FR") for x in "abcd")
+>>> atlas = Atlas([a, b, c, d], [Partnership(a, b), Partnership(b, c)])
+>>> [p.name for p in components(atlas).largest], components(atlas).sizes
+(['A', 'B', 'C'], (3, 1))
+>>> [str(p) for p in shortest_chain(atlas, a, c)]
+['A, FR – B, FR (sister, active)', 'B, FR – C, FR (sister, active)']
+>>> shortest_chain(atlas, a, d) is None
+True
+>>> degree_distribution(atlas)
+{0: 1, 1: 2, 2: 1}
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from twintowns.filters import StatusFilter
+from twintowns.model import Partnership, Place
+from twintowns.stats._common import (
+    adjacency,
+    check_atlas,
+    check_count,
+    memo,
+    selected,
+    statuses_of,
+)
+from twintowns.stats.counts import ranking
+
+if TYPE_CHECKING:
+    from twintowns.atlas import Atlas
+
+__all__ = [
+    "Components",
+    "components",
+    "degree_distribution",
+    "hubs",
+    "shortest_chain",
+    "to_networkx",
+]
+
+
+def degree_distribution(atlas: Atlas, *, status: StatusFilter = None) -> dict[int, int]:
+    """How many places have each number of partnerships: ``{degree: places}``.
+
+    Every place of the atlas counts, those with no partnership under degree
+    0; keys in increasing order, degrees that no place has are left out.
+    """
+    atlas = check_atlas(atlas)
+    adj = adjacency(atlas, statuses_of(status))
+    counts = Counter(len(adj.get(p.id, ())) for p in atlas.places)
+    return dict(sorted(counts.items()))
+
+
+@attrs.frozen
+class Components:
+    """Connected components of the partnership network.
+
+    ``groups`` holds each component's places sorted by id; the components are
+    sorted by size, largest first, ties by the smallest place id.  A place
+    with no partnership is a component of one.
+    """
+
+    groups: tuple[tuple[Place, ...], ...]
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Number of places in each component, largest first."""
+        return tuple(len(g) for g in self.groups)
+
+    @property
+    def largest(self) -> tuple[Place, ...]:
+        """The places of the largest component (empty for an empty atlas)."""
+        return self.groups[0] if self.groups else ()
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+
+def components(atlas: Atlas, *, status: StatusFilter = None) -> Components:
+    """The connected components: which places are linked by a chain of partnerships."""
+    atlas = check_atlas(atlas)
+    statuses = statuses_of(status)
+
+    def compute() -> Components:
+        adj = adjacency(atlas, statuses)
+        by_id = {p.id: p for p in atlas.places}
+        seen: set[str] = set()
+        groups: list[tuple[Place, ...]] = []
+        for place in atlas.places:  # sorted by id
+            if place.id in seen:
+                continue
+            seen.add(place.id)
+            members = [place.id]
+            queue = deque(members)
+            while queue:
+                for other, _p in adj.get(queue.popleft(), ()):
+                    if other not in seen:
+                        seen.add(other)
+                        members.append(other)
+                        queue.append(other)
+            members.sort()
+            groups.append(tuple(by_id[m] for m in members))
+        groups.sort(key=lambda g: (-len(g), g[0].id))
+        return Components(tuple(groups))
+
+    return memo(atlas, ("components", statuses), compute)
+
+
+def hubs(atlas: Atlas, n: int = 10, *, status: StatusFilter = None) -> list[tuple[Place, int]]:
+    """The ``n`` best-connected places (highest degree) with their degree.
+
+    Degree is the number of partnerships (domestic ones included); ties by
+    place name, then id: the same ranking as :func:`top_places` without filters.
+    """
+    atlas = check_atlas(atlas)
+    n = check_count(n)
+    return list(ranking(atlas, statuses_of(status), None, False)[:n])
+
+
+def shortest_chain(
+    atlas: Atlas, a: Place | str, b: Place | str, *, status: StatusFilter = None
+) -> list[Partnership] | None:
+    """The fewest partnerships that link ``a`` to ``b``, in order from ``a``.
+
+    ``[]`` when ``a`` is ``b``; ``None`` when no chain links them.  Among
+    equally short chains the result is deterministic: the chain whose places,
+    read from ``a``, come first by (name, id) at the first place where chains
+    differ.  Breadth-first search from ``b`` that stops as soon as ``a`` is
+    reached, then a walk from ``a`` down the distances.
+    """
+    atlas = check_atlas(atlas)
+    start, goal = atlas.resolve(a), atlas.resolve(b)
+    if start.id == goal.id:
+        return []
+    adj = adjacency(atlas, statuses_of(status))
+    dist = {goal.id: 0}
+    frontier = [goal.id]
+    while frontier and start.id not in dist:
+        level = dist[frontier[0]] + 1
+        following = []
+        for node in frontier:
+            for other, _p in adj.get(node, ()):
+                if other not in dist:
+                    dist[other] = level
+                    following.append(other)
+        frontier = following
+    if start.id not in dist:
+        return None
+    chain: list[Partnership] = []
+    node = start.id
+    while node != goal.id:
+        wanted = dist[node] - 1
+        # adjacency lists are sorted by (name, id): the first match is the smallest
+        other, p = next(row for row in adj[node] if dist.get(row[0]) == wanted)
+        chain.append(p)
+        node = other
+    return chain
+
+
+def to_networkx(atlas: Atlas, *, status: StatusFilter = None) -> Any:
+    """The partnership network as an undirected ``networkx.Graph``.
+
+    Nodes are place ids with attributes ``place`` (the :class:`Place`),
+    ``name`` and ``country``; every place of the atlas is a node.  Edges carry
+    ``partnership`` (the :class:`Partnership`), ``kind`` and ``status`` (str
+    values).  Needs the optional extra: ``pip install 'twintowns[networkx]'``.
+    """
+    atlas = check_atlas(atlas)
+    statuses = statuses_of(status)
+    try:
+        import networkx as nx
+    except ImportError as exc:
+        raise ImportError(
+            "to_networkx needs networkx, an optional extra: pip install 'twintowns[networkx]'"
+        ) from exc
+
+    graph = nx.Graph()
+    graph.add_nodes_from(
+        (p.id, {"place": p, "name": p.name, "country": p.country}) for p in atlas.places
+    )
+    graph.add_edges_from(
+        (p.a.id, p.b.id, {"partnership": p, "kind": p.kind.value, "status": p.status.value})
+        for p in selected(atlas, statuses)
+    )
+    return graph
