@@ -138,7 +138,8 @@ def _no_atlas() -> NotChecked:
 
 
 def _money(amount: Decimal, currency: str = "USD") -> str:
-    return f"{currency} {amount:,.2f}"
+    """Exact: every digit shown, never rounded (``USD 49,999.996``)."""
+    return f"{currency} {amount:,f}"
 
 
 # --------------------------------------------------------------------------

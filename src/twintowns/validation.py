@@ -213,8 +213,7 @@ def validate(
         unresolved=(reasons[0], reasons[1]),
     )
     findings.extend(chosen.run(ctx))
-    a, b = agreement.parties
-    subject = f"{a.label} – {b.label} ({agreement.kind.value} agreement)"
+    subject = f"{ctx.label(0)} – {ctx.label(1)} ({agreement.kind.value} agreement)"
     return ValidationReport(chosen.name, subject, findings, ("resolve", *chosen.ids))
 
 
