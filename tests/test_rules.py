@@ -130,4 +130,4 @@ def test_finding_to_dict_is_json_and_str_is_readable() -> None:
 
 def test_violation_subject_must_be_ids_not_a_string() -> None:
     with pytest.raises(TypeError, match="place ids"):
-        Violation("m", subject="gn:1")  # type: ignore[arg-type]
+        Violation("m", subject="gn:1")

@@ -509,7 +509,11 @@ def _citizen_involvement(ctx: Context) -> Iterator[Violation]:
         yield Violation("no volunteers are listed", field="citizen_involvement.volunteers")
 
 
-def _check_rates(rates: Mapping[str, Decimal] | None) -> dict[str, Decimal]:
+#: Exchange rates: the value in the policy's currency of one unit of another, exactly.
+Rates = Mapping[str, Decimal | int | str]
+
+
+def _check_rates(rates: Rates | None) -> dict[str, Decimal]:
     from twintowns.agreement import Money
 
     out: dict[str, Decimal] = {}
@@ -555,7 +559,7 @@ def _donations(
 
 
 def charlotte(
-    *, rates: Mapping[str, Decimal] | None = None, minimum: Decimal | int | str = 50_000
+    *, rates: Rates | None = None, minimum: Decimal | int | str = 50_000
 ) -> Policy[Context]:
     """Charlotte, NC: SCI's rules plus city-council approval, citizen involvement
     and at least USD 50,000 in pledged donations.
