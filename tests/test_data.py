@@ -1,0 +1,614 @@
+"""The bundled dataset meets the data issue's "Must show", and curation is strict.
+
+Two parts:
+
+* checks on the committed files under ``src/twintowns/data`` (read both raw, as
+  CSV, and through :func:`twintowns.load`) and on the build's quality report:
+  sizes, coverage, validity, uniqueness, and the curated facts with their URLs.
+  Figures are recomputed from the data where the data allows it and compared
+  with what the metadata and the report claim.  Thresholds are the issue's;
+  exact totals are not asserted because every rebuild changes them.
+* the curation loader (``databuild.curation``) on hand-made TOML files: every
+  kind of mistake fails with the file and the entry named.
+
+Determinism (two builds byte-identical) is checked by CI: ``make data-check``
+in ``.ci/run`` rebuilds from the sources and diffs against the committed files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import zoneinfo
+from collections import Counter
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import twintowns
+from databuild import curation
+from databuild.curation import CurationError
+from twintowns import Status
+from twintowns.atlas import Atlas
+from twintowns.model import Partnership, PartnershipKind, PlaceKind
+from twintowns.schema import PARTNERSHIP_COLUMNS, PLACE_COLUMNS, unescape_cell
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "databuild" / "report"
+SOURCE_PREFIXES = ("wpcont:", "wpcountry:", "wikidata:")
+
+CHARLOTTE = "gn:4460243"
+ASHEVILLE = "gn:4453066"
+SAN_FRANCISCO = "gn:5391959"
+OSAKA = "gn:1853909"
+PARIS = "gn:2988507"
+ROME = "gn:3169070"
+
+
+# --------------------------------------------------------------------------
+# fixtures: the committed files, raw and loaded
+
+
+def _read_rows(name: str) -> list[dict[str, str]]:
+    text = (resources.files("twintowns") / "data" / name).read_text("utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    return [{k: unescape_cell(v) for k, v in row.items()} for row in reader]
+
+
+@pytest.fixture(scope="module")
+def places() -> list[dict[str, str]]:
+    return _read_rows("places.csv")
+
+
+@pytest.fixture(scope="module")
+def partnerships() -> list[dict[str, str]]:
+    return _read_rows("partnerships.csv")
+
+
+@pytest.fixture(scope="module")
+def metadata() -> dict[str, Any]:
+    text = (resources.files("twintowns") / "data" / "metadata.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@pytest.fixture(scope="module")
+def quality() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((REPORT / "quality.json").read_text("utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def atlas() -> Atlas:
+    return twintowns.load()
+
+
+def _split(cell: str) -> list[str]:
+    return [item for item in cell.split("|") if item]
+
+
+def _pct(text: str) -> float:
+    """``"98.25%"`` → 0.9825."""
+    return float(text.rstrip("%")) / 100
+
+
+def _report_rows(name: str) -> list[dict[str, str]]:
+    with (REPORT / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+# --------------------------------------------------------------------------
+# shape of the files
+
+
+def test_headers_are_the_schema() -> None:
+    for name, columns in (("places.csv", PLACE_COLUMNS), ("partnerships.csv", PARTNERSHIP_COLUMNS)):
+        text = (resources.files("twintowns") / "data" / name).read_text("utf-8")
+        assert tuple(text.split("\n", 1)[0].split(",")) == columns, name
+        assert "\r" not in text and text.endswith("\n"), name
+
+
+def test_metadata_counts_match_the_files(
+    metadata: dict[str, Any], places: list[dict[str, str]], partnerships: list[dict[str, str]]
+) -> None:
+    counts = metadata["counts"]
+    assert counts["places"] == len(places)
+    assert counts["partnerships"] == len(partnerships)
+    assert list(metadata["schema"]["places"]) == list(PLACE_COLUMNS)
+    assert list(metadata["schema"]["partnerships"]) == list(PARTNERSHIP_COLUMNS)
+
+
+def test_metadata_credits_sources_and_licenses(metadata: dict[str, Any]) -> None:
+    licenses = {s["license"] for s in metadata["sources"]}
+    assert {"CC BY-SA 4.0", "CC BY 4.0", "public domain"} <= licenses
+    assert any(lic.startswith("CC0") for lic in licenses)
+    assert any("Wikipedia contributors" in s.get("attribution", "") for s in metadata["sources"])
+    via = " ".join(s.get("via", "") for s in metadata["sources"])
+    for repo, commit in (
+        ("Hekman/twincities", "84ebdec"),
+        ("pnadelofficial/sis-cities", "7143b56"),
+        ("rogorido/sistercities", "6bb5473"),
+    ):
+        assert repo in via and commit in via, repo
+
+
+def test_metadata_has_no_wall_clock_timestamp(metadata: dict[str, Any]) -> None:
+    text = json.dumps(metadata)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text)
+
+
+# --------------------------------------------------------------------------
+# Must show: sizes and coverage
+
+
+def test_at_least_30000_partnerships(partnerships: list[dict[str, str]], atlas: Atlas) -> None:
+    assert len(partnerships) >= 30_000
+    assert len(atlas.partnerships) == len(partnerships)
+
+
+def test_98_percent_of_claims_represented(
+    partnerships: list[dict[str, str]], metadata: dict[str, Any], quality: dict[str, Any]
+) -> None:
+    refs = [ref for row in partnerships for ref in _split(row["sources"])]
+    claims = [ref for ref in refs if ref.startswith(SOURCE_PREFIXES)]
+    # every claim lands in exactly one partnership ...
+    assert len(claims) == len(set(claims))
+    # ... and what the data holds is what the metadata and the report say
+    total = metadata["counts"]["claims"]
+    assert metadata["counts"]["claims_represented"] == len(claims)
+    assert quality["claims"]["total"] == total
+    assert quality["claims"]["represented"] == len(claims)
+    assert sum(quality["claims"]["by_source"].values()) == total
+    by_source = Counter(ref.split(":", 1)[0] for ref in claims)
+    for source, n in by_source.items():
+        assert n <= quality["claims"]["by_source"][source], source
+    assert len(claims) / total >= 0.98, f"{len(claims)} of {total} claims represented"
+
+
+def test_unrepresented_claims_are_listed_with_a_reason(
+    partnerships: list[dict[str, str]], quality: dict[str, Any]
+) -> None:
+    dropped = _report_rows("dropped.csv")
+    assert len(dropped) == quality["claims"]["dropped"]
+    assert (
+        quality["claims"]["represented"] + quality["claims"]["dropped"]
+        == (quality["claims"]["total"])
+    )
+    assert all(row["status"] and row["reason"] for row in dropped)
+    represented = {ref for row in partnerships for ref in _split(row["sources"])}
+    assert not represented & {row["claim"] for row in dropped}
+    assert Counter(row["status"] for row in dropped) == Counter(
+        quality["claims"]["dropped_by_reason"]
+    )
+
+
+def _resolved(place: dict[str, str]) -> bool:
+    """A gazetteer entry, an ISO subdivision, a gazetteer county or a reviewed curated place."""
+    return place["id"].startswith(("gn:", "iso:")) or place["resolution"] in (
+        "us-county",
+        "curated",
+    )
+
+
+def test_97_percent_of_places_resolved(
+    places: list[dict[str, str]], quality: dict[str, Any]
+) -> None:
+    resolved = sum(1 for p in places if _resolved(p))
+    assert quality["places"]["gazetteer"] == resolved
+    assert quality["places"]["total"] == len(places)
+    assert resolved / len(places) >= 0.97, f"{resolved} of {len(places)} places resolved"
+
+
+def test_99_5_percent_of_places_inside_their_country(
+    places: list[dict[str, str]], quality: dict[str, Any]
+) -> None:
+    outside = _report_rows("outside_polygon.csv")
+    assert len(outside) == quality["places"]["outside_polygon"]
+    ids = {p["id"] for p in places}
+    assert {row["place"] for row in outside} <= ids
+    assert all(float(row["km"]) > 25 for row in outside)
+    inside = len(places) - len(outside)
+    assert quality["places"]["in_polygon"] == inside
+    assert inside / len(places) >= 0.995
+
+
+# --------------------------------------------------------------------------
+# Must show: every place valid
+
+
+_ISO_SUBDIVISIONS = frozenset(str(s.code) for s in pycountry.subdivisions)
+_COUNTRIES = frozenset(str(c.alpha_2) for c in pycountry.countries) | {"XK"}
+
+
+def test_every_place_is_valid(places: list[dict[str, str]]) -> None:
+    bad: list[str] = []
+    for p in places:
+        lat, lon = float(p["latitude"]), float(p["longitude"])
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            bad.append(f"{p['id']}: coordinates not finite")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            bad.append(f"{p['id']}: coordinates out of range")
+        if p["country"] not in _COUNTRIES:
+            bad.append(f"{p['id']}: country {p['country']!r}")
+        if p["subdivision"] and p["subdivision"] not in _ISO_SUBDIVISIONS:
+            bad.append(f"{p['id']}: subdivision {p['subdivision']!r}")
+        try:
+            zoneinfo.ZoneInfo(p["timezone"])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            bad.append(f"{p['id']}: time zone {p['timezone']!r}")
+        if not p["name"].strip() or p["kind"] not in {k.value for k in PlaceKind}:
+            bad.append(f"{p['id']}: name or kind")
+    assert not bad, bad[:20]
+
+
+def test_us_places_have_their_state(places: list[dict[str, str]]) -> None:
+    missing = [p["id"] for p in places if p["country"] == "US" and not p["subdivision"]]
+    assert not missing, missing[:20]
+
+
+def test_load_validates_every_record(atlas: Atlas, places: list[dict[str, str]]) -> None:
+    # The loaded objects are the model's validated classes; spot-check the enums.
+    assert len(atlas.places) == len(places)
+    assert all(isinstance(p, Partnership) for p in atlas.partnerships[:100])
+
+
+# --------------------------------------------------------------------------
+# Must show: uniqueness and references
+
+
+def test_no_duplicate_places(places: list[dict[str, str]]) -> None:
+    ids = Counter(p["id"] for p in places)
+    assert not [i for i, n in ids.items() if n > 1]
+    # the same community twice under two ids (a city and its province may share a point)
+    same = Counter(
+        (p["name"], p["country"], p["kind"], p["latitude"], p["longitude"]) for p in places
+    )
+    assert not [k for k, n in same.items() if n > 1]
+
+
+def test_no_self_pairs_no_duplicates_every_reference_exists(
+    places: list[dict[str, str]], partnerships: list[dict[str, str]]
+) -> None:
+    ids = {p["id"] for p in places}
+    pairs = Counter((row["a"], row["b"]) for row in partnerships)
+    assert not [pair for pair, n in pairs.items() if n > 1]
+    assert all(row["a"] < row["b"] for row in partnerships), "canonical order, no self-pairs"
+    referenced = {row["a"] for row in partnerships} | {row["b"] for row in partnerships}
+    assert referenced <= ids
+    assert ids <= referenced, "every place belongs to a partnership"
+    for row in partnerships:
+        assert set(_split(row["claimed_by"])) <= {row["a"], row["b"]}
+
+
+def test_every_partnership_is_traceable(partnerships: list[dict[str, str]]) -> None:
+    untraced = [
+        (row["a"], row["b"])
+        for row in partnerships
+        if not any(
+            ref.startswith((*SOURCE_PREFIXES, "curation:")) for ref in _split(row["sources"])
+        )
+    ]
+    assert not untraced, untraced[:20]
+
+
+# --------------------------------------------------------------------------
+# Must show: the curated facts are in the data, with their URLs
+
+
+def _pair(atlas: Atlas, a: str, b: str) -> Partnership:
+    found = atlas.partnership(a, b)
+    assert found is not None, f"no partnership {a} – {b}"
+    return found
+
+
+def test_charlotte_sister_cities(atlas: Atlas) -> None:
+    expected = {
+        "gn:3947322": ("Arequipa", "1962-02-05"),
+        "gn:2884509": ("Krefeld", "1985-05-23"),
+        "gn:1816971": ("Baoding", "1987-01-12"),
+        "gn:472045": ("Voronezh", "1991"),
+        "gn:2998286": ("Limoges", "1992-07-27"),
+        "gn:3081368": ("Wrocław", "1993-09-05"),
+        "gn:2298890": ("Kumasi", "1995-08-12"),
+    }
+    for pid, (name, established) in expected.items():
+        p = _pair(atlas, CHARLOTTE, pid)
+        assert p.other(CHARLOTTE).name == name
+        assert p.kind is PartnershipKind.SISTER
+        assert str(p.established) == established, name
+        assert any("charlottenc.gov" in url for url in p.urls), name
+        assert "curation:charlotte" in p.sources
+    dated = {
+        p.other(CHARLOTTE).name: p.established.as_date()
+        for p in atlas.partnerships_of(CHARLOTTE)
+        if p.established is not None and p.status is not Status.PROPOSED
+    }
+    assert min(dated, key=dated.__getitem__) == "Arequipa", "Arequipa is Charlotte's first"
+
+
+def test_charlotte_voronezh_suspended_and_hadera_proposed(atlas: Atlas) -> None:
+    voronezh = _pair(atlas, CHARLOTTE, "gn:472045")
+    assert voronezh.status is Status.SUSPENDED
+    assert str(voronezh.ended) == "2022-03-28"
+    assert "unanimous" in voronezh.note
+    assert len(voronezh.urls) >= 2
+    hadera = _pair(atlas, CHARLOTTE, "gn:294946")
+    assert hadera.status is Status.PROPOSED
+    assert hadera.established is None and "2008" in hadera.note
+    assert hadera.urls
+
+
+def test_san_francisco_osaka_ended_2018(atlas: Atlas) -> None:
+    p = _pair(atlas, SAN_FRANCISCO, OSAKA)
+    assert p.status is Status.ENDED
+    assert p.established is not None and p.established.year == 1957
+    assert p.ended is not None and p.ended.year == 2018
+    assert p.urls
+
+
+def test_paris_rome_exclusive_and_paris_pacts_are_not_sister(atlas: Atlas) -> None:
+    rome = _pair(atlas, PARIS, ROME)
+    assert rome.kind is PartnershipKind.SISTER
+    assert str(rome.established) == "1956-01-30"
+    assert "exclusive" in rome.note.lower()
+    assert rome.urls
+    for pid in ("gn:4887398", SAN_FRANCISCO, "gn:1857910", "gn:1850147"):
+        pact = _pair(atlas, PARIS, pid)
+        assert pact.kind is PartnershipKind.FRIENDSHIP, pact
+        assert pact.urls and "curation:paris" in pact.sources
+
+
+def test_asheville_and_dunkeld_and_birnam(atlas: Atlas) -> None:
+    community = atlas.get("tt:gb:dunkeld-and-birnam")
+    assert community is not None
+    assert community.name == "Dunkeld and Birnam"
+    assert community.kind is PlaceKind.COMMUNITY
+    assert (community.country, community.subdivision) == ("GB", "GB-SCT")
+    assert {"Dunkeld", "Birnam"} <= set(community.aliases)
+    p = _pair(atlas, ASHEVILLE, community.id)
+    assert str(p.established) == "2017"
+    assert p.urls
+    # the two source claims ("Dunkeld", "Birnam") are one partnership, not two
+    partners = {q.id for q in atlas.partners(ASHEVILLE)}
+    assert "gn:2650716" not in partners
+    assert len(partners) >= 7
+    years = {q.other(ASHEVILLE).name: str(q.established) for q in atlas.partnerships_of(ASHEVILLE)}
+    assert years["Vladikavkaz"] == "1990" and years["Saumur"] == "1996"
+
+
+def test_boring_dull_bland(atlas: Atlas) -> None:
+    boring, dull, bland = "tt:us:boring", "tt:gb:dull", "tt:au:bland-shire"
+    for pid, country, sub in (
+        (boring, "US", "US-OR"),
+        (dull, "GB", "GB-SCT"),
+        (bland, "AU", "AU-NSW"),
+    ):
+        place = atlas.get(pid)
+        assert place is not None and (place.country, place.subdivision) == (country, sub)
+    assert str(_pair(atlas, boring, dull).established) == "2012"
+    for a, b in ((boring, dull), (bland, dull), (bland, boring)):
+        p = _pair(atlas, a, b)
+        assert p.urls and p.status is Status.ACTIVE
+
+
+def test_every_curated_fact_is_in_the_data_with_its_urls(atlas: Atlas) -> None:
+    cur = curation.load()
+    assert len(cur.partnerships) >= 60
+    assert len({stem for stem, _ in cur.partnerships}) >= 10
+    for stem, entry in cur.partnerships:
+        p = _pair(atlas, entry["a"], entry["b"])
+        where = f"{stem}: {entry['a']} – {entry['b']}"
+        assert set(entry["urls"]) <= set(p.urls), where
+        assert f"curation:{stem}" in p.sources, where
+        assert p.kind.value == entry.get("kind", "sister"), where
+        assert p.status.value == entry.get("status", "active"), where
+        for field in ("established", "ended"):
+            value = getattr(p, field)
+            assert (None if value is None else str(value)) == entry.get(field), where
+        assert p.note == entry.get("note", ""), where
+    for _stem, entry in cur.places:
+        assert atlas.get(entry["id"]) is not None, entry["id"]
+
+
+def test_report_counts_curated_records(
+    quality: dict[str, Any], partnerships: list[dict[str, str]]
+) -> None:
+    curated = sum(
+        1 for row in partnerships if any(r.startswith("curation:") for r in _split(row["sources"]))
+    )
+    assert quality["partnerships"]["curated"] == curated
+    assert curated >= 60
+    with_urls = [row for row in partnerships if row["urls"]]
+    assert len(with_urls) == curated
+
+
+def test_determinism_is_checked_by_ci() -> None:
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    assert "make data-check" in ci
+    recipe = makefile.split("data-check:", 1)[1].split("\n\n", 1)[0]
+    assert "diff -r src/twintowns/data" in recipe
+
+
+# --------------------------------------------------------------------------
+# the curation loader rejects every kind of mistake, naming file and entry
+
+KNOWN = {4460243, 3947322}
+GOOD = """
+[[partnership]]
+a = "gn:4460243"
+b = "gn:3947322"
+urls = ["https://example.org/a"]
+"""
+
+
+def _load(tmp_path: Path, text: str, name: str = "topic.toml") -> curation.Curation:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return curation.load(tmp_path, gazetteer_ids=KNOWN)
+
+
+def _fails(tmp_path: Path, text: str, *fragments: str) -> str:
+    with pytest.raises(CurationError) as info:
+        _load(tmp_path, text)
+    message = str(info.value)
+    assert message.startswith("topic.toml"), message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+def test_a_good_file_loads(tmp_path: Path) -> None:
+    cur = _load(tmp_path, GOOD)
+    assert [(stem, e["a"], e["b"]) for stem, e in cur.partnerships] == [
+        ("topic", "gn:4460243", "gn:3947322")
+    ]
+
+
+def test_toml_dates_are_normalised(tmp_path: Path) -> None:
+    cur = _load(tmp_path, GOOD.replace("urls", "established = 1962-02-05\nurls"))
+    assert cur.partnerships[0][1]["established"] == "1962-02-05"
+
+
+@pytest.mark.parametrize(
+    ("change", "fragments"),
+    [
+        (("urls", "colour = 'red'\nurls"), ("[[partnership]] #1", "unknown keys ['colour']")),
+        (('urls = ["https://example.org/a"]', ""), ("missing keys ['urls']",)),
+        (('urls = ["https://example.org/a"]', "urls = []"), ("no source URL",)),
+        (('"https://example.org/a"', '"example.org/a"'), ("not an http(s) URL",)),
+        (("gn:3947322", "gn:999999999"), ("unknown place gn:999999999",)),
+        (("gn:3947322", "tt:nowhere"), ("unknown place tt:nowhere",)),
+        (("gn:3947322", "iso:US-XX"), ("unknown place iso:US-XX",)),
+        (("gn:3947322", "Arequipa"), ("'Arequipa' is not a place id",)),
+        (("gn:3947322", "gn:4460243"), ("cannot partner itself",)),
+        (("urls", "kind = 'twin'\nurls"), ("invalid PartnershipKind 'twin'",)),
+        (("urls", "status = 'paused'\nurls"), ("invalid Status 'paused'",)),
+        (("urls", "established = '1962-13'\nurls"), ("established", "1962-13")),
+        (("urls", "established = '62'\nurls"), ("invalid date '62'",)),
+        (("urls", "ended = '2018'\nurls"), ("needs status 'ended' or 'suspended'",)),
+        (
+            ("urls", "status = 'ended'\nestablished = '2000'\nended = '1999'\nurls"),
+            ("ended 1999 is before established 2000",),
+        ),
+        (("urls", "claimed_by = ['gn:1']\nurls"), ("outside the pair",)),
+        (("urls", "note = ' padded'\nurls"), ("whitespace",)),
+        (("[[partnership]]", "[[partnerships]]"), ("unknown tables ['partnerships']",)),
+    ],
+)
+def test_mistakes_fail_naming_file_and_entry(
+    tmp_path: Path, change: tuple[str, str], fragments: tuple[str, ...]
+) -> None:
+    old, new = change
+    assert old in GOOD
+    _fails(tmp_path, GOOD.replace(old, new, 1), *fragments)
+
+
+def test_a_pair_curated_twice_fails(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text(GOOD, encoding="utf-8")
+    swapped = GOOD.replace("gn:4460243", "X").replace("gn:3947322", "gn:4460243")
+    (tmp_path / "b.toml").write_text(swapped.replace("X", "gn:3947322"), encoding="utf-8")
+    with pytest.raises(CurationError, match=r"b\.toml.*already curated in a\.toml"):
+        curation.load(tmp_path, gazetteer_ids=KNOWN)
+
+
+def test_invalid_toml_fails_naming_the_file(tmp_path: Path) -> None:
+    with pytest.raises(CurationError, match=r"^topic\.toml: not valid TOML"):
+        _load(tmp_path, GOOD + "\nthis is not toml\n")
+
+
+OWN_PLACE = """
+[[place]]
+id = "tt:gb:dunkeld-and-birnam"
+name = "Dunkeld and Birnam"
+country = "GB"
+subdivision = "GB-SCT"
+kind = "community"
+latitude = 56.56
+longitude = -3.58
+timezone = "Europe/London"
+urls = ["https://example.org/db"]
+
+[[mention]]
+name = "Birnam"
+country = "GB"
+place = "tt:gb:dunkeld-and-birnam"
+
+[[partnership]]
+a = "gn:4460243"
+b = "tt:gb:dunkeld-and-birnam"
+urls = ["https://example.org/a"]
+"""
+
+
+def test_own_places_and_mentions_load(tmp_path: Path) -> None:
+    cur = _load(tmp_path, OWN_PLACE)
+    assert [e["id"] for _s, e in cur.places] == ["tt:gb:dunkeld-and-birnam"]
+    assert [e["place"] for _s, e in cur.mentions] == ["tt:gb:dunkeld-and-birnam"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment"),
+    [
+        ("longitude = -3.58\n", "", "[[place]] #1 (tt:gb:dunkeld-and-birnam): a place of our own"),
+        ("latitude = 56.56", "latitude = 156.56", "latitude must be within"),
+        ('timezone = "Europe/London"', 'timezone = "Europe/Dunkeld"', "unknown IANA time zone"),
+        ('kind = "community"', 'kind = "hamlet"', "invalid place kind 'hamlet'"),
+        ('country = "GB"\nsubdivision', 'country = "UK"\nsubdivision', "alpha-2"),
+        ('subdivision = "GB-SCT"', 'subdivision = "US-NC"', "is not in country"),
+        ('place = "tt:gb:dunkeld-and-birnam"', 'place = "tt:gb:birnam"', "[[mention]] 'Birnam'"),
+        ('urls = ["https://example.org/db"]', 'urls = "https://example.org/db"', "list of strings"),
+    ],
+)
+def test_place_and_mention_mistakes_fail(tmp_path: Path, old: str, new: str, fragment: str) -> None:
+    assert old in OWN_PLACE
+    _fails(tmp_path, OWN_PLACE.replace(old, new, 1), fragment)
+
+
+_DATES = st.one_of(
+    st.dates().map(lambda d: d.isoformat()),
+    st.dates().map(lambda d: d.isoformat()[:7]),
+    st.dates().map(lambda d: d.isoformat()[:4]),
+)
+
+
+@given(date=_DATES)
+def test_any_valid_partial_date_is_accepted_unchanged(tmp_path_factory: Any, date: str) -> None:
+    folder = tmp_path_factory.mktemp("dates")
+    (folder / "topic.toml").write_text(
+        GOOD.replace("urls", f"established = {date!r}\nurls"), encoding="utf-8"
+    )
+    cur = curation.load(folder, gazetteer_ids=KNOWN)
+    assert cur.partnerships[0][1]["established"] == date
+
+
+@given(text=st.text(alphabet="0123456789-/ .T:", min_size=1, max_size=12))
+def test_malformed_dates_are_rejected(tmp_path_factory: Any, text: str) -> None:
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        return  # well-formed; validity of the calendar date is tested above
+    folder = tmp_path_factory.mktemp("bad-dates")
+    (folder / "topic.toml").write_text(
+        GOOD.replace("urls", f"established = {json.dumps(text)}\nurls"), encoding="utf-8"
+    )
+    with pytest.raises(CurationError, match=r"topic\.toml: \[\[partnership\]\] #1.*established"):
+        curation.load(folder, gazetteer_ids=KNOWN)
+
+
+def _iter_curation_urls() -> Iterator[str]:
+    for _stem, entry in curation.load().partnerships:
+        yield from entry["urls"]
+
+
+def test_shipped_curation_files_are_valid_and_sourced() -> None:
+    cur = curation.load()
+    urls = list(_iter_curation_urls())
+    assert urls and all(url.startswith(("https://", "http://")) for url in urls)
+    assert all(e["urls"] for _s, e in cur.partnerships)
