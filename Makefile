@@ -44,5 +44,9 @@ data-check: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
+# The documentation site, built strictly (any warning fails) and offline into site/.
+docs: $(STAMP)
+	$(PY) -m mkdocs build --strict --clean --site-dir site
+
 clean:
-	rm -rf $(VENV) build dist .data-check .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist site .data-check .mypy_cache .pytest_cache .ruff_cache

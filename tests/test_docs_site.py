@@ -1,0 +1,144 @@
+"""The documentation site: complete API reference, docstring rendering, strict offline build.
+
+The examples on the pages are run by ``tests/test_docs.py``; this file checks
+the site around them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import pkgutil
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import twintowns
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+REFERENCE = DOCS / "reference"
+_DIRECTIVE = re.compile(r"^::: ([\w.]+)\s*$", re.MULTILINE)
+
+
+def _load_extension() -> Callable[[str], str]:
+    """``rewrite`` from docs/_hooks/griffe_docstrings.py (not an importable package)."""
+    spec = importlib.util.spec_from_file_location(
+        "griffe_docstrings", DOCS / "_hooks" / "griffe_docstrings.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    function: Callable[[str], str] = module.rewrite
+    return function
+
+
+if importlib.util.find_spec("griffe") is not None:
+    rewrite = _load_extension()
+else:  # pragma: no cover - without the docs extra
+    pytest.skip("the docs extra (griffe) is not installed", allow_module_level=True)
+
+
+def public_modules() -> list[str]:
+    """``twintowns.x`` for every module or subpackage whose name has no leading underscore."""
+    return sorted(
+        f"twintowns.{info.name}"
+        for info in pkgutil.iter_modules(twintowns.__path__)
+        if not info.name.startswith("_")
+    )
+
+
+def documented() -> dict[str, Path]:
+    """Every ``::: target`` of the reference pages, with its page."""
+    found: dict[str, Path] = {}
+    for page in sorted(REFERENCE.glob("*.md")):
+        for match in _DIRECTIVE.finditer(page.read_text("utf-8")):
+            found[match.group(1)] = page
+    return found
+
+
+def test_every_public_module_has_a_reference_page() -> None:
+    missing = [m for m in public_modules() if m not in documented()]
+    assert not missing, (
+        f"no API reference page for {missing}: add docs/reference/<name>.md holding "
+        "'# `twintowns.<name>`' and '::: twintowns.<name>', and list it in mkdocs.yml's nav"
+    )
+
+
+def test_every_reference_target_exists() -> None:
+    for target, page in documented().items():
+        assert importlib.util.find_spec(target) is not None, f"{page.name}: no module {target}"
+
+
+def test_reference_pages_are_in_the_nav() -> None:
+    nav = (ROOT / "mkdocs.yml").read_text("utf-8")
+    for page in REFERENCE.glob("*.md"):
+        assert f"reference/{page.name}" in nav, f"{page} is not in mkdocs.yml's nav"
+
+
+# ---------------------------------------------------------------- docstring rendering
+
+
+REWRITES = {
+    "a doctest session is fenced up to the blank line": (
+        "Intro.\n\n>>> 1 + 1\n2\n>>> print('a')\na\n\nAfter.",
+        "Intro.\n\n```pycon\n>>> 1 + 1\n2\n>>> print('a')\na\n```\n\nAfter.",
+    ),
+    "an indented session keeps its indentation": (
+        "Item:\n\n    >>> x = 1\n    >>> x\n    1\n",
+        "Item:\n\n    ```pycon\n    >>> x = 1\n    >>> x\n    1\n    ```",
+    ),
+    "Sphinx roles become code": (
+        "See :func:`~twintowns.load`, :class:`twintowns.Atlas` and :meth:`Atlas.place`.",
+        "See `load`, `twintowns.Atlas` and `Atlas.place`.",
+    ),
+    "roles inside a session are left alone": (
+        ">>> s = ':func:`x`'\n",
+        "```pycon\n>>> s = ':func:`x`'\n```",
+    ),
+    "a code-block directive is fenced in its language": (
+        "Format:\n\n.. code-block:: toml\n\n    a = 1\n      b = 2\n\nEnd.",
+        "Format:\n\n```toml\na = 1\n  b = 2\n```\n\nEnd.",
+    ),
+    "plain Markdown is unchanged": (
+        "Nothing to change: `code`, *emphasis* and a list:\n\n- one\n- two",
+        "Nothing to change: `code`, *emphasis* and a list:\n\n- one\n- two",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REWRITES)
+def test_rewrite(case: str) -> None:
+    text, expected = REWRITES[case]
+    assert rewrite(text) == expected
+
+
+# ---------------------------------------------------------------- the build
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="the docs extra")
+def test_the_site_builds_strictly_and_needs_no_network(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (site / "index.html").is_file()
+    assert (site / "reference" / "atlas" / "index.html").is_file()
+    html = "\n".join(p.read_text("utf-8") for p in site.rglob("*.html"))
+    # Offline: no web fonts, no social cards, nothing fetched when the pages are read.
+    assert "fonts.googleapis.com" not in html
+    assert "fonts.gstatic.com" not in html
+    # Docstrings are rendered, sessions as code, not as nested block quotes.
+    atlas_page = (site / "reference" / "atlas" / "index.html").read_text("utf-8")
+    assert "partner_distances" in atlas_page
+    assert "<blockquote>" not in atlas_page
+    assert ":class:" not in atlas_page
