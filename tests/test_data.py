@@ -363,7 +363,7 @@ def test_paris_rome_exclusive_and_paris_pacts_are_not_sister(atlas: Atlas) -> No
     assert rome.urls
     for pid in ("gn:4887398", SAN_FRANCISCO, "gn:1857910", "gn:1850147"):
         pact = _pair(atlas, PARIS, pid)
-        assert pact.kind is PartnershipKind.FRIENDSHIP, pact
+        assert pact.kind is PartnershipKind.PARTNER, pact
         assert pact.urls and "curation:paris" in pact.sources
 
 
