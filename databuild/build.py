@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from databuild import curation as curation_mod
 from databuild import gazetteer, report, sources
+from databuild.gazetteer import distance_km
 from databuild.geo import Polygons
 from databuild.merge import merge
 from databuild.resolve import Outcome, Resolver, Target, clean
@@ -27,6 +29,7 @@ from twintowns.schema import (
 )
 
 DATASET_VERSION = "2026.1"
+UNIFY_KM = 30.0
 MAX_ALIASES = 8
 
 #: Preference when one place was reached by several methods (its ``resolution``).
@@ -39,10 +42,15 @@ METHOD_ORDER = [
     "iso-subdivision",
     "us-county",
     "reverse-claim",
+    "same-name",
     "name-unique",
     "population",
+    "coords-name",
+    "country-corrected",
     "district-of-parent",
     "area",
+    "own-coords",
+    "own-geocode",
 ]
 
 SOURCES_META = [
@@ -162,13 +170,14 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
     polygons = Polygons()
     cur = curation_mod.load()
     defined, overrides, curated_mentions = _curated_places(cur, gaz)
-    resolver = Resolver(gaz, curated_mentions)
+    resolver = Resolver(gaz, curated_mentions, polygons)
     claims = sources.read_all(source_dir)
 
     # ---- pass 1: every mention with a country (or a country in its title)
     outcomes: list[list[Outcome]] = []
     for claim in claims:
         outcomes.append([resolver.resolve(claim.origin), resolver.resolve(claim.target)])
+    _unify_own(outcomes)
     targets: dict[str, Target] = dict(defined)
     partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for claim, (o, t) in zip(claims, outcomes, strict=True):
@@ -183,7 +192,23 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
             partners[o.target.id][key(t.target.name)].add(t.target.id)
             partners[t.target.id][key(o.target.name)].add(o.target.id)
 
-    # ---- pass 2: the other side's claim, then the world-wide gazetteer
+    # countries the sources give for each name (a country-less title is resolved there
+    # when the sources agree on one country)
+    # and the places each spelling resolved to in a country (a spelling resolved with
+    # coordinates in one list resolves the same spelling without them in another)
+    name_countries: dict[str, set[str]] = defaultdict(set)
+    seen_as: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for claim, (o, t) in zip(claims, outcomes, strict=True):
+        for m, oc in ((claim.origin, o), (claim.target, t)):
+            cc = oc.target.country if oc.target is not None else m.country
+            if cc:
+                name_countries[key(clean(m.name))].add(cc)
+            if oc.target is not None:
+                for k in _mention_keys(m.name):
+                    seen_as[(oc.target.country, k)].add(oc.target.id)
+
+    # ---- pass 2: the other side's claim, the sources' country for the name, then the
+    #      world-wide gazetteer
     for i, claim in enumerate(claims):
         sides = outcomes[i]
         mentions = (claim.origin, claim.target)
@@ -203,10 +228,24 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
                     sides[s] = Outcome(_with_method(hit, "reverse-claim"), "resolved")
                     continue
             if oc.status == "needs-country":
-                sides[s] = resolver.resolve(mentions[s], allow_global=True)
+                ccs = name_countries.get(key(clean(mentions[s].name)), set())
+                if len(ccs) == 1:
+                    (cc,) = ccs
+                    sides[s] = resolver.resolve(replace(mentions[s], country=cc))
+                else:
+                    sides[s] = resolver.resolve(mentions[s], allow_global=True)
                 tgt = sides[s].target
                 if tgt is not None:
                     targets.setdefault(tgt.id, tgt)
+            if sides[s].target is None:
+                m = mentions[s]
+                nkey = key(clean(m.name))
+                ccs = {m.country} if m.country else name_countries.get(nkey, set())
+                hits: set[str] = set()
+                for cc in sorted(ccs):
+                    hits |= seen_as.get((cc, nkey), set())
+                if len(hits) == 1:
+                    sides[s] = Outcome(_with_method(targets[hits.pop()], "same-name"), "resolved")
 
     # ---- claims → pairs, dropped claims with reasons
     pairs: list[tuple[str, str, str]] = []
@@ -239,7 +278,7 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
                 pairs.append((o.target.id, t.target.id, claim.ref))
             continue
         reasons, cands = [], []
-        for side, m, oc in (("origin", claim.origin, o), ("target", claim.target, t)):
+        for side, oc in (("origin", o), ("target", t)):
             if oc.target is None:
                 reasons.append(f"{side} {oc.status}: {oc.reason}")
                 cands.extend(oc.candidates)
@@ -254,7 +293,7 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
                 " | ".join(cands),
             ]
         )
-    for (_n, _c, status), case in mention_cases.items():
+    for _n, _c, status in mention_cases:
         mention_stats[status.split(":")[0] if status.startswith("resolved") else status] += 1
         if status.startswith("resolved"):
             mention_stats[status] += 1
@@ -289,9 +328,9 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
 
     partnerships: list[Partnership] = []
     for pair in sorted(set(merged) | set(curated_rows)):
-        m = merged.get(pair)
+        mg = merged.get(pair)
         c = curated_rows.get(pair, {})
-        srcs = list(m.sources) if m else []
+        srcs = list(mg.sources) if mg else []
         srcs += [f"curation:{s}" for s in sorted(set(c.get("stems", [])))]
         partnerships.append(
             Partnership(
@@ -302,7 +341,7 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
                 established=c.get("established"),
                 ended=c.get("ended"),
                 note=c.get("note", ""),
-                claimed_by=(m.claimed_by if m else set()) | c.get("claimed_by", set()),
+                claimed_by=(mg.claimed_by if mg else set()) | c.get("claimed_by", set()),
                 sources=srcs,
                 urls=c.get("urls", []),
             )
@@ -383,17 +422,17 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
     )
     amb, unres, weak = [], [], []
     for (name, country, status), case in sorted(mention_cases.items()):
-        oc: Outcome = case[3]
+        res: Outcome = case[3]
         if status == "ambiguous":
-            amb.append([name, country, case[4], case[5], oc.reason, " | ".join(oc.candidates)])
+            amb.append([name, country, case[4], case[5], res.reason, " | ".join(res.candidates)])
         elif status in ("unresolved", "needs-country"):
-            unres.append([name, country, case[4], case[5], oc.reason])
-        elif oc.target is not None and oc.target.method not in (
+            unres.append([name, country, case[4], case[5], res.reason])
+        elif res.target is not None and res.target.method not in (
             "qualifier",
             "country+name",
             "curated",
         ):
-            weak.append([name, country, case[4], oc.target.method, oc.target.id, oc.target.name])
+            weak.append([name, country, case[4], res.target.method, res.target.id, res.target.name])
     report.write_table(
         report_dir / "ambiguous.csv",
         ["mention", "country", "claims", "example", "reason", "candidates"],
@@ -428,9 +467,46 @@ def _ref_sort(ref: str) -> tuple[str, ...]:
     return tuple(p.zfill(8) if p.isdigit() else p for p in ref.split(":"))
 
 
-def _with_method(t: Target, method: str) -> Target:
-    from dataclasses import replace
+def _unify_own(outcomes: list[list[Outcome]]) -> None:
+    """One id for one place of our own reached through different spellings.
 
+    ``"Berlin – Steglitz-Zehlendorf"`` (a district of its parent) and Wikidata's
+    ``"Steglitz-Zehlendorf"`` (its own coordinates) are the same place when they
+    share country and name and lie within :data:`UNIFY_KM`: the best-ranked
+    method gives the id, name and kind; Wikidata's coordinates, when there are
+    some, the position.  Rewrites ``outcomes`` in place.
+    """
+    groups: dict[tuple[str, str], dict[str, Target]] = defaultdict(dict)
+    for sides in outcomes:
+        for oc in sides:
+            t = oc.target
+            if t is not None and t.id.startswith("tt:") and t.method != "curated":
+                groups[(t.country, key(t.name))].setdefault(t.id, t)
+    alias: dict[str, Target] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        ranked = sorted(group.values(), key=lambda t: (_method_rank(t.method), t.id))
+        head = ranked[0]
+        members = [
+            t
+            for t in ranked
+            if distance_km(head.latitude, head.longitude, t.latitude, t.longitude) <= UNIFY_KM
+        ]
+        strong = [t for t in members if t.method == "own-coords"]
+        if strong and head.method != "own-coords":
+            pos = strong[0]
+            head = replace(head, latitude=pos.latitude, longitude=pos.longitude)
+        for t in members:
+            alias[t.id] = head
+    for sides in outcomes:
+        for i, oc in enumerate(sides):
+            t = oc.target
+            if t is not None and t.id in alias:
+                sides[i] = Outcome(replace(alias[t.id], method=t.method), oc.status)
+
+
+def _with_method(t: Target, method: str) -> Target:
     return replace(t, method=method)
 
 

@@ -207,7 +207,7 @@ def top_level(code: str) -> str:
     """The first-level ancestor of an ISO 3166-2 code (``FR-84`` → ``FR-PAC``)."""
     seen = 0
     while seen < 5:
-        sub = pycountry.subdivisions.get(code=code)
+        sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
         if sub is None or not sub.parent_code:
             return code
         parent = sub.parent_code

@@ -75,6 +75,14 @@ class Polygons:
             return 0.0
         return float(self._geoms[country].distance(point)) * _KM_PER_DEGREE
 
+    def country_at(self, lat: float, lon: float) -> str | None:
+        """The country whose polygon contains the point (first by code), or None."""
+        point = Point(lon, lat)
+        for code in sorted(self._prepared):
+            if self._prepared[code].contains(point):
+                return code
+        return None
+
     def near(self, country: str, lat: float, lon: float) -> bool:
         """Inside, within :data:`TOLERANCE_KM`, or no polygon to check against."""
         d = self.distance_km(country, lat, lon)

@@ -38,7 +38,9 @@ def markdown(s: dict[str, Any]) -> str:
         "",
         "## Claims",
         "",
-        f"- source claims: {c['total']} ({', '.join(f'{k} {v}' for k, v in c['by_source'].items())})",
+        f"- source claims: {c['total']} ("
+        + ", ".join(f"{k} {v}" for k, v in c["by_source"].items())
+        + ")",
         f"- represented in a partnership: {c['represented']} ({c['represented_pct']})",
         f"- dropped: {c['dropped']} — by reason: "
         + ", ".join(f"{k} {v}" for k, v in c["dropped_by_reason"].items()),

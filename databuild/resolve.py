@@ -16,18 +16,23 @@ its candidates and a reason, never guessed.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
 from databuild.countries import country_by_key
 from databuild.gazetteer import City, Gazetteer, distance_km, top_level
+from databuild.geo import Polygons
 from databuild.sources import Mention
 from databuild.text import ascii_fold, key, slug
 
 STRONG_KM = 20.0
 WEAK_KM = 50.0
 PARENT_KM = 30.0
-COORDS_ONLY_KM = 5.0
+COORDS_ONLY_KM = 10.0
+NEAR_NAME_KM = {True: 15.0, False: 10.0}  # similar name near the coordinates: strong / weak
+CORRECTED_KM = 25.0
+OWN_POLYGON_KM = {True: 25.0, False: 5.0}  # own place: coordinates this close to the country
 DOMINANCE = 5.0
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
@@ -37,16 +42,86 @@ _AREA_SUFFIX = re.compile(
     r"^(.*\S)\s+(county|district municipality|district|municipality|municipal district|"
     r"province|prefecture|region|oblast|raion|rayon|governorate|department|"
     r"regional unit|borough|shire|parish|canton|commune|urban district|township|"
-    r"metropolitan municipality|city municipality|municipal unit)$",
+    r"metropolitan municipality|city municipality|municipal unit|council|city council|"
+    r"state|krai|voivodeship|administrative okrug|local government area)$",
     re.IGNORECASE,
 )
 _AREA_PREFIX = re.compile(
     r"^(county|municipality|province|region|district|city|borough|town|prefecture|"
-    r"canton|department|governorate|state) of (.+)$",
+    r"canton|department|governorate|state|shire|municipal district) of (.+)$|^(county) (.+)$",
     re.IGNORECASE,
 )
 _COUNTY_WORDS = {"county", "shire", "parish", "borough", "township"}
-_REGION_WORDS = {"province", "prefecture", "region", "oblast", "governorate", "state"}
+_REGION_WORDS = {
+    "province",
+    "prefecture",
+    "region",
+    "oblast",
+    "governorate",
+    "state",
+    "krai",
+    "voivodeship",
+}
+#: Parenthesised words that say what a place is, not where: "Lüchow-Dannenberg (district)".
+_KIND_QUALIFIERS = {
+    "district",
+    "county",
+    "municipality",
+    "region",
+    "province",
+    "state",
+    "department",
+    "prefecture",
+    "oblast",
+}
+_PLACE_QUALIFIERS = {"city", "town", "village", "commune", "town and municipality"}
+#: Words that make "North X" or "New X" a different place from "X".
+_DIRECTION_WORDS = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "new",
+    "old",
+    "upper",
+    "lower",
+    "great",
+    "little",
+}
+#: Words too common to identify a place when a longer name contains them.
+_GENERIC_WORDS = {
+    "saint",
+    "sainte",
+    "san",
+    "santa",
+    "santo",
+    "sao",
+    "bad",
+    "new",
+    "old",
+    "north",
+    "south",
+    "east",
+    "west",
+    "upper",
+    "lower",
+    "great",
+    "little",
+    "la",
+    "le",
+    "les",
+    "el",
+    "al",
+    "de",
+    "city",
+    "town",
+    "village",
+    "port",
+    "mount",
+    "fort",
+    "lake",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +164,14 @@ def clean(name: str) -> str:
 
 
 class Resolver:
-    def __init__(self, gaz: Gazetteer, curated: dict[tuple[str, str], Target]) -> None:
+    def __init__(
+        self,
+        gaz: Gazetteer,
+        curated: dict[tuple[str, str], Target],
+        polygons: Polygons | None = None,
+    ) -> None:
         self.gaz = gaz
+        self.polygons = polygons
         self.curated = curated  # (key(name), country or "") → target
         self.state_by_key = {key(n): c for c, n in gaz.us_states.items()}
         self.state_by_key[key("Washington, D.C.")] = "DC"
@@ -118,17 +199,27 @@ class Resolver:
         name = clean(m.name)
         if not name:
             return Outcome(None, "unresolved", "empty name")
+        if name.lower().startswith(("list of ", "administrative divisions of ")):
+            return Outcome(None, "unresolved", f"{name!r} names a list, not a place")
         for ck in ((key(name), m.country or ""), (key(name), "")):
             if ck in self.curated:
                 return Outcome(self.curated[ck], "resolved")
         ctx = _Context(country=m.country, sub=m.subdivision)
+        located = self._country_of_coordinates(m)
+        if located is not None:
+            ctx.country, ctx.sub = located, None
         base = name
         # "Berlin – Steglitz-Zehlendorf"
         dash = _DASH.match(name)
         paren = _PAREN.match(name)
-        if paren:
+        if paren and paren.group(2).lower() in _KIND_QUALIFIERS:
+            base = name = f"{paren.group(1)} {paren.group(2).lower()}"
+        elif paren and paren.group(2).lower() in _PLACE_QUALIFIERS:
+            base = name = paren.group(1)
+        elif paren:
             base = paren.group(1)
             self._apply_qualifier(ctx, paren.group(2))
+            self._set_parent(ctx, paren.group(2))
         elif ", " in name:
             head, tail = name.split(", ", 1)
             base = head
@@ -137,6 +228,7 @@ class Resolver:
         elif dash:
             parent_name, base = dash.group(1), dash.group(2)
             self._apply_qualifier(ctx, parent_name)
+            self._set_parent(ctx, re.sub(r"\s+[IVXLC]+$", "", parent_name))
         if ctx.country is None:
             if not allow_global:
                 return Outcome(None, "needs-country", "no country: resolved in the second pass")
@@ -154,19 +246,51 @@ class Resolver:
         area = self._area(base, m, ctx)
         if area is not None:
             return area
-        # 3. coordinates alone (strong only), with a similar name
-        if m.strong and m.latitude is not None and m.longitude is not None:
-            near = self._near_similar(base, m.latitude, m.longitude, ctx.country)
+        # 3. coordinates, with a similar name nearby (transliterations, "Bad X", "X an der Y")
+        if m.latitude is not None and m.longitude is not None:
+            near = self._near_similar(base, m.latitude, m.longitude, ctx.country, m.strong)
             if near is not None:
-                return Outcome(self._city_target(near, "coords", ctx, base), "resolved")
-        # 4. a district of a known parent city without its own gazetteer entry
+                return Outcome(self._city_target(near, "coords-name", ctx, base), "resolved")
+        # 4. the stated country has no such place, the coordinates show a namesake across
+        #    the border (a list filing a Danish town under Sweden)
+        if ctx.parent is None and not ctx.qualifier_used:
+            corrected = self._country_corrected(base, m, ctx)
+            if corrected is not None:
+                return corrected
+        # 5. a district of a known parent city without its own gazetteer entry
         if ctx.parent is not None:
             return Outcome(self._district(base, ctx), "resolved")
+        # 6. no gazetteer entry at all: a place of our own at trustworthy coordinates
+        own = self._own_at_coords(base, m, ctx)
+        if own is not None:
+            return Outcome(own, "resolved")
         return Outcome(
             None,
             "unresolved",
             f"no gazetteer entry named {base!r} in {ctx.country}",
         )
+
+    def _country_of_coordinates(self, m: Mention) -> str | None:
+        """Wikidata coordinates far outside the stated country: the country they lie in.
+
+        The Wikidata extracts state the file's country for every origin (Uppsala
+        appears under Denmark); the item's own coordinates are the stronger evidence.
+        """
+        if not m.strong or m.latitude is None or m.longitude is None or m.country is None:
+            return None
+        if self.polygons is None:
+            return None
+        d = self.polygons.distance_km(m.country, m.latitude, m.longitude)
+        if d is None or d <= OWN_POLYGON_KM[True]:
+            return None
+        found = self.polygons.country_at(m.latitude, m.longitude)
+        return found if found != m.country else None
+
+    def _set_parent(self, ctx: _Context, text: str) -> None:
+        if ctx.parent is None and ctx.country is not None:
+            cands = self.gaz.candidates(key(clean(text)), ctx.country)
+            if cands:
+                ctx.parent = max(cands, key=lambda c: (c.population, -c.gid))
 
     def _apply_qualifier(self, ctx: _Context, text: str) -> None:
         q = key(clean(text))
@@ -258,6 +382,13 @@ class Resolver:
                 continue
             if len(cands) == 1:
                 return Outcome(self._city_target(cands[0], "name-unique", ctx, n), "resolved")
+            if m.latitude is not None and m.longitude is not None:
+                lat, lon = m.latitude, m.longitude
+                near = [
+                    c for c in cands if distance_km(lat, lon, c.latitude, c.longitude) <= WEAK_KM
+                ]
+                if len(near) == 1:
+                    return Outcome(self._city_target(near[0], "coords", ctx, n), "resolved")
             primary = [c for c in cands if self.gaz.is_primary(c, nkey)]
             if len(primary) == 1:
                 return Outcome(self._city_target(primary[0], "primary-name", ctx, n), "resolved")
@@ -271,15 +402,20 @@ class Resolver:
                 f"{len(pool)} candidates named {n!r} world-wide and no country",
                 [_label(c, self._sub_of(c)) for c in ranked[:8]],
             )
+        # a state / region named without its country: an ISO subdivision of one country
+        _word, stem = _area_parts(base)
+        codes = {c for n in (base, stem) for c in self.gaz.subdivisions_by_key.get(key(n), [])}
+        if len({c.split("-")[0] for c in codes}) == 1:
+            ctx.country = next(iter(codes)).split("-")[0]
+            area = self._area(base, m, ctx)
+            if area is not None and area.target is not None and area.target.gazetteer:
+                return area
         return Outcome(None, "unresolved", f"no gazetteer entry named {base!r} and no country")
 
     def _area(self, base: str, m: Mention, ctx: _Context) -> Outcome | None:
         cc = ctx.country
         assert cc is not None
-        suffix = _AREA_SUFFIX.match(base)
-        prefix = _AREA_PREFIX.match(base)
-        stem = suffix.group(1) if suffix else prefix.group(2) if prefix else base
-        word = (suffix.group(2) if suffix else prefix.group(1) if prefix else "").lower()
+        word, stem = _area_parts(base)
         # U.S. counties (GeoNames' county list)
         if cc == "US" and word in _COUNTY_WORDS | {""}:
             states = [ctx.sub[3:]] if ctx.sub else sorted(self.gaz.us_states)
@@ -289,6 +425,13 @@ class Resolver:
                 for w in ("County", "Parish", "Borough")
                 if (s, key(f"{stem} {w}")) in self.gaz.us_counties
             ]
+            if len(found) > 1 and word:
+                return Outcome(
+                    None,
+                    "ambiguous",
+                    f"{len(found)} U.S. counties named {stem!r}",
+                    [f"{county} ({s})" for s, county in found[:8]],
+                )
             if len(found) == 1:
                 state, county = found[0]
                 anchor = self.gaz.largest_in_sub.get(f"US-{state}") or self.gaz.largest["US"]
@@ -323,20 +466,85 @@ class Resolver:
                     self._own(f"iso:{code}", n, cc, top, kind, anchor, m, "iso-subdivision", True),
                     "resolved",
                 )
-        if not word:
+        if not word or (cc == "US" and not (ctx.sub or "").startswith("US-")):
             return None
         # an area of our own, anchored on its namesake city when there is one
-        anchor = self._namesake(stem, cc) or (
+        own_anchor = self._namesake(stem, cc) or (
             self.gaz.largest_in_sub.get(ctx.sub) if ctx.sub else None
         )
-        if anchor is None and not (m.latitude is not None and m.strong):
-            anchor = self.gaz.largest.get(cc)
+        if own_anchor is None and not (m.latitude is not None and m.strong):
+            own_anchor = self.gaz.largest.get(cc)
         kind = "region" if word in _REGION_WORDS else "county"
         return Outcome(
             self._own(
-                f"tt:{cc.lower()}:{slug(base)}", base, cc, ctx.sub, kind, anchor, m, "area", False
+                _own_id(cc, base, ctx.sub), base, cc, ctx.sub, kind, own_anchor, m, "area", False
             ),
             "resolved",
+        )
+
+    def _country_corrected(self, base: str, m: Mention, ctx: _Context) -> Outcome | None:
+        """A same-continent namesake within :data:`CORRECTED_KM` of the mention's coordinates.
+
+        Only with coordinates: without them a namesake abroad is a guess.
+        """
+        cc = ctx.country
+        assert cc is not None
+        if m.latitude is None or m.longitude is None:
+            return None
+        lat, lon = m.latitude, m.longitude
+        continent = self.gaz.continents.get(cc)
+        for n in [base, *_variants(base)]:
+            nkey = key(n)
+            near = sorted(
+                {
+                    c
+                    for c in self.gaz.candidates(nkey, None)
+                    if c.country != cc
+                    and self.gaz.continents.get(c.country) == continent
+                    and distance_km(lat, lon, c.latitude, c.longitude) <= CORRECTED_KM
+                },
+                key=lambda c: c.gid,
+            )
+            if len(near) == 1:
+                return Outcome(self._city_target(near[0], "country-corrected", ctx, n), "resolved")
+            if near:
+                return None
+        return None
+
+    def _own_at_coords(self, base: str, m: Mention, ctx: _Context) -> Target | None:
+        """A place of our own where the sources give coordinates consistent with the country.
+
+        Wikidata coordinates (strong) may lie up to 25 km outside the country's
+        polygon; a name geocode (weak) must lie inside it (5 km for coasts).
+        """
+        cc = ctx.country
+        assert cc is not None
+        if m.latitude is None or m.longitude is None or self.polygons is None:
+            return None
+        d = self.polygons.distance_km(cc, m.latitude, m.longitude)
+        if d is None or d > OWN_POLYGON_KM[m.strong]:
+            return None
+        lat, lon = m.latitude, m.longitude
+        near = self._cities_near(lat, lon, cc)
+        anchor = self.gaz.nearest(lat, lon, cc, near) if near else None
+        sub = ctx.sub
+        if anchor is not None and (sub is None or not sub.startswith(cc + "-")):
+            sub = self._sub_of(anchor)
+        word, _stem = _area_parts(base)
+        kind = "region" if word in _REGION_WORDS else "county" if word else "city"
+        return Target(
+            id=_own_id(cc, base, sub if cc == "US" or ctx.qualifier_used else None),
+            name=base,
+            country=cc,
+            subdivision=sub if sub and sub.startswith(cc + "-") else None,
+            kind=kind,
+            latitude=round(lat, 5),
+            longitude=round(lon, 5),
+            timezone=(anchor or self.gaz.largest[cc]).timezone,
+            population=None,
+            method="own-coords" if m.strong else "own-geocode",
+            gazetteer=False,
+            coords_from_hint=True,
         )
 
     def _namesake(self, name: str, cc: str) -> City | None:
@@ -345,15 +553,18 @@ class Resolver:
             return None
         return max(cands, key=lambda c: (c.population, -c.gid))
 
-    def _near_similar(self, base: str, lat: float, lon: float, cc: str) -> City | None:
-        words = set(key(base).split())
+    def _near_similar(
+        self, base: str, lat: float, lon: float, cc: str, strong: bool
+    ) -> City | None:
+        """The nearest gazetteer entry within reach whose name matches :func:`name_matches`."""
+        radius = NEAR_NAME_KM[strong]
         best: tuple[float, int, City] | None = None
         for c in self._cities_near(lat, lon, cc):
             d = distance_km(lat, lon, c.latitude, c.longitude)
-            if d > COORDS_ONLY_KM:
+            if d > radius:
                 continue
-            names = {key(c.name)} | {key(a) for a in c.alternates}
-            if not any(words & set(n.split()) for n in names):
+            names = [c.name, *(a for a in c.alternates if key(a).isascii())]
+            if not any(name_matches(base, n) for n in names):
                 continue
             if best is None or (d, c.gid) < best[:2]:
                 best = (d, c.gid, c)
@@ -456,14 +667,72 @@ class Resolver:
         )
 
 
+def _own_id(cc: str, name: str, sub: str | None) -> str:
+    """``tt:<country>:<name>``, with the subdivision when it tells namesakes apart.
+
+    >>> _own_id("US", "Orange County", "US-NY"), _own_id("DE", "Steglitz-Zehlendorf", None)
+    ('tt:us:orange-county-ny', 'tt:de:steglitz-zehlendorf')
+    """
+    suffix = f"-{slug(sub.split('-', 1)[1])}" if sub and sub.startswith(cc + "-") else ""
+    return f"tt:{cc.lower()}:{slug(name)}{suffix}"
+
+
+def _area_parts(base: str) -> tuple[str, str]:
+    """``"Maui County"`` → ``("county", "Maui")``; ``"County Mayo"`` → ``("county", "Mayo")``."""
+    suffix = _AREA_SUFFIX.match(base)
+    if suffix:
+        return suffix.group(2).lower(), suffix.group(1)
+    prefix = _AREA_PREFIX.match(base)
+    if prefix:
+        if prefix.group(1):
+            return prefix.group(1).lower(), prefix.group(2)
+        return prefix.group(3).lower(), prefix.group(4)
+    return "", base
+
+
+def _tokens(name: str) -> list[str]:
+    """Space-separated words as keys; a hyphenated compound stays one token."""
+    return [k for k in (key(w) for w in clean(name).split()) if k]
+
+
+def name_matches(mention: str, candidate: str) -> bool:
+    """Whether a gazetteer name plausibly spells the mention (used only near its coordinates).
+
+    True for transliteration variants (``Zaporizhia`` / ``Zaporizhzhya``), and
+    when one name is the other plus whole words (``Bad Kötzting`` / ``Kötzting``,
+    ``Colognola`` / ``Colognola ai Colli``), unless the shared part is a generic
+    word or only one half of a hyphenated compound (``Friedrichshain-Kreuzberg``
+    is not ``Kreuzberg``).
+
+    >>> name_matches("Zaporizhia", "Zaporizhzhya"), name_matches("Bad Kötzting", "Kötzting")
+    (True, True)
+    >>> name_matches("Friedrichshain-Kreuzberg", "Kreuzberg"), name_matches("Saint-Just", "Saint")
+    (False, False)
+    """
+    a, b = key(mention), key(candidate)
+    if not a or not b:
+        return False
+    if a == b or _similar(a, b):
+        return True
+    ta, tb = _tokens(mention), _tokens(candidate)
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if not short or len(short) == len(long_) or all(w in _GENERIC_WORDS for w in short):
+        return False
+    if len(" ".join(short)) < 4:
+        return False
+    n = len(short)
+    for i in range(len(long_) - n + 1):
+        if long_[i : i + n] == short:
+            extra = long_[:i] + long_[i + n :]
+            return not all(w in _DIRECTION_WORDS for w in extra)
+    return False
+
+
 def _variants(base: str) -> list[str]:
     out = []
-    suffix = _AREA_SUFFIX.match(base)
-    if suffix and suffix.group(2).lower() in {"municipality", "city municipality", "commune"}:
-        out.append(suffix.group(1))
-    prefix = _AREA_PREFIX.match(base)
-    if prefix and prefix.group(1).lower() in {"city", "town", "municipality"}:
-        out.append(prefix.group(2))
+    word, stem = _area_parts(base)
+    if word in {"municipality", "city municipality", "commune", "city", "town", "council"}:
+        out.append(stem)
     if base.lower().endswith(" city"):
         out.append(base[:-5])
     if "/" in base:
@@ -472,6 +741,12 @@ def _variants(base: str) -> list[str]:
     if folded and folded != base:
         out.append(folded)
     return out
+
+
+def _similar(a: str, b: str) -> bool:
+    if not a or not b or abs(len(a) - len(b)) > 3:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
 def _label(c: City, sub: str | None) -> str:

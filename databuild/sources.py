@@ -1,8 +1,9 @@
 """Read the three raw sources into directed claims with provenance references.
 
 A *claim* says "the list of ``origin`` names ``target`` as a twin / sister".
-Each claim carries one reference: ``wpcont:<row>``, ``wpcountry:<id>`` or
-``wikidata:<file stem>:<row>`` (rows are 1-based data rows, header excluded).
+Each claim carries one reference: ``wpcont:<row>``, ``wpcountry:<row>`` or
+``wikidata:<file stem>:<row>`` (rows are 1-based data rows, header excluded; the
+per-country file's first column is not unique, so it is not used as a key).
 """
 
 from __future__ import annotations
@@ -66,23 +67,34 @@ def _mention(
     )
 
 
-def read_continent_lists(root: Path) -> list[Claim]:
-    folder = root / CONTINENT_DIR
-    with (folder / "geocode_cache.json").open(encoding="utf-8") as fh:
-        cache: dict[str, dict[str, float] | None] = json.load(fh)
+class Geocodes:
+    """The continental lists' geocoder cache: ``"Name, Country"`` or ``"Name"`` → coordinates.
 
-    def geocode(name: str, country: str) -> tuple[float | None, float | None]:
-        hit = cache.get(f"{name}, {country}") or cache.get(name)
+    Weak hints only (some are on the wrong continent); the resolver checks them
+    against the stated country's polygon and the gazetteer before using them.
+    """
+
+    def __init__(self, root: Path) -> None:
+        path = root / CONTINENT_DIR / "geocode_cache.json"
+        with path.open(encoding="utf-8") as fh:
+            self._cache: dict[str, dict[str, float] | None] = json.load(fh)
+
+    def __call__(self, name: str, country: str = "") -> tuple[float | None, float | None]:
+        hit = (self._cache.get(f"{name}, {country}") if country else None) or self._cache.get(name)
         if not hit:
             return None, None
         return _coord(hit.get("lat"), hit.get("lng"))
 
+
+def read_continent_lists(root: Path) -> list[Claim]:
+    folder = root / CONTINENT_DIR
+    geocode = Geocodes(root)
     claims = []
     with (folder / "claims.csv").open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         next(reader)
         for i, row in enumerate(reader, start=1):
-            city1, country1, city2, country2 = (row + ["", "", "", ""])[:4]
+            city1, country1, city2, country2 = [*row, "", "", "", ""][:4]
             o = _mention(city1, country1, *geocode(city1, country1), strong=False)
             t = _mention(city2, country2, *geocode(city2, country2), strong=False)
             claims.append(Claim(f"wpcont:{i}", "wpcont", o, t))
@@ -90,15 +102,18 @@ def read_continent_lists(root: Path) -> list[Claim]:
 
 
 def read_country_lists(root: Path) -> list[Claim]:
+    geocode = Geocodes(root)
     claims = []
     with (root / COUNTRY_DIR / "claims.csv").open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         next(reader)
-        for row in reader:
-            rid, country, city, sister = (row + ["", "", "", ""])[:4]
-            o = _mention(city, country, None, None, strong=False)
-            t = Mention(name=" ".join(sister.split()), country=None)
-            claims.append(Claim(f"wpcountry:{rid}", "wpcountry", o, t))
+        for i, row in enumerate(reader, start=1):
+            # the file's first column restarts per scraped page: not a key, the row is
+            _rid, country, city, sister = [*row, "", "", "", ""][:4]
+            o = _mention(city, country, *geocode(city, country), strong=False)
+            lat, lon = geocode(sister)
+            t = Mention(name=" ".join(sister.split()), country=None, latitude=lat, longitude=lon)
+            claims.append(Claim(f"wpcountry:{i}", "wpcountry", o, t))
     return claims
 
 
@@ -109,7 +124,7 @@ def read_wikidata(root: Path) -> list[Claim]:
             reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
             next(reader)
             for i, row in enumerate(reader, start=1):
-                r = (row + [""] * 12)[:12]
+                r = [*row, *[""] * 12][:12]
                 o = _mention(r[0], r[1], *_coord(r[2], r[3]), strong=True)
                 t = _mention(r[5], r[9], *_coord(r[6], r[7]), strong=True)
                 claims.append(Claim(f"wikidata:{path.stem}:{i}", "wikidata", o, t))
