@@ -103,6 +103,16 @@ REWRITES = {
         "Format:\n\n.. code-block:: toml\n\n    a = 1\n      b = 2\n\nEnd.",
         "Format:\n\n```toml\na = 1\n  b = 2\n```\n\nEnd.",
     ),
+    "a simple table with a header becomes a Markdown table": (
+        "Columns:\n\n=====  =========\nname   dtype\n=====  =========\n"
+        "a      ``int``\nb      :class:`x.Y`\n       and more\n=====  =========\n\nEnd.",
+        "Columns:\n\n| name | dtype |\n| --- | --- |\n"
+        "| a | ``int`` |\n| b | `x.Y` and more |\n\nEnd.",
+    ),
+    "a simple table without a header becomes a list": (
+        "==========  =====\n:func:`f`   does f\n==========  =====",
+        "- `f` — does f",
+    ),
     "plain Markdown is unchanged": (
         "Nothing to change: `code`, *emphasis* and a list:\n\n- one\n- two",
         "Nothing to change: `code`, *emphasis* and a list:\n\n- one\n- two",

@@ -10,7 +10,9 @@ this extension rewrites each docstring before rendering:
 * ``:func:`~twintowns.atlas.Atlas```-style roles become inline code showing
   what the reader would type (``~`` keeps the last dotted component);
 * a ``.. code-block:: toml`` directive and its indented block become a
-  fenced block in that language.
+  fenced block in that language;
+* an RST simple table (columns under ``=====  =====`` borders) becomes a
+  Markdown table, or a bulleted list when it has no header row.
 
 Only the rendering changes: the text run as doctests is the source itself.
 Loaded by ``mkdocs.yml`` (plugin ``mkdocstrings``, handler option ``extensions``).
@@ -26,6 +28,7 @@ import griffe
 __all__ = ["DoctestBlocks", "rewrite"]
 
 _CODE_BLOCK = re.compile(r"^(\s*)\.\. code(?:-block)?::\s*(\w*)\s*$")
+_BORDER = re.compile(r"^\s*=+( +=+)+\s*$")
 _ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|data|attr|exc|obj|const|type):`(~?)([^`]+)`")
 
 
@@ -56,6 +59,9 @@ def rewrite(text: str) -> str:
                 i += 1
             out.append(f"{indent}```")
             continue
+        if _BORDER.match(line):
+            i = _simple_table(lines, i, out)
+            continue
         directive = _CODE_BLOCK.match(line)
         if directive:
             i = _code_block(lines, i + 1, directive.group(1), directive.group(2), out)
@@ -81,6 +87,47 @@ def _code_block(lines: list[str], i: int, indent: str, language: str, out: list[
     out.extend(indent + b[depth:] if b.strip() else "" for b in body)
     out.append(f"{indent}```")
     return i
+
+
+def _simple_table(lines: list[str], i: int, out: list[str]) -> int:
+    """Convert the RST simple table starting at border line ``i``; return the index after it."""
+    border = lines[i]
+    spans = [(m.start(), m.end()) for m in re.finditer(r"=+", border)]
+    borders = [i]
+    j = i + 1
+    while j < len(lines) and len(borders) < 3:
+        if _BORDER.match(lines[j]):
+            borders.append(j)
+            if j + 1 >= len(lines) or not lines[j + 1].strip():
+                break
+        elif not lines[j].strip():
+            break
+        j += 1
+    if len(borders) < 2:  # not a table after all
+        out.append(border)
+        return i + 1
+
+    def cells(line: str) -> list[str]:
+        edges = [start for start, _ in spans[1:]] + [len(line) + 1]
+        row = [line[start:end].strip() for (start, _), end in zip(spans, edges, strict=True)]
+        return [_ROLE.sub(_role, cell) for cell in row]
+
+    rows: list[list[str]] = []
+    for line in lines[borders[-2] + 1 : borders[-1]]:
+        row = cells(line)
+        if rows and not row[0]:  # continuation of the previous row
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], row, strict=True)]
+        else:
+            rows.append(row)
+    indent = border[: len(border) - len(border.lstrip())]
+    if len(borders) == 3:
+        header = cells(lines[borders[0] + 1])
+        out.append(indent + "| " + " | ".join(header) + " |")
+        out.append(indent + "|" + " --- |" * len(header))
+        out.extend(indent + "| " + " | ".join(row) + " |" for row in rows)
+    else:
+        out.extend(f"{indent}- {row[0]} — {' '.join(row[1:])}" for row in rows)
+    return borders[-1] + 1
 
 
 class DoctestBlocks(griffe.Extension):
