@@ -13,6 +13,8 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -24,22 +26,20 @@ REFERENCE = DOCS / "reference"
 _DIRECTIVE = re.compile(r"^::: ([\w.]+)\s*$", re.MULTILINE)
 
 
-def _load_extension() -> Callable[[str], str]:
-    """``rewrite`` from docs/_hooks/griffe_docstrings.py (not an importable package)."""
-    spec = importlib.util.spec_from_file_location(
-        "griffe_docstrings", DOCS / "_hooks" / "griffe_docstrings.py"
-    )
+def _hook(name: str) -> Any:
+    """The module docs/_hooks/``name``.py (the folder is not an importable package)."""
+    spec = importlib.util.spec_from_file_location(name, DOCS / "_hooks" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    function: Callable[[str], str] = module.rewrite
-    return function
+    return module
 
 
-if importlib.util.find_spec("griffe") is not None:
-    rewrite = _load_extension()
+if importlib.util.find_spec("griffe") is not None and importlib.util.find_spec("mkdocs"):
+    rewrite: Callable[[str], str] = _hook("griffe_docstrings").rewrite
+    MAPS: dict[str, str] = _hook("maps").MAPS
 else:  # pragma: no cover - without the docs extra
-    pytest.skip("the docs extra (griffe) is not installed", allow_module_level=True)
+    pytest.skip("the docs extra is not installed", allow_module_level=True)
 
 
 def public_modules() -> list[str]:
@@ -129,7 +129,6 @@ def test_rewrite(case: str) -> None:
 # ---------------------------------------------------------------- the build
 
 
-@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="the docs extra")
 def test_the_site_builds_strictly_and_needs_no_network(tmp_path: Path) -> None:
     site = tmp_path / "site"
     result = subprocess.run(
@@ -152,3 +151,7 @@ def test_the_site_builds_strictly_and_needs_no_network(tmp_path: Path) -> None:
     assert "partner_distances" in atlas_page
     assert "<blockquote>" not in atlas_page
     assert ":class:" not in atlas_page
+    # The maps shown on the pages are drawn at build time by twintowns.maps.
+    for uri in MAPS:
+        root = ElementTree.parse(site / uri).getroot()
+        assert root.tag == "{http://www.w3.org/2000/svg}svg", uri

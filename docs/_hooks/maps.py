@@ -1,0 +1,39 @@
+"""MkDocs hook: draw the documentation's map images with twintowns.maps at build time.
+
+The pages show maps (``img/charlotte.svg`` …) that are not committed: this
+hook renders them with :func:`twintowns.maps.render_map` — the very call the
+tutorial shows and the test suite runs — from the bundled data, and adds them
+to the site as generated files.  A map therefore always matches the code and
+the data of the build.  Loaded by ``mkdocs.yml`` (``hooks:``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+__all__ = ["MAPS", "on_files"]
+
+#: Image path in the site -> the place whose partnerships it shows.
+MAPS: dict[str, str] = {
+    "img/charlotte.svg": "Charlotte, North Carolina",
+    "img/laredo.svg": "Laredo",
+}
+
+
+def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
+    """Render every map of :data:`MAPS` and add it to the site's files."""
+    import twintowns
+    from twintowns.maps import render_map
+
+    atlas = twintowns.load()
+    with tempfile.TemporaryDirectory() as folder:
+        for uri, place in MAPS.items():
+            path = f"{folder}/{uri.replace('/', '_')}"
+            render_map(atlas, place, path=path)
+            with open(path, "rb") as image:
+                files.append(File.generated(config, uri, content=image.read()))
+    return files
