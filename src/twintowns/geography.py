@@ -326,12 +326,17 @@ def intermediate_points(a: PointLike, b: PointLike, n: int) -> list[tuple[float,
         raise ValueError(f"n must be >= 0: {n!r}")
     pa, pb = as_point(a), as_point(b)
     va, vb = _unit_vector(pa), _unit_vector(pb)
-    dot = max(-1.0, min(1.0, sum(x * y for x, y in zip(va, vb, strict=True))))
-    angle = math.acos(dot)
+    dot = sum(x * y for x, y in zip(va, vb, strict=True))
+    cross = (
+        va[1] * vb[2] - va[2] * vb[1],
+        va[2] * vb[0] - va[0] * vb[2],
+        va[0] * vb[1] - va[1] * vb[0],
+    )
+    angle = math.atan2(math.hypot(*cross), dot)  # accurate for tiny and large angles alike
     sin_angle = math.sin(angle)
     if angle == 0.0 or pa == pb:
         return [pa] * n
-    if sin_angle < 1e-12:
+    if angle > 1.0 and sin_angle < 1e-12:
         raise ValueError(f"no unique great circle between antipodal points {pa} and {pb}")
     out: list[tuple[float, float]] = []
     for i in range(1, n + 1):

@@ -139,9 +139,9 @@ class MapSummary:
     arcs: int
     crossings: int
     labels: str
-    path: Path | None = attrs.field(default=None, repr=False)
+    path: Path | None = attrs.field(default=None, repr=False, eq=False)
     overlaps: int = attrs.field(default=0, repr=False)
-    size: int = attrs.field(default=0, repr=False)
+    size: int = attrs.field(default=0, repr=False, eq=False)
     """Bytes written."""
 
 

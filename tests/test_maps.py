@@ -1,0 +1,462 @@
+"""Maps: great-circle helpers, country outlines, SVG/PNG/HTML rendering, docs images."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import twintowns
+from twintowns.atlas import Atlas
+from twintowns.errors import PlaceNotFound
+from twintowns.geography import distance, intermediate_points, split_antimeridian
+from twintowns.maps import STATUS_STYLES, MapSummary, outlines, render_map, svg_map
+from twintowns.model import Partnership, Status
+
+from .conftest import make_place
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "src" / "twintowns" / "data"
+NS = {"svg": "http://www.w3.org/2000/svg"}
+
+#: The images shown in docs/maps.md, rendered by the same code as the examples there.
+DOC_IMAGES: dict[str, str] = {
+    "charlotte.svg": "Charlotte, US-NC",
+    "laredo.svg": "Laredo, US-TX",
+    "honolulu.svg": "Honolulu",
+}
+
+# --------------------------------------------------------------------------
+# helpers
+
+
+def parse(document: str) -> ET.Element:
+    root = ET.fromstring(document.encode("utf-8"))
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return root
+
+
+def view_box(root: ET.Element) -> tuple[float, float, float, float]:
+    x, y, w, h = (float(v) for v in root.attrib["viewBox"].split())
+    return x, y, w, h
+
+
+def arcs(root: ET.Element) -> list[ET.Element]:
+    return [e for e in root.iter("{http://www.w3.org/2000/svg}path") if e.get("class") == "arc"]
+
+
+def markers(root: ET.Element, kind: str = "partner") -> list[ET.Element]:
+    return [
+        e
+        for e in root.iter("{http://www.w3.org/2000/svg}circle")
+        if e.get("class") == f"marker {kind}"
+    ]
+
+
+def path_points(d: str) -> list[tuple[float, float]]:
+    numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    assert re.fullmatch(r"M[\d. -]+(?: L[\d. -]+)*", d), d
+    return list(zip(numbers[::2], numbers[1::2], strict=True))
+
+
+def label_boxes(root: ET.Element) -> list[tuple[float, float, float, float]]:
+    boxes = []
+    for e in root.iter("{http://www.w3.org/2000/svg}text"):
+        if (e.get("class") or "").startswith("label"):
+            x, y, w, h = (float(v) for v in e.attrib["data-box"].split())
+            boxes.append((x, y, w, h))
+    return boxes
+
+
+def check_geometry(root: ET.Element) -> None:
+    """Arcs and markers inside the viewBox; labels inside and never overlapping."""
+    x0, y0, w, h = view_box(root)
+    for arc in arcs(root):
+        for x, y in path_points(arc.attrib["d"]):
+            assert x0 <= x <= x0 + w and y0 <= y <= y0 + h, (arc.get("data-partner"), x, y)
+    for m in markers(root) + markers(root, "home"):
+        assert x0 <= float(m.attrib["cx"]) <= x0 + w
+        assert y0 <= float(m.attrib["cy"]) <= y0 + h
+    boxes = label_boxes(root)
+    for bx, by, bw, bh in boxes:
+        assert x0 <= bx and bx + bw <= x0 + w and y0 <= by and by + bh <= y0 + h
+    for (ax, ay, aw, ah), (bx, by, bw, bh) in itertools.combinations(boxes, 2):
+        assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay
+
+
+@pytest.fixture(scope="module")
+def pacific() -> Atlas:
+    """A Honolulu-like place with partners on both sides of the Pacific, one per status."""
+    home = make_place("tt:home", "Pacifica", "US", latitude=21.3, longitude=-157.8, continent="NA")
+    tokyo = make_place("tt:tokyo", "Tokio", "JP", latitude=35.7, longitude=139.7, continent="AS")
+    manila = make_place("tt:manila", "Manila", "PH", latitude=14.6, longitude=121.0)
+    sydney = make_place("tt:sydney", "Sydney", "AU", latitude=-33.9, longitude=151.2)
+    angeles = make_place("tt:la", "Los Angeles", "US", latitude=34.05, longitude=-118.24)
+    paris = make_place("tt:paris", "Paris", "FR", latitude=48.86, longitude=2.35)
+    lonely = make_place("tt:lonely", "Lonelyville", "FI", latitude=60.2, longitude=24.9)
+    partnerships = [
+        Partnership(home, tokyo, established="1960"),
+        Partnership(home, manila, status="suspended"),
+        Partnership(home, sydney, status="ended", established="1970", ended="2001"),
+        Partnership(home, angeles, status="proposed"),
+        Partnership(home, paris, kind="friendship"),
+    ]
+    places = [home, tokyo, manila, sydney, angeles, paris, lonely]
+    return Atlas(places, partnerships, metadata={"version": "test"})
+
+
+@pytest.fixture(scope="module")
+def atlas() -> Atlas:
+    return twintowns.load()
+
+
+# --------------------------------------------------------------------------
+# great circles
+
+points = st.tuples(
+    st.floats(-89.0, 89.0, allow_nan=False),
+    st.floats(-180.0, 180.0, allow_nan=False),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(points, points, st.integers(0, 12))
+def test_intermediate_points_lie_evenly_on_the_great_circle(
+    a: tuple[float, float], b: tuple[float, float], n: int
+) -> None:
+    total = distance(a, b)
+    if total > 19_000:  # close to antipodal: the shortest arc is ill-conditioned
+        return
+    found = intermediate_points(a, b, n)
+    assert len(found) == n
+    path = [a, *found, b]
+    legs = [distance(p, q) for p, q in itertools.pairwise(path)]
+    assert sum(legs) == pytest.approx(total, abs=1e-6)
+    for leg in legs:
+        assert leg == pytest.approx(total / (n + 1), abs=1e-6)
+    for lat, lon in found:
+        assert -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+def test_intermediate_points_edge_cases() -> None:
+    assert intermediate_points((10, 20), (10, 20), 3) == [(10.0, 20.0)] * 3
+    assert intermediate_points((10, 20), (30, 40), 0) == []
+    (lat, lon), *_ = intermediate_points((0, 170), (0, -170), 1)
+    assert lat == pytest.approx(0.0, abs=1e-9) and abs(lon) == pytest.approx(180.0)
+    with pytest.raises(ValueError, match="antipodal"):
+        intermediate_points((10, 20), (-10, -160), 5)
+    with pytest.raises(ValueError, match="n must be >= 0: -1"):
+        intermediate_points((0, 0), (1, 1), -1)
+    with pytest.raises(TypeError, match="n must be an int"):
+        intermediate_points((0, 0), (1, 1), True)
+    with pytest.raises(ValueError, match="latitude"):
+        intermediate_points((95, 0), (1, 1), 2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(points, min_size=1, max_size=30))
+def test_split_antimeridian_pieces(line: list[tuple[float, float]]) -> None:
+    pieces = split_antimeridian(line)
+    jumps = sum(abs(q[1] - p[1]) > 180 for p, q in itertools.pairwise(line))
+    assert len(pieces) <= jumps + 1
+    for piece in pieces:
+        for p, q in itertools.pairwise(piece):
+            assert abs(q[1] - p[1]) <= 180
+        assert all(-180 <= lon <= 180 for _, lon in piece)
+
+    # every original point survives, in order (a point on the antimeridian may
+    # come back as its twin at the other edge: -180° and 180° are one meridian)
+    def same(p: tuple[float, float], q: tuple[float, float]) -> bool:
+        return p == q or (p[0] == q[0] and abs(p[1]) == abs(q[1]) == 180)
+
+    it = iter([p for piece in pieces for p in piece])
+    assert all(any(same(p, q) for q in it) for p in line)
+    # pieces meet on the antimeridian at the same latitude
+    for left, right in itertools.pairwise(pieces):
+        assert abs(left[-1][1]) == abs(right[0][1]) == 180
+        assert left[-1][0] == right[0][0]
+
+
+def test_split_antimeridian_examples() -> None:
+    assert split_antimeridian([(0.0, 170.0), (10.0, -170.0), (20.0, 170.0)]) == [
+        [(0.0, 170.0), (5.0, 180.0)],
+        [(5.0, -180.0), (10.0, -170.0), (15.0, -180.0)],
+        [(15.0, 180.0), (20.0, 170.0)],
+    ]
+    assert split_antimeridian([(1.0, 2.0)]) == [[(1.0, 2.0)]]
+
+
+# --------------------------------------------------------------------------
+# outlines
+
+
+def test_outlines_file_is_small_and_well_formed() -> None:
+    path = DATA / "outlines.json"
+    assert path.stat().st_size <= 300_000
+    document = json.loads(path.read_text("utf-8"))
+    assert document["format"] == "twintowns-outlines/1"
+    assert "Natural Earth" in document["source"]
+    ids = [c["id"] for c in document["countries"]]
+    assert ids == sorted(ids) and len(ids) == len(set(ids))
+    world = outlines()
+    assert len(world) == len(ids) > 200
+    isos = {c.iso for c in world}
+    assert {"US", "FR", "CN", "PE", "RU", "JP", "AU", "XK", "BR"} <= isos
+    for country in world:
+        for ring in country.rings:
+            assert len(ring) >= 3
+            assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in ring)
+
+
+def test_outlines_cover_the_right_places() -> None:
+    def inside(ring: tuple[tuple[float, float], ...], lon: float, lat: float) -> bool:
+        hit = False
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+            if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+                hit = not hit
+        return hit
+
+    by_iso = {c.iso: c for c in outlines() if c.iso}
+    for iso, lat, lon in [("FR", 46.5, 2.5), ("US", 39.0, -98.0), ("PE", -10.0, -75.0)]:
+        assert any(inside(r, lon, lat) for r in by_iso[iso].rings), iso
+    assert not any(inside(r, 2.5, 46.5) for r in by_iso["DE"].rings)
+
+
+def test_outlines_build_is_deterministic_and_committed() -> None:
+    outlines_build = pytest.importorskip("databuild.outlines")
+    first = json.dumps(
+        outlines_build.build(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    second = json.dumps(
+        outlines_build.build(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    assert first == second
+    assert (DATA / "outlines.json").read_text("utf-8") == first + "\n"
+
+
+# --------------------------------------------------------------------------
+# SVG on a hand-built atlas: every count is known
+
+
+def test_svg_structure_on_a_hand_built_atlas(pacific: Atlas) -> None:
+    root = parse(svg_map(pacific, "Pacifica", center=0))
+    found = arcs(root)
+    # Tokio, Manila and Sydney lie across the antimeridian: their arcs are split
+    assert len(found) == 5 + 3
+    per_partner = {
+        pid: len(list(g))
+        for pid, g in itertools.groupby(sorted(a.attrib["data-partner"] for a in found))
+    }
+    assert per_partner == {
+        "tt:tokyo": 2,
+        "tt:manila": 2,
+        "tt:sydney": 2,
+        "tt:la": 1,
+        "tt:paris": 1,
+    }
+    assert len(markers(root)) == 5 and len(markers(root, "home")) == 1
+    status_of = {m.attrib["data-partner"]: m.attrib["data-status"] for m in markers(root)}
+    assert status_of == {
+        "tt:tokyo": "active",
+        "tt:manila": "suspended",
+        "tt:sydney": "ended",
+        "tt:la": "proposed",
+        "tt:paris": "active",
+    }
+    for arc in found:
+        style = STATUS_STYLES[Status(arc.attrib["data-status"])]
+        assert arc.attrib["stroke"] == style.colour
+        assert arc.get("stroke-dasharray") == style.dash
+    # split arcs end on the left and right edges of the map
+    _, _, w, _ = view_box(root)
+    ends = sorted(
+        x
+        for a in found
+        if a.attrib["data-partner"] == "tt:tokyo"
+        for x, _ in (path_points(a.attrib["d"])[0], path_points(a.attrib["d"])[-1])
+    )
+    assert ends[0] == pytest.approx(12.0) and ends[-1] == pytest.approx(w - 12.0)
+    # legend: the place and every status with its count
+    legend = [
+        e for e in root.iter("{http://www.w3.org/2000/svg}g") if e.get("class") == "legend-item"
+    ]
+    assert [e.attrib["data-status"] for e in legend] == ["home", *[s.value for s in Status]]
+    legend_text = " ".join(t.text or "" for e in legend for t in e)
+    for status in ("active (2)", "suspended (1)", "ended (1)", "proposed (1)"):
+        assert status in legend_text
+    title = root.find("svg:title", NS)
+    assert title is not None and title.text == "Partnerships of Pacifica, US"
+    texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Pacifica", "Tokio", "Manila", "Sydney", "Los Angeles", "Paris"} <= texts
+    check_geometry(root)
+
+
+def test_auto_center_avoids_splitting_pacific_arcs(pacific: Atlas) -> None:
+    root = parse(svg_map(pacific, "Pacifica"))
+    assert len(arcs(root)) == 5
+    desc = root.find("svg:desc", NS)
+    assert desc is not None and "centred on" in (desc.text or "")
+    assert "centred on 0°" not in (desc.text or "")
+    check_geometry(root)
+
+
+def test_status_and_kind_filters(pacific: Atlas) -> None:
+    root = parse(svg_map(pacific, "Pacifica", status="active"))
+    assert {m.attrib["data-partner"] for m in markers(root)} == {"tt:tokyo", "tt:paris"}
+    root = parse(svg_map(pacific, "Pacifica", kind="friendship"))
+    assert {m.attrib["data-partner"] for m in markers(root)} == {"tt:paris"}
+
+
+def test_place_without_partners(pacific: Atlas, tmp_path: Path) -> None:
+    summary = render_map(pacific, "Lonelyville", path=tmp_path / "lonely.svg")
+    assert summary == MapSummary(
+        format="svg", place="Lonelyville, FI", partners=0, arcs=0, crossings=0, labels="names"
+    )
+    root = parse((tmp_path / "lonely.svg").read_text("utf-8"))
+    assert arcs(root) == [] and markers(root) == [] and len(markers(root, "home")) == 1
+    desc = root.find("svg:desc", NS)
+    assert desc is not None and (desc.text or "").startswith("0 partners")
+    check_geometry(root)
+
+
+def test_numbered_labels_with_a_key(pacific: Atlas) -> None:
+    root = parse(svg_map(pacific, "Pacifica", labels="numbers"))
+    keys = [
+        e for e in root.iter("{http://www.w3.org/2000/svg}text") if e.get("class") == "key-entry"
+    ]
+    # numbered alphabetically by partner name
+    assert [k.text for k in keys] == [
+        "1. Los Angeles, US (proposed)",
+        "2. Manila, PH (suspended)",
+        "3. Paris, FR",
+        "4. Sydney, AU (ended)",
+        "5. Tokio, JP",
+    ]
+    numbers = {m.attrib["data-partner"]: m.attrib["data-number"] for m in markers(root)}
+    assert numbers["tt:tokyo"] == "5"
+    texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"1", "2", "3", "4", "5"} <= texts
+    check_geometry(root)
+
+
+def test_bad_arguments(pacific: Atlas, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"\.svg, \.png or \.html"):
+        render_map(pacific, "Pacifica", path=tmp_path / "map.gif")
+    with pytest.raises(ValueError, match="unknown map format 'pdf'"):
+        render_map(pacific, "Pacifica", path=tmp_path / "map.svg", format="pdf")
+    with pytest.raises(ValueError, match=r"width must be .* not 10"):
+        svg_map(pacific, "Pacifica", width=10)
+    with pytest.raises(ValueError, match=r"labels must be .* not 'all'"):
+        svg_map(pacific, "Pacifica", labels="all")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"center must be .* not 200"):
+        svg_map(pacific, "Pacifica", center=200)
+    with pytest.raises(PlaceNotFound):
+        svg_map(pacific, "Atlantis")
+    with pytest.raises(ValueError, match="unknown status 'lost'"):
+        svg_map(pacific, "Pacifica", status="lost")
+    assert not list(tmp_path.iterdir())
+
+
+def test_text_is_escaped(tmp_path: Path) -> None:
+    home = make_place("tt:amp", "A & B <Town>", "GB")
+    other = make_place("tt:q", 'Quote "Q"', "FR", latitude=10.0, longitude=10.0)
+    atlas = Atlas([home, other], [Partnership(home, other)], metadata={})
+    root = parse(svg_map(atlas, home, title="<b>title</b>"))
+    texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"A & B <Town>", 'Quote "Q"', "<b>title</b>"} <= texts
+
+
+# --------------------------------------------------------------------------
+# the bundled data
+
+
+def test_charlotte(atlas: Atlas, tmp_path: Path) -> None:
+    summary = render_map(atlas, "Charlotte, US-NC", path=tmp_path / "charlotte.svg")
+    charlotte = atlas.place("Charlotte, US-NC")
+    assert summary.partners == atlas.degree(charlotte) >= 7
+    assert summary.labels == "names" and summary.overlaps == 0
+    root = parse((tmp_path / "charlotte.svg").read_text("utf-8"))
+    partners = {m.attrib["data-partner"] for m in markers(root)}
+    assert partners == {p.id for p in atlas.partners(charlotte)}
+    assert {a.attrib["data-partner"] for a in arcs(root)} == partners
+    assert len(arcs(root)) == summary.arcs == summary.partners + summary.crossings
+    texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    expected = {"Arequipa", "Krefeld", "Baoding", "Voronezh", "Limoges", "Wrocław", "Kumasi"}
+    assert expected <= texts
+    check_geometry(root)
+
+
+def test_laredo_falls_back_to_numbers_without_overlaps(atlas: Atlas, tmp_path: Path) -> None:
+    summary = render_map(atlas, "Laredo, US-TX", path=tmp_path / "laredo.svg")
+    assert summary.partners >= 30
+    assert summary.labels == "numbers" and summary.overlaps == 0
+    root = parse((tmp_path / "laredo.svg").read_text("utf-8"))
+    keys = [
+        e for e in root.iter("{http://www.w3.org/2000/svg}text") if e.get("class") == "key-entry"
+    ]
+    assert len(keys) == len(markers(root)) == summary.partners
+    assert sorted(int(m.attrib["data-number"]) for m in markers(root)) == list(
+        range(1, summary.partners + 1)
+    )
+    check_geometry(root)
+    # names do not all fit: forcing them is counted honestly as overlaps
+    forced = render_map(atlas, "Laredo, US-TX", path=tmp_path / "names.svg", labels="names")
+    assert forced.labels == "names" and forced.overlaps > 0
+
+
+@pytest.mark.parametrize("query", ["Honolulu", "Los Angeles, US-CA"])
+def test_pacific_places(atlas: Atlas, query: str) -> None:
+    at_zero = parse(svg_map(atlas, query, center=0))
+    split = len(arcs(at_zero)) - len(markers(at_zero))
+    assert split > 0  # some arcs cross the antimeridian and are split there
+    check_geometry(at_zero)
+    auto = parse(svg_map(atlas, query))
+    assert len(arcs(auto)) - len(markers(auto)) < split
+    check_geometry(auto)
+
+
+def test_png(atlas: Atlas, tmp_path: Path) -> None:
+    pytest.importorskip("cairosvg")
+    summary = render_map(atlas, "Charlotte, US-NC", path=tmp_path / "charlotte.png", width=900)
+    data = (tmp_path / "charlotte.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    root = parse(svg_map(atlas, "Charlotte, US-NC", width=900))
+    assert (width, height) == (900, math.ceil(float(root.attrib["height"])))
+    assert summary.format == "png" and summary.size == len(data) > 20_000
+
+
+def test_html(atlas: Atlas, tmp_path: Path) -> None:
+    pytest.importorskip("folium")
+    summary = render_map(atlas, "Charlotte, US-NC", path=tmp_path / "charlotte.html")
+    text = (tmp_path / "charlotte.html").read_text("utf-8")
+    assert summary.format == "html" and summary.labels == "popups"
+    assert text.count("L.circleMarker(") == summary.partners + 1
+    assert text.count("L.polyline(") == summary.arcs
+    assert "Krefeld" in text and "Established" in text and "Partnerships of Charlotte" in text
+
+
+# --------------------------------------------------------------------------
+# docs images: generated by the same code, so they cannot drift
+
+
+@pytest.mark.parametrize("name", sorted(DOC_IMAGES))
+def test_docs_images_are_generated(atlas: Atlas, name: str) -> None:
+    page = (ROOT / "docs" / "maps.md").read_text("utf-8")
+    assert f"(images/{name})" in page
+    place = DOC_IMAGES[name]
+    assert f'render_map(atlas, "{place}"' in page
+    document = svg_map(atlas, place)
+    target = ROOT / "docs" / "images" / name
+    if not target.exists() or target.read_text("utf-8") != document:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(document, encoding="utf-8", newline="\n")
+    check_geometry(parse(target.read_text("utf-8")))
