@@ -18,8 +18,19 @@ _BLOCK = re.compile(r"^```pycon[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 def examples(path: Path) -> str:
-    """The ``pycon`` blocks of ``path`` joined into one doctest session."""
-    return "\n".join(block.group(1) + "\n" for block in _BLOCK.finditer(path.read_text("utf-8")))
+    """The ``pycon`` blocks of ``path`` joined into one doctest session.
+
+    Each block keeps its line numbers (the text between blocks becomes blank
+    lines), so a failure names the line of the page.
+    """
+    source = path.read_text("utf-8")
+    parts: list[str] = []
+    line = 0
+    for block in _BLOCK.finditer(source):
+        start = source.count("\n", 0, block.start(1))
+        parts.append("\n" * (start - line) + block.group(1) + "\n")
+        line = start + block.group(1).count("\n") + 1
+    return "".join(parts)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
