@@ -14,7 +14,7 @@ from databuild import gazetteer, report, sources
 from databuild.gazetteer import distance_km
 from databuild.geo import Polygons
 from databuild.merge import merge
-from databuild.resolve import Outcome, Resolver, Target, clean
+from databuild.resolve import Outcome, Resolver, Target, clean, name_matches
 from databuild.text import ascii_fold, key
 from twintowns.model import Partnership, Place
 from twintowns.schema import (
@@ -45,7 +45,9 @@ METHOD_ORDER = [
     "same-name",
     "name-unique",
     "population",
+    "co-located",
     "coords-name",
+    "dependency",
     "country-corrected",
     "district-of-parent",
     "area",
@@ -220,6 +222,11 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
                 found: set[str] = set()
                 for k in _mention_keys(mentions[s].name):
                     found |= partners[other.target.id].get(k, set())
+                if not found:  # the other side lists it under a variant spelling
+                    base = _base_name(mentions[s].name)
+                    for k, ids in partners[other.target.id].items():
+                        if name_matches(base, k):
+                            found |= ids
                 if mentions[s].country:
                     found = {f for f in found if targets[f].country == mentions[s].country}
                 found.discard(other.target.id)
@@ -234,6 +241,9 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
                     sides[s] = resolver.resolve(replace(mentions[s], country=cc))
                 else:
                     sides[s] = resolver.resolve(mentions[s], allow_global=True)
+                located = _country_of_geocode(mentions[s], polygons)
+                if sides[s].status == "unresolved" and located is not None:
+                    sides[s] = resolver.resolve(replace(mentions[s], country=located))
                 tgt = sides[s].target
                 if tgt is not None:
                     targets.setdefault(tgt.id, tgt)
@@ -465,6 +475,26 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
 
 def _ref_sort(ref: str) -> tuple[str, ...]:
     return tuple(p.zfill(8) if p.isdigit() else p for p in ref.split(":"))
+
+
+def _base_name(name: str) -> str:
+    """The name without its title qualifier: ``"Orange, Vaucluse"`` → ``"Orange"``."""
+    name = clean(name)
+    for sep in (", ", " ("):
+        name = name.split(sep, 1)[0]
+    return name
+
+
+def _country_of_geocode(m: sources.Mention, polygons: Polygons) -> str | None:
+    """The country whose polygon holds a country-less title's geocode (last resort).
+
+    Only for titles nothing else places: the geocode was made from the exact
+    title, and the resolver then still needs the name in that country's
+    gazetteer or the same coordinates inside its polygon.
+    """
+    if m.country is not None or m.latitude is None or m.longitude is None:
+        return None
+    return polygons.country_at(m.latitude, m.longitude)
 
 
 def _unify_own(outcomes: list[list[Outcome]]) -> None:

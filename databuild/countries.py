@@ -103,6 +103,22 @@ DECISIONS: dict[str, tuple[str, str | None, str]] = {
 }
 
 
+#: Territories with their own ISO code (as in GeoNames) that the lists file under
+#: the sovereign state: "Nouméa, France" is in New Caledonia (NC).
+DEPENDENCIES: dict[str, tuple[str, ...]] = {
+    "FR": ("NC", "PF", "RE", "GP", "MQ", "GF", "YT", "PM", "WF", "BL", "MF"),
+    "NL": ("CW", "AW", "SX", "BQ"),
+    "GB": ("GI", "JE", "GG", "IM", "BM", "KY", "VG", "FK", "MS", "TC", "AI", "SH"),
+    "US": ("PR", "GU", "VI", "AS", "MP"),
+    "DK": ("GL", "FO"),
+    "NO": ("SJ",),
+    "FI": ("AX",),
+    "CN": ("HK", "MO"),
+    "AU": ("NF", "CX", "CC"),
+    "NZ": ("CK", "NU", "TK"),
+}
+
+
 @functools.cache
 def country_code(name: str) -> tuple[str, str | None] | None:
     """``"Scotland, United Kingdom"`` → ``("GB", "GB-SCT")``; None if unknown."""

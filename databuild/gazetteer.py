@@ -153,6 +153,24 @@ ENGLISH_SUBDIVISIONS: dict[str, str] = {
 }
 
 
+#: Romanised type words that end ISO subdivision names but not the names
+#: Wikipedia uses: "Jiangsu Sheng" → Jiangsu, "Gyeonggi-do" → Gyeonggi.
+_SUBDIVISION_TYPE_WORDS = {
+    "sheng",
+    "shi",
+    "zizhiqu",
+    "do",
+    "teukbyeolsi",
+    "gwangyeoksi",
+    "teukbyeoljachido",
+    "teukbyeoljachisi",
+    "province",
+    "oblast",
+    "kraj",
+    "zupanija",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class City:
     gid: int
@@ -255,6 +273,11 @@ def load() -> Gazetteer:
             head, tail = sub.name.split(", ", 1)
             subdivisions_by_key[key(f"{tail} {head}")].append(sub.code)
             subdivisions_by_key[key(head)].append(sub.code)
+        words = key(sub.name).split()
+        if len(words) > 1 and words[-1] in _SUBDIVISION_TYPE_WORDS:  # "Jiangsu Sheng"
+            short = subdivisions_by_key[" ".join(words[:-1])]
+            if sub.code not in short:
+                short.append(sub.code)
     for name, code in ENGLISH_SUBDIVISIONS.items():
         if code not in subdivisions_by_key[key(name)]:
             subdivisions_by_key[key(name)].append(code)

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from databuild.countries import country_by_key
+from databuild.countries import DEPENDENCIES, country_by_key
 from databuild.gazetteer import City, Gazetteer, distance_km, top_level
 from databuild.geo import Polygons
 from databuild.sources import Mention
@@ -32,12 +32,14 @@ PARENT_KM = 30.0
 COORDS_ONLY_KM = 10.0
 NEAR_NAME_KM = {True: 15.0, False: 10.0}  # similar name near the coordinates: strong / weak
 CORRECTED_KM = 25.0
+CO_LOCATED_KM = 10.0
 OWN_POLYGON_KM = {True: 25.0, False: 5.0}  # own place: coordinates this close to the country
 DOMINANCE = 5.0
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _PAREN = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
 _DASH = re.compile(r"^(.+?)\s+[–—-]\s+(.+)$")
+_NUMBERED = re.compile(r"^(\D*\S)\s+(\d{1,2}|[IVXLC]{1,5})\.?$")  # "Prague 6", "Budapest XI"
 _AREA_SUFFIX = re.compile(
     r"^(.*\S)\s+(county|district municipality|district|municipality|municipal district|"
     r"province|prefecture|region|oblast|raion|rayon|governorate|department|"
@@ -156,6 +158,7 @@ class _Context:
     sub: str | None = None  # first-level ISO 3166-2 code
     parent: City | None = None
     qualifier_used: bool = False
+    number: str | None = None  # "6" in "Prague 6": a numbered district of the parent
 
 
 def clean(name: str) -> str:
@@ -190,6 +193,10 @@ class Resolver:
         hit = self._cache.get(ck)
         if hit is None:
             hit = self._resolve(m, allow_global)
+            alt = self._country_qualifier(m) if hit.status == "unresolved" else None
+            if alt is not None:  # "Gori, Georgia": the country, not the U.S. state
+                retry = self._resolve(replace(m, country=alt), allow_global)
+                hit = retry if retry.target is not None else hit
             self._cache[ck] = hit
         return hit
 
@@ -228,7 +235,11 @@ class Resolver:
         elif dash:
             parent_name, base = dash.group(1), dash.group(2)
             self._apply_qualifier(ctx, parent_name)
-            self._set_parent(ctx, re.sub(r"\s+[IVXLC]+$", "", parent_name))
+            self._set_parent(ctx, re.sub(r"\s+(\d{1,2}|[IVXLC]{1,5})\.?$", "", parent_name))
+        elif numbered := _NUMBERED.match(name):
+            self._set_parent(ctx, numbered.group(1))
+            if ctx.parent is not None:
+                ctx.number = numbered.group(2)
         if ctx.country is None:
             if not allow_global:
                 return Outcome(None, "needs-country", "no country: resolved in the second pass")
@@ -242,6 +253,13 @@ class Resolver:
             cands = self.gaz.candidates(key(n), ctx.country)
             if cands:
                 return self._choose(cands, key(n), m, ctx, n)
+        # 1b. a dependency with its own code filed under the sovereign state
+        for n in names:
+            deps = {
+                c for d in DEPENDENCIES.get(ctx.country, ()) for c in self.gaz.candidates(key(n), d)
+            }
+            if len(deps) == 1:
+                return Outcome(self._city_target(deps.pop(), "dependency", ctx, n), "resolved")
         # 2. administrative areas: U.S. counties, ISO subdivisions, areas of our own
         area = self._area(base, m, ctx)
         if area is not None:
@@ -269,6 +287,15 @@ class Resolver:
             "unresolved",
             f"no gazetteer entry named {base!r} in {ctx.country}",
         )
+
+    def _country_qualifier(self, m: Mention) -> str | None:
+        """The country a title's last qualifier names when it also names a U.S. state."""
+        name = clean(m.name)
+        if m.country is not None or ", " not in name:
+            return None
+        q = key(name.rsplit(", ", 1)[1])
+        found = country_by_key(q)
+        return found[0] if found and q in self.state_by_key else None
 
     def _country_of_coordinates(self, m: Mention) -> str | None:
         """Wikidata coordinates far outside the stated country: the country they lie in.
@@ -367,6 +394,8 @@ class Resolver:
         ranked = sorted(pool, key=lambda c: (-c.population, c.gid))
         if ranked[0].population >= DOMINANCE * max(ranked[1].population, 1):
             return Outcome(self._city_target(ranked[0], "population", ctx, n), "resolved")
+        if _co_located(ranked):
+            return Outcome(self._city_target(ranked[0], "co-located", ctx, n), "resolved")
         return Outcome(
             None,
             "ambiguous",
@@ -396,6 +425,8 @@ class Resolver:
             ranked = sorted(pool, key=lambda c: (-c.population, c.gid))
             if ranked[0].population >= DOMINANCE * max(ranked[1].population, 1):
                 return Outcome(self._city_target(ranked[0], "population", ctx, n), "resolved")
+            if _co_located(ranked):
+                return Outcome(self._city_target(ranked[0], "co-located", ctx, n), "resolved")
             return Outcome(
                 None,
                 "ambiguous",
@@ -615,8 +646,9 @@ class Resolver:
     def _district(self, base: str, ctx: _Context) -> Target:
         p = ctx.parent
         assert p is not None and ctx.country is not None
+        what = ctx.number or base
         return self._own(
-            f"tt:{ctx.country.lower()}:{slug(p.name)}-{slug(base)}",
+            f"tt:{ctx.country.lower()}:{slug(p.name)}-{slug(what)}",
             base,
             ctx.country,
             self._sub_of(p) or ctx.sub,
@@ -665,6 +697,21 @@ class Resolver:
             gazetteer=gazetteer,
             coords_from_hint=from_hint,
         )
+
+
+def _co_located(ranked: list[City]) -> bool:
+    """All candidates within :data:`CO_LOCATED_KM` of the first: one place either way.
+
+    GeoNames often holds a town and its namesake seat or quarter a few km apart;
+    the answer's position, country and subdivision do not depend on the choice.
+    """
+    head = ranked[0]
+    return all(
+        c.country == head.country
+        and c.admin1 == head.admin1
+        and distance_km(head.latitude, head.longitude, c.latitude, c.longitude) <= CO_LOCATED_KM
+        for c in ranked[1:]
+    )
 
 
 def _own_id(cc: str, name: str, sub: str | None) -> str:
