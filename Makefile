@@ -46,7 +46,7 @@ bench: $(STAMP)
 
 # The documentation site, built strictly (any warning fails) and offline into site/.
 docs: $(STAMP)
-	$(PY) -m mkdocs build --strict --clean --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --clean --site-dir site
 
 clean:
 	rm -rf $(VENV) build dist site .data-check .mypy_cache .pytest_cache .ruff_cache
