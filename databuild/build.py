@@ -166,11 +166,24 @@ def _curated_places(
     return defined, overrides, mentions
 
 
-def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
+def run(
+    source_dir: Path,
+    out_dir: Path,
+    report_dir: Path,
+    *,
+    gaz: gazetteer.Gazetteer | None = None,
+    polygons: Polygons | None = None,
+    cur: curation_mod.Curation | None = None,
+) -> dict[str, Any]:
+    """Build the package data and the quality report; returns the report's summary.
+
+    The gazetteer, the polygons and the curation default to the real ones
+    (tests pass small hand-made ones).
+    """
     started = time.perf_counter()
-    gaz = gazetteer.load()
-    polygons = Polygons()
-    cur = curation_mod.load()
+    gaz = gaz if gaz is not None else gazetteer.load()
+    polygons = polygons if polygons is not None else Polygons()
+    cur = cur if cur is not None else curation_mod.load()
     defined, overrides, curated_mentions = _curated_places(cur, gaz)
     resolver = Resolver(gaz, curated_mentions, polygons)
     claims = sources.read_all(source_dir)
@@ -471,6 +484,7 @@ def run(source_dir: Path, out_dir: Path, report_dir: Path) -> None:
         outside,
     )
     _print_summary(summary, time.perf_counter() - started)
+    return summary
 
 
 def _ref_sort(ref: str) -> tuple[str, ...]:

