@@ -32,7 +32,7 @@ latitudes 58° S to 84° N, widened to include every drawn point.
 
 Labels never overlap each other or the markers.  Each label goes next to its
 marker, else further out with a leader line; when some partner's name does
-not fit anywhere (say Laredo's 38 partners), every partner gets a number
+not fit anywhere (Laredo, Texas, has dozens), every partner gets a number
 instead and a key below the map lists the numbers with names and statuses.
 
 Country outlines come from ``data/outlines.json``, derived from Natural
@@ -213,10 +213,22 @@ class _Box:
         )
 
 
-def _text_width(text: str, size: float) -> float:
-    """A generous estimate of the rendered width of ``text`` (no font metrics)."""
-    units = sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
-    return units * size * 0.62 + 2.0
+#: Advance widths (em) of DejaVu Sans, the first font asked for, by character
+#: class; Verdana is as wide, Arial and Helvetica narrower.
+_NARROW = dict.fromkeys("ijlI.,:;'!|", 0.30) | dict.fromkeys(" ftr-()[]/", 0.40)
+_WIDE = dict.fromkeys("mwMW", 0.95) | dict.fromkeys("ABCDEGHKNOQRUVXY&", 0.76)
+
+
+def _text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """A slightly generous estimate of the rendered width of ``text`` in pixels."""
+    em = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in "WF":
+            em += 1.0
+        else:
+            base = unicodedata.normalize("NFD", ch)[0]  # accents do not widen a letter
+            em += _NARROW.get(base) or _WIDE.get(base) or (0.66 if base.isupper() else 0.62)
+    return em * size * (1.12 if bold else 1.0) * 1.04 + 2.0
 
 
 def _fmt(value: float) -> str:
@@ -418,7 +430,7 @@ def _place_labels(
         placer = _Placer(area, markers)
         labels: dict[int, _Label] = {}
         overlaps = 0
-        home_w = _text_width(home.name, _HOME_LABEL_SIZE)
+        home_w = _text_width(home.name, _HOME_LABEL_SIZE, bold=True)
         home_h = _HOME_LABEL_SIZE * 1.25
         spot = placer.place(hx, hy, _HOME_RADIUS, home_w, home_h, _NUMBER_RADII)
         if spot is None:
