@@ -10,12 +10,14 @@ import re
 import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import twintowns
+from twintowns import maps
 from twintowns.atlas import Atlas
 from twintowns.errors import PlaceNotFound
 from twintowns.geography import distance, intermediate_points, split_antimeridian
@@ -338,6 +340,43 @@ def test_numbered_labels_with_a_key(pacific: Atlas) -> None:
     assert numbers["tt:tokyo"] == "5"
     texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
     assert {"1", "2", "3", "4", "5"} <= texts
+    check_geometry(root)
+
+
+statuses = st.sampled_from(list(Status))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    home=points,
+    partners=st.lists(st.tuples(points, statuses), max_size=45),
+    center=st.one_of(st.just("auto"), st.integers(-180, 180)),
+    labels=st.sampled_from(["auto", "numbers"]),
+)
+def test_any_atlas_draws_a_consistent_map(
+    home: tuple[float, float],
+    partners: list[tuple[tuple[float, float], Status]],
+    center: float | Literal["auto"],
+    labels: Literal["auto", "numbers"],
+) -> None:
+    place = make_place("tt:home", "Home", "US", latitude=home[0], longitude=home[1])
+    others = [
+        make_place(f"tt:p{i}", f"Partner {i}", "FR", latitude=lat, longitude=lon)
+        for i, ((lat, lon), _) in enumerate(partners)
+    ]
+    atlas = Atlas(
+        [place, *others],
+        [Partnership(place, o, status=s) for o, (_, s) in zip(others, partners, strict=True)],
+        metadata={},
+    )
+    document, summary = maps._build_svg(
+        atlas, place, status=None, kind=None, width=1000, labels=labels, title=None, center=center
+    )
+    root = parse(document)
+    assert len(markers(root)) == summary.partners == len(partners)
+    assert len(arcs(root)) == summary.arcs == summary.partners + summary.crossings
+    assert {a.attrib["data-partner"] for a in arcs(root)} == {o.id for o in others}
+    assert summary.overlaps == 0
     check_geometry(root)
 
 
