@@ -116,7 +116,7 @@ def _prepare(path: str | os.PathLike[str], *, folder: bool = False) -> Path:
     if folder:
         if target.exists() and not target.is_dir():
             raise NotADirectoryError(f"not a folder: {str(target)!r}")
-        target.mkdir(parents=True, exist_ok=True)
+        target.mkdir(exist_ok=True)
     elif target.is_dir():
         raise IsADirectoryError(f"expected a file path, not a folder: {str(target)!r}")
     return target
@@ -147,7 +147,7 @@ def to_csv(
 ) -> list[Path]:
     """Write ``places.csv``, ``partnerships.csv`` and ``metadata.json`` into ``folder``.
 
-    The folder is created if needed; existing files of those names are
+    The folder is created if needed (not its parents); existing files of those names are
     replaced.  Returns the paths written.  Coordinates keep every digit they
     have (the bundled data has at most six decimals).
     """

@@ -1,0 +1,79 @@
+"""Command-line start-up: ``twintowns place Charlotte`` vs ``python -c "import twintowns"``.
+
+Both run as fresh processes, alternately, and the medians are compared
+(target: the command takes at most 2× the bare import).  The command runs
+warm, with its startup index already written (the first run after
+installing or upgrading writes it, see ``twintowns.cli._quick``); the same
+command with the index disabled (``TWINTOWNS_NO_CACHE=1``, i.e. loading the
+whole dataset) is shown for comparison, as are ``partners`` and
+``python -m twintowns``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 21
+
+
+def _script() -> list[str]:
+    found = Path(sys.executable).with_name("twintowns")
+    if found.is_file():
+        return [str(found)]
+    which = shutil.which("twintowns")
+    return [which] if which else [sys.executable, "-m", "twintowns"]
+
+
+def _time(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def measure(runs: int = RUNS) -> dict[str, float]:
+    """Median wall time in seconds of each variant, interleaved run by run."""
+    cache = tempfile.mkdtemp(prefix="twintowns-bench-")
+    env = {**os.environ, "TWINTOWNS_CACHE_DIR": cache}
+    env.pop("TWINTOWNS_NO_CACHE", None)
+    script = _script()
+    variants = {
+        "import": ([sys.executable, "-c", "import twintowns"], env),
+        "place": ([*script, "place", "Charlotte"], env),
+        "place --json": ([*script, "place", "Charlotte", "--json"], env),
+        "partners": ([*script, "partners", "Charlotte"], env),
+        "python -m twintowns place": (
+            [sys.executable, "-m", "twintowns", "place", "Charlotte"],
+            env,
+        ),
+        "place, no index": ([*script, "place", "Charlotte"], {**env, "TWINTOWNS_NO_CACHE": "1"}),
+    }
+    try:
+        subprocess.run([*script, "place", "Charlotte"], env=env, check=True, capture_output=True)
+        times: dict[str, list[float]] = {name: [] for name in variants}
+        for _ in range(runs):
+            for name, (command, environment) in variants.items():
+                times[name].append(_time(command, environment))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def main() -> None:
+    medians = measure()
+    base = medians["import"]
+    for name, value in medians.items():
+        print(f"{name:28} {value * 1000:7.1f} ms  {value / base:5.2f}x import")
+    ratio = medians["place"] / base
+    verdict = "meets" if ratio <= 2 else "MISSES"
+    print(f"twintowns place Charlotte / import twintowns = {ratio:.2f} ({verdict} target <= 2)")
+
+
+if __name__ == "__main__":
+    main()

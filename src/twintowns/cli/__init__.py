@@ -1,0 +1,248 @@
+"""The ``twintowns`` command line (also ``python -m twintowns``).
+
+Every command prints an aligned table or text by default and a JSON document
+with ``--json``; see ``docs/cli.md`` for the shapes and the exit codes:
+
+* 0 — success;
+* 1 — ``validate`` found the agreement invalid;
+* 2 — usage error, unknown or ambiguous place, unreadable input or
+  unwritable output (the message, and any suggestions or candidates one per
+  line, go to standard error).
+
+Built on :mod:`argparse` (no dependency, fast start); each command imports
+only what it needs.
+
+>>> from twintowns.cli import main
+>>> main(["distance", "Charlotte", "Arequipa", "--unit", "mi"])
+Charlotte, US-NC, US → Arequipa, PE: 3,6... mi (haversine; initial bearing 168.7°)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+from twintowns.errors import AmbiguousPlace, DatasetError, PlaceNotFound, TwinTownsError
+
+if TYPE_CHECKING:
+    from twintowns.atlas import Atlas
+    from twintowns.model import Place
+
+__all__ = ["Context", "UsageError", "build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A bad argument found after parsing (exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that raises instead of exiting, so :func:`main` returns a code."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        raise UsageError(f"{self.prog}: error: {message}")
+
+
+class Context:
+    """What a command runs against: the bundled data (or ``--data``) and the output mode."""
+
+    def __init__(self, args: argparse.Namespace, *, quick: bool) -> None:
+        self.args = args
+        self.json: bool = bool(getattr(args, "json", False))
+        self.data: str | None = getattr(args, "data", None)
+        self.stdout: TextIO = sys.stdout
+        self.stderr: TextIO = sys.stderr
+        self._atlas: Atlas | None = None
+        self._quick_allowed = quick and self.data is None
+        self._quick: Any = None
+        self._quick_missing = False
+
+    def atlas(self) -> Atlas:
+        """The whole atlas, loaded on first use."""
+        if self._atlas is None:
+            from twintowns.dataset import load
+
+            self._atlas = load(self.data)
+            if self._quick_missing:  # first run: write the startup index for the next ones
+                from twintowns.cli._quick import QuickIndex
+
+                QuickIndex.build(self._atlas)
+        return self._atlas
+
+    def _quick_index(self) -> Any:
+        if not self._quick_allowed or self._atlas is not None:
+            return None
+        if self._quick is None:
+            from twintowns.cli._quick import QuickIndex, Unavailable
+
+            try:
+                self._quick = QuickIndex.open()
+            except Unavailable:
+                self._quick_allowed = False
+                self._quick_missing = True
+                return None
+        return self._quick
+
+    def place(self, query: str) -> Place:
+        """Resolve ``query`` as :meth:`Atlas.place` does (through the startup index if any)."""
+        quick = self._quick_index()
+        if quick is not None:
+            from twintowns.cli._quick import Unavailable
+
+            try:
+                place: Place = quick.place(query)
+                return place
+            except Unavailable:
+                pass
+        return self.atlas().place(query)
+
+    def local(self, place: Place) -> Atlas:
+        """An atlas holding ``place`` and all its partnerships (the whole atlas if loaded)."""
+        quick = self._quick_index()
+        if quick is not None:
+            local: Atlas = quick.local_atlas(place)
+            return local
+        return self.atlas()
+
+    def out(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+
+    def err(self, text: str) -> None:
+        self.stderr.write(text + "\n")
+
+
+_Handler = Callable[[Context], int]
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _common() -> _Parser:
+    common = _Parser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    common.add_argument(
+        "--data",
+        metavar="PATH",
+        help="use this dataset (folder, CSV or JSON file) instead of the bundled one",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``twintowns`` command (every command and option)."""
+    from twintowns.cli import _commands as c
+
+    parser = _Parser(
+        prog="twintowns",
+        description="Sister cities and twin towns: look up places and partnerships, "
+        "measure distances and time differences, validate agreements, export the data.",
+        epilog="examples:\n"
+        "  twintowns place Charlotte\n"
+        "  twintowns partners Charlotte --status active --sort distance\n"
+        "  twintowns export --format geojson --output charlotte.geojson --place Charlotte\n"
+        "\nRun 'twintowns COMMAND --help' for a command's options. Exit codes: 0 success, "
+        "1 validation failed, 2 usage error or place not found/ambiguous.",
+        formatter_class=_formatter,
+    )
+    from twintowns import __version__
+
+    parser.add_argument("--version", action="version", version=f"twintowns {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    common = _common()
+    for spec in c.COMMANDS:
+        sub = commands.add_parser(
+            spec.name,
+            help=spec.help,
+            description=spec.help,
+            epilog="examples:\n" + "\n".join(f"  {e}" for e in spec.examples),
+            parents=[common],
+            formatter_class=_formatter,
+        )
+        spec.arguments(sub)
+        sub.set_defaults(handler=spec.handler)
+    return parser
+
+
+def _report_lookup(ctx: Context, error: PlaceNotFound | AmbiguousPlace) -> None:
+    from twintowns.model import Place
+
+    if isinstance(error, PlaceNotFound):
+        ctx.err(f"twintowns: no place matches {error.query!r}")
+        lines = list(error.suggestions)
+        if lines:
+            ctx.err("did you mean:")
+        kind = "place_not_found"
+    else:
+        ctx.err(f"twintowns: {error.query!r} is ambiguous; candidates:")
+        lines = [
+            f"{c.label} ({c.id})" if isinstance(c, Place) else str(c) for c in error.candidates
+        ]
+        kind = "ambiguous_place"
+    for line in lines:
+        ctx.err(line)
+    if ctx.json:
+        from twintowns.cli._render import dump_json
+
+        key = "suggestions" if kind == "place_not_found" else "candidates"
+        dump_json(
+            {"error": {"type": kind, "query": error.query, "message": str(error), key: lines}},
+            ctx.stdout,
+        )
+
+
+def _report(ctx: Context, kind: str, message: str) -> None:
+    ctx.err(f"twintowns: {message}")
+    if ctx.json:
+        from twintowns.cli._render import dump_json
+
+        dump_json({"error": {"type": kind, "message": message}}, ctx.stdout)
+
+
+def main(argv: Sequence[str] | None = None, *, index_cache: bool | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code.
+
+    ``index_cache`` (default: only when ``argv`` is None, i.e. as a program)
+    allows the startup index of :mod:`twintowns.cli._quick`.
+    """
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(arguments)
+    except UsageError as error:
+        sys.stderr.write(f"{error}\n")
+        return EXIT_USAGE
+    except SystemExit as exit_:  # --help and --version
+        return exit_.code if isinstance(exit_.code, int) else EXIT_OK
+    if getattr(args, "handler", None) is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    ctx = Context(args, quick=argv is None if index_cache is None else index_cache)
+    handler: _Handler = args.handler
+    try:
+        return handler(ctx)
+    except (PlaceNotFound, AmbiguousPlace) as error:
+        _report_lookup(ctx, error)
+    except BrokenPipeError:  # ``twintowns … | head``: the reader has gone
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except DatasetError as error:
+        _report(ctx, "dataset_error", str(error))
+    except UsageError as error:
+        _report(ctx, "usage_error", str(error))
+    except OSError as error:
+        detail = error.strerror or str(error)
+        name = f": {error.filename!r}" if error.filename else ""
+        _report(ctx, "os_error", f"{detail}{name}")
+    except (TwinTownsError, ValueError, TypeError, ImportError) as error:
+        _report(ctx, "usage_error", str(error))
+    return EXIT_USAGE

@@ -1,0 +1,215 @@
+"""A startup index of the bundled data, so that one-place commands answer at once.
+
+Loading the whole bundled dataset takes a few hundred milliseconds; a command
+such as ``twintowns place Charlotte`` needs a handful of records.  The first
+run writes an SQLite index of the bundled data into the user's cache folder
+(``$TWINTOWNS_CACHE_DIR``, else ``$XDG_CACHE_HOME/twintowns``, else
+``~/.cache/twintowns``); later runs read only the rows they need from it.
+
+The index never decides anything itself: it finds every place that carries
+one of the names a query can mean, and :class:`~twintowns.lookup.NameIndex`
+resolves the query among them with the library's own rules, exactly as
+:meth:`Atlas.place` would over all places.  When that fails (no place, or an
+ambiguous name) the command falls back to the full atlas, whose error carries
+the suggestions or candidates.  The index is keyed by the data files, the
+package version and the sources that shape it; a stale one is rebuilt.  Set
+``TWINTOWNS_NO_CACHE=1`` to never use or write it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from twintowns.atlas import Atlas
+from twintowns.errors import TwinTownsError
+from twintowns.lookup import NameIndex, _split_qualifier, check_query
+from twintowns.model import Partnership, Place
+from twintowns.normalize import fold
+from twintowns.schema import PARTNERSHIP_COLUMNS, PLACE_COLUMNS, partnership_row, place_row
+
+__all__ = ["QuickIndex", "cache_dir"]
+
+_FORMAT = "1"
+_SEP = "\x1f"
+# files whose change changes what the index holds or how it is read
+_SOURCES = ("data/places.csv", "data/partnerships.csv", "lookup.py", "normalize.py", "model.py")
+_SOURCES_HERE = ("cli/_quick.py", "schema.py")
+
+
+class Unavailable(Exception):
+    """The index cannot answer this (missing, disabled or the query needs the full atlas)."""
+
+
+def cache_dir() -> Path:
+    """Where the index lives (see the module docstring)."""
+    explicit = os.environ.get("TWINTOWNS_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "twintowns"
+
+
+def _fingerprint() -> str:
+    import twintowns
+
+    package = Path(twintowns.__file__).parent
+    digest = hashlib.sha256(f"{_FORMAT}|{twintowns.__version__}|{sys.version}".encode())
+    for name in (*_SOURCES, *_SOURCES_HERE):
+        st = (package / name).stat()
+        digest.update(f"|{name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:20]
+
+
+class QuickIndex:
+    """Read access to the startup index: :meth:`place` and :meth:`local_atlas`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        self._places: dict[int, Place] = {}
+
+    @classmethod
+    def open(cls) -> QuickIndex:
+        """The current index; raises :class:`Unavailable` when there is none (yet)."""
+        if os.environ.get("TWINTOWNS_NO_CACHE"):
+            raise Unavailable("disabled by TWINTOWNS_NO_CACHE")
+        try:
+            path = cache_dir() / f"index-{_fingerprint()}.sqlite"
+            if not path.is_file():
+                raise Unavailable(f"no index at {path}")
+            return cls(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise Unavailable(str(exc)) from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ------------------------------------------------------------------ building
+
+    @staticmethod
+    def build(atlas: Atlas) -> Path | None:
+        """Write the index of ``atlas`` (the bundled data); returns its path, None on failure."""
+        if os.environ.get("TWINTOWNS_NO_CACHE"):
+            return None
+        try:
+            folder = cache_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"index-{_fingerprint()}.sqlite"
+            partial = folder / f"{path.name}.{os.getpid()}.partial"
+            _write(atlas, partial)
+            os.replace(partial, path)
+            for old in folder.glob("index-*.sqlite"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+            return path
+        except (OSError, sqlite3.Error):
+            return None
+
+    # ------------------------------------------------------------------ reading
+
+    def _place(self, row_id: int) -> Place:
+        place = self._places.get(row_id)
+        if place is None:
+            (row,) = self._db.execute("SELECT row FROM places WHERE i = ?", (row_id,)).fetchone()
+            values = dict(zip(PLACE_COLUMNS, row.split(_SEP), strict=True))
+            place = self._places[row_id] = Place(**values)
+        return place
+
+    def _ids_for(self, keys: set[str]) -> set[int]:
+        marks = ",".join("?" * len(keys))
+        rows = self._db.execute(f"SELECT place FROM keys WHERE key IN ({marks})", sorted(keys))
+        return {i for (i,) in rows}
+
+    def place(self, query: str) -> Place:
+        """The place ``query`` denotes, by the rules of :meth:`Atlas.place`.
+
+        Raises :class:`Unavailable` when the full atlas must answer (errors).
+        """
+        text = check_query(query)
+        keys = {fold(text)}
+        split = _split_qualifier(text)
+        if split is not None:
+            keys.add(fold(split[0]))
+        rows = self._ids_for(keys - {""})
+        if ":" in text:
+            found = self._db.execute("SELECT i FROM places WHERE id = ?", (text,)).fetchone()
+            if found is not None:
+                rows.add(found[0])
+        candidates = sorted((self._place(i) for i in rows), key=lambda p: p.id)
+        names = NameIndex(candidates, {p.id: p for p in candidates})
+        try:
+            return names.resolve(text)
+        except TwinTownsError:
+            raise Unavailable(f"{query!r} needs the full atlas") from None
+
+    def local_atlas(self, place: Place) -> Atlas:
+        """An Atlas of ``place``, its partners and its partnerships (all statuses)."""
+        (row_id,) = self._db.execute("SELECT i FROM places WHERE id = ?", (place.id,)).fetchone()
+        rows = self._db.execute(
+            "SELECT p.row FROM adjacency AS a JOIN partnerships AS p ON p.i = a.partnership "
+            "WHERE a.place = ? ORDER BY a.position",
+            (row_id,),
+        ).fetchall()
+        ids = {place.id: place}
+        partnerships = []
+        for (row,) in rows:
+            values: dict[str, object] = dict(zip(PARTNERSHIP_COLUMNS, row.split(_SEP), strict=True))
+            for side in ("a", "b"):
+                pid = values[side]
+                if pid not in ids:
+                    (i,) = self._db.execute("SELECT i FROM places WHERE id = ?", (pid,)).fetchone()
+                    ids[str(pid)] = self._place(i)
+                values[side] = ids[str(pid)]
+            partnerships.append(Partnership(**values))  # type: ignore[arg-type]
+        return Atlas(ids.values(), partnerships)
+
+
+def _write(atlas: Atlas, path: Path) -> None:
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(
+            """
+            CREATE TABLE places (i INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, row TEXT NOT NULL);
+            CREATE TABLE keys (key TEXT NOT NULL, place INTEGER NOT NULL,
+                               PRIMARY KEY (key, place)) WITHOUT ROWID;
+            CREATE TABLE partnerships (i INTEGER PRIMARY KEY, row TEXT NOT NULL);
+            CREATE TABLE adjacency (place INTEGER NOT NULL, position INTEGER NOT NULL,
+                                    partnership INTEGER NOT NULL,
+                                    PRIMARY KEY (place, position)) WITHOUT ROWID;
+            """
+        )
+        index = {p.id: i for i, p in enumerate(atlas.places)}
+        pair_index = {p.ids: i for i, p in enumerate(atlas.partnerships)}
+        with db:
+            db.executemany(
+                "INSERT INTO places VALUES (?, ?, ?)",
+                ((i, p.id, _SEP.join(place_row(p))) for i, p in enumerate(atlas.places)),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO keys VALUES (?, ?)",
+                (
+                    (key, i)
+                    for i, p in enumerate(atlas.places)
+                    for name, _own in NameIndex._names(p)
+                    if (key := fold(name))
+                ),
+            )
+            db.executemany(
+                "INSERT INTO partnerships VALUES (?, ?)",
+                ((i, _SEP.join(partnership_row(p))) for i, p in enumerate(atlas.partnerships)),
+            )
+            db.executemany(
+                "INSERT INTO adjacency VALUES (?, ?, ?)",
+                (
+                    (index[place.id], n, pair_index[p.ids])
+                    for place in atlas.places
+                    for n, p in enumerate(atlas.partnerships_of(place))
+                ),
+            )
+    finally:
+        db.close()
