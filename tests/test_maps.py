@@ -45,8 +45,8 @@ def view_box(root: ET.Element) -> tuple[float, float, float, float]:
     return x, y, w, h
 
 
-def arcs(root: ET.Element) -> list[ET.Element]:
-    return [e for e in root.iter("{http://www.w3.org/2000/svg}path") if e.get("class") == "arc"]
+def arcs(root: ET.Element, kind: str = "arc") -> list[ET.Element]:
+    return [e for e in root.iter("{http://www.w3.org/2000/svg}path") if e.get("class") == kind]
 
 
 def markers(root: ET.Element, kind: str = "partner") -> list[ET.Element]:
@@ -75,7 +75,7 @@ def label_boxes(root: ET.Element) -> list[tuple[float, float, float, float]]:
 def check_geometry(root: ET.Element) -> None:
     """Arcs and markers inside the viewBox; labels inside and never overlapping."""
     x0, y0, w, h = view_box(root)
-    for arc in arcs(root):
+    for arc in arcs(root) + arcs(root, "arc inset"):
         for x, y in path_points(arc.attrib["d"]):
             assert x0 <= x <= x0 + w and y0 <= y <= y0 + h, (arc.get("data-partner"), x, y)
     for m in markers(root) + markers(root, "home"):
@@ -380,6 +380,58 @@ def test_any_atlas_draws_a_consistent_map(
     check_geometry(root)
 
 
+def clip_box(root: ET.Element, clip_id: str) -> tuple[float, float, float, float]:
+    clip = root.find(f".//svg:clipPath[@id='{clip_id}']/svg:rect", NS)
+    assert clip is not None
+    return tuple(float(clip.attrib[k]) for k in ("x", "y", "width", "height"))  # type: ignore[return-value]
+
+
+def inside(x: float, y: float, box: tuple[float, float, float, float]) -> bool:
+    return box[0] <= x <= box[0] + box[2] and box[1] <= y <= box[1] + box[3]
+
+
+def test_inset_zooms_on_crowded_partners() -> None:
+    home = make_place("tt:home", "Hub", "US", latitude=27.5, longitude=-99.5)
+    near = [
+        make_place(
+            f"tt:n{i}", f"Near {i}", "MX", latitude=27.5 - i * 0.8, longitude=-99.5 + i * 0.6
+        )
+        for i in range(1, 8)
+    ]
+    far = make_place("tt:far", "Far", "JP", latitude=35.7, longitude=139.7)
+    atlas = Atlas([home, *near, far], [Partnership(home, p) for p in [*near, far]], metadata={})
+    document, summary = maps._build_svg(
+        atlas, home, status=None, kind=None, width=1200, labels="auto", title=None, center=0
+    )
+    assert summary.inset == 7
+    root = parse(document)
+    box = clip_box(root, "inset-area")
+    shown = markers(root, "partner inset")
+    assert {m.attrib["data-partner"] for m in shown} == {p.id for p in near}
+    assert all(inside(float(m.attrib["cx"]), float(m.attrib["cy"]), box) for m in shown)
+    (home_inset,) = markers(root, "home inset")
+    assert inside(float(home_inset.attrib["cx"]), float(home_inset.attrib["cy"]), box)
+    assert len(arcs(root, "arc inset")) == 7 and len(arcs(root)) == 8 + summary.crossings
+    # every partner is labelled once: the crowded ones in the inset, the far one on the map
+    labelled = [
+        t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "label"
+    ]
+    in_inset = [
+        t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "label inset"
+    ]
+    assert [t.text for t in labelled] == ["Far"]
+    assert sorted(t.text or "" for t in in_inset) == [f"Near {i}" for i in range(1, 8)]
+    for t in in_inset:
+        x, y, w, h = (float(v) for v in t.attrib["data-box"].split())
+        assert inside(x, y, box) and inside(x + w, y + h, box)
+    assert root.find(".//svg:rect[@class='inset-extent']", NS) is not None
+    check_geometry(root)
+    assert "inset-area" not in svg_map(atlas, home, inset=False)
+    one = Atlas([home, near[0]], [Partnership(home, near[0])], metadata={})
+    assert "inset-area" not in svg_map(one, home)
+    assert "inset-area" in svg_map(one, home, inset=True)
+
+
 def test_bad_arguments(pacific: Atlas, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"\.svg, \.png or \.html"):
         render_map(pacific, "Pacifica", path=tmp_path / "map.gif")
@@ -391,6 +443,8 @@ def test_bad_arguments(pacific: Atlas, tmp_path: Path) -> None:
         svg_map(pacific, "Pacifica", labels="all")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"center must be .* not 200"):
         svg_map(pacific, "Pacifica", center=200)
+    with pytest.raises(ValueError, match="inset must be 'auto', True or False, not 'yes'"):
+        svg_map(pacific, "Pacifica", inset="yes")  # type: ignore[arg-type]
     with pytest.raises(PlaceNotFound):
         svg_map(pacific, "Atlantis")
     with pytest.raises(ValueError, match="unknown status 'lost'"):
@@ -432,6 +486,15 @@ def test_laredo_falls_back_to_numbers_without_overlaps(atlas: Atlas, tmp_path: P
     assert summary.partners >= 30
     assert summary.labels == "numbers" and summary.overlaps == 0
     root = parse((tmp_path / "laredo.svg").read_text("utf-8"))
+    # the Mexican partners crowd around Laredo: a zoomed inset shows them
+    assert summary.inset >= 15
+    assert len(markers(root, "partner inset")) == summary.inset
+    numbers = [
+        int(t.attrib["data-number"])
+        for t in root.iter("{http://www.w3.org/2000/svg}text")
+        if (t.get("class") or "") in ("label", "label inset")
+    ]
+    assert sorted(numbers) == list(range(1, summary.partners + 1))
     keys = [
         e for e in root.iter("{http://www.w3.org/2000/svg}text") if e.get("class") == "key-entry"
     ]

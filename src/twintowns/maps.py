@@ -52,7 +52,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias
 
 import attrs
 
@@ -101,6 +101,14 @@ _ARC_STEP_DEG = 1.5
 #: Leader-line distances (px) tried for names, then for numbers.
 _NAME_RADII: Final = (0.0, 16.0, 28.0, 42.0)
 _NUMBER_RADII: Final = (0.0, 12.0, 22.0, 34.0, 48.0, 66.0, 90.0, 120.0)
+#: An inset zooms on the place when this many partners lie within
+#: _INSET_NEAR_PX of it on the world map, if it magnifies at least _INSET_MIN_ZOOM times.
+_INSET_MIN_PARTNERS = 6
+_INSET_NEAR_PX = 70.0
+_INSET_MIN_ZOOM = 2.5
+_INSET_MAX_WIDTH = 0.6  # of the map's width
+_INSET_MAX_HEIGHT = 380.0
+_INSET_GAP = 30.0
 
 
 @attrs.frozen
@@ -141,6 +149,8 @@ class MapSummary:
     labels: str
     path: Path | None = attrs.field(default=None, repr=False, eq=False)
     overlaps: int = attrs.field(default=0, repr=False)
+    inset: int = attrs.field(default=0, repr=False)
+    """Partners shown in the zoomed inset (0: no inset)."""
     size: int = attrs.field(default=0, repr=False, eq=False)
     """Bytes written."""
 
@@ -257,6 +267,18 @@ class _Frame:
         return _Box(
             _PAD, _TITLE_HEIGHT, self.width - 2 * _PAD, (self.top - self.bottom) * self.scale
         )
+
+    @property
+    def west(self) -> float:
+        return self.center - 180.0
+
+    @property
+    def east(self) -> float:
+        return self.center + 180.0
+
+    def at(self, lat: float, lon: float) -> tuple[float, float]:
+        """Pixel position of an unwrapped longitude (``center - 180`` … ``center + 180``)."""
+        return self.xy_relative(lat, lon - self.center)
 
     def xy(self, lat: float, lon: float) -> tuple[float, float]:
         """Pixel position of a point (``lon`` in degrees east, any range)."""
@@ -405,50 +427,127 @@ def _frame(
     return _Frame(width, top, bottom, float(center))
 
 
-def _place_labels(
-    frame: _Frame, home: Place, entries: Sequence[_Entry], mode: LabelMode
-) -> tuple[str, dict[int, _Label], int]:
-    """Label mode used, labels by entry number (0 = the home place), overlaps."""
-    area = frame.box
+@attrs.frozen
+class _Inset:
+    """A zoomed equirectangular view of the crowded region around the place."""
+
+    box: _Box
+    west: float
+    """Western edge, degrees east, unwrapped: ``home_lon + offset``."""
+    east: float
+    bottom: float
+    top: float
+    scale: float
+    home_lon: float
+    shown: frozenset[int]
+    """Numbers of the partners inside the inset."""
+
+    def at(self, lat: float, lon: float) -> tuple[float, float]:
+        """Pixel position of an unwrapped longitude (continuous across ±180°)."""
+        return (
+            self.box.x + (lon - self.west) * self.scale,
+            self.box.y + (self.top - lat) * self.scale,
+        )
+
+    def xy(self, lat: float, lon: float) -> tuple[float, float]:
+        return self.at(lat, self.home_lon + _relative(lon, self.home_lon))
+
+
+def _inset(
+    frame: _Frame, home: Place, entries: Sequence[_Entry], want: bool | str, y: float
+) -> _Inset | None:
+    """The inset for partners crowded around the place on the world map, if worth one."""
+    if want is False or not entries:
+        return None
     hx, hy = frame.xy(home.latitude, home.longitude)
-    markers = [_Box(hx - _HOME_RADIUS, hy - _HOME_RADIUS, 2 * _HOME_RADIUS, 2 * _HOME_RADIUS)]
-    points: dict[int, tuple[float, float]] = {}
-    for entry in entries:
-        x, y = frame.xy(entry.partner.latitude, entry.partner.longitude)
-        points[entry.number] = (x, y)
-        r = _PARTNER_RADIUS
-        markers.append(_Box(x - r, y - r, 2 * r, 2 * r))
+    near = [
+        e
+        for e in entries
+        if math.hypot(
+            *(u - v for u, v in zip(frame.xy(*e.partner.coordinates), (hx, hy), strict=True))
+        )
+        <= _INSET_NEAR_PX
+    ]
+    if len(near) < (1 if want is True else _INSET_MIN_PARTNERS):
+        return None
+    lats = [home.latitude, *(e.partner.latitude for e in near)]
+    offsets = [0.0, *(_relative(e.partner.longitude, home.longitude) for e in near)]
+    pad_lat = max(1.0, 0.12 * (max(lats) - min(lats)))
+    pad_lon = max(1.0, 0.12 * (max(offsets) - min(offsets)))
+    bottom, top = max(-90.0, min(lats) - pad_lat), min(90.0, max(lats) + pad_lat)
+    west, east = min(offsets) - pad_lon, max(offsets) + pad_lon
+    scale = min(
+        (frame.width - 2 * _PAD) * _INSET_MAX_WIDTH / (east - west),
+        _INSET_MAX_HEIGHT / (top - bottom),
+    )
+    if scale < _INSET_MIN_ZOOM * frame.scale:
+        return None
+    shown = frozenset(
+        e.number
+        for e in entries
+        if bottom <= e.partner.latitude <= top
+        and west <= _relative(e.partner.longitude, home.longitude) <= east
+    )
+    box = _Box(_PAD, y, (east - west) * scale, (top - bottom) * scale)
+    return _Inset(
+        box, home.longitude + west, home.longitude + east, bottom, top, scale, home.longitude, shown
+    )
 
-    def crowding(entry: _Entry) -> tuple[int, str, str]:
-        x, y = points[entry.number]
-        near = sum(1 for (u, v) in points.values() if abs(u - x) < 60 and abs(v - y) < 30)
-        return (-near, entry.partner.name.casefold(), entry.partner.id)
 
-    order = sorted(entries, key=crowding)
+@attrs.frozen
+class _Panel:
+    """Where labels go: the world map or the inset, with the markers drawn there."""
+
+    box: _Box
+    points: Mapping[int, tuple[float, float]]
+    """Marker positions by entry number; 0 is the place itself."""
+    labelled: frozenset[int]
+
+
+def _place_labels(
+    panels: Sequence[_Panel], home: Place, entries: Sequence[_Entry], mode: LabelMode
+) -> tuple[str, dict[tuple[int, int], _Label], int]:
+    """Label mode used, labels by (panel, entry number; 0 = the place), overlaps."""
+    by_number = {e.number: e for e in entries}
     attempts: list[LabelMode] = ["names", "numbers"] if mode == "auto" else [mode]
     for attempt in attempts:
-        placer = _Placer(area, markers)
-        labels: dict[int, _Label] = {}
+        labels: dict[tuple[int, int], _Label] = {}
         overlaps = 0
-        home_w = _text_width(home.name, _HOME_LABEL_SIZE, bold=True)
-        home_h = _HOME_LABEL_SIZE * 1.25
-        spot = placer.place(hx, hy, _HOME_RADIUS, home_w, home_h, _NUMBER_RADII)
-        if spot is None:
-            spot, overlaps = (placer.force(hx, hy, _HOME_RADIUS, home_w, home_h), False), 1
-        labels[0] = _Label(home.name, spot[0], spot[1], _HOME_LABEL_SIZE, bold=True)
-        radii = _NAME_RADII if attempt == "names" else _NUMBER_RADII
         complete = True
-        for entry in order:
-            text = entry.partner.name if attempt == "names" else str(entry.number)
-            w, h = _text_width(text, _LABEL_SIZE), _LABEL_SIZE * 1.25
-            x, y = points[entry.number]
-            spot = placer.place(x, y, _PARTNER_RADIUS, w, h, radii)
-            if spot is None:
-                if attempt != attempts[-1]:
-                    complete = False
-                    break
-                spot, overlaps = (placer.force(x, y, _PARTNER_RADIUS, w, h), False), overlaps + 1
-            labels[entry.number] = _Label(text, spot[0], spot[1], _LABEL_SIZE)
+        radii = _NAME_RADII if attempt == "names" else _NUMBER_RADII
+        for index, panel in enumerate(panels):
+            obstacles = []
+            for number, (x, y) in panel.points.items():
+                r = _HOME_RADIUS if number == 0 else _PARTNER_RADIUS
+                obstacles.append(_Box(x - r, y - r, 2 * r, 2 * r))
+            placer = _Placer(panel.box, obstacles)
+
+            def crowding(
+                number: int, points: Mapping[int, tuple[float, float]]
+            ) -> tuple[int, int, str, str]:
+                x, y = points[number]
+                near = sum(1 for (u, v) in points.values() if abs(u - x) < 60 and abs(v - y) < 30)
+                partner = by_number[number].partner if number else home
+                return (number != 0, -near, partner.name.casefold(), partner.id)
+
+            for number in sorted(panel.labelled, key=lambda n: crowding(n, panel.points)):
+                x, y = panel.points[number]
+                if number == 0:
+                    text, size, r, bold = home.name, _HOME_LABEL_SIZE, _HOME_RADIUS, True
+                else:
+                    partner = by_number[number].partner
+                    text = partner.name if attempt == "names" else str(number)
+                    size, r, bold = _LABEL_SIZE, _PARTNER_RADIUS, False
+                w, h = _text_width(text, size, bold=bold), size * 1.25
+                spot = placer.place(x, y, r, w, h, _NUMBER_RADII if number == 0 else radii)
+                if spot is None:
+                    if number != 0 and attempt != attempts[-1]:
+                        complete = False
+                        break
+                    spot, overlaps = (placer.force(x, y, r, w, h), False), overlaps + 1
+                labels[index, number] = _Label(text, spot[0], spot[1], size, bold=bold)
+            if not complete:
+                break
         if complete:
             return attempt, labels, overlaps
     raise AssertionError("unreachable: the last attempt always completes")
@@ -463,11 +562,25 @@ def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs_: str) ->
     return element
 
 
-def _ring_path(frame: _Frame, ring: Sequence[tuple[float, float]], shift: float) -> str:
+class _View(Protocol):
+    """What the outline and arc drawing needs of the world map or the inset."""
+
+    @property
+    def west(self) -> float: ...
+    @property
+    def east(self) -> float: ...
+    @property
+    def bottom(self) -> float: ...
+    @property
+    def top(self) -> float: ...
+    def at(self, lat: float, lon: float) -> tuple[float, float]: ...
+
+
+def _ring_path(view: _View, ring: Sequence[tuple[float, float]], shift: float) -> str:
     parts: list[str] = []
     px = py = 0
     for i, (lon, lat) in enumerate(ring):
-        x, y = frame.xy_relative(lat, lon + shift - frame.center)
+        x, y = view.at(lat, lon + shift)
         ix, iy = round(x * 10), round(y * 10)
         if i == 0:
             parts.append(f"M{_fmt(ix / 10)} {_fmt(iy / 10)}")
@@ -477,12 +590,10 @@ def _ring_path(frame: _Frame, ring: Sequence[tuple[float, float]], shift: float)
     return "".join(parts) + "z"
 
 
-def _line_path(frame: _Frame, piece: Sequence[tuple[float, float]]) -> str:
-    out = []
-    for i, (lat, lon) in enumerate(piece):
-        x, y = frame.xy_relative(lat, lon)
-        out.append(f"{'M' if i == 0 else 'L'}{_fmt(x)} {_fmt(y)}")
-    return " ".join(out)
+def _line_path(points: Iterable[tuple[float, float]]) -> str:
+    return " ".join(
+        f"{'M' if i == 0 else 'L'}{_fmt(x)} {_fmt(y)}" for i, (x, y) in enumerate(points)
+    )
 
 
 def _meridian(lon: float) -> str:
@@ -502,30 +613,31 @@ def _details(home: Place, p: Partnership) -> str:
     return " · ".join(parts)
 
 
-def _draw_outlines(svg: ET.Element, frame: _Frame, highlight: Mapping[str, str]) -> None:
+def _draw_outlines(
+    parent: ET.Element, view: _View, highlight: Mapping[str, str], clip: str, group_id: str
+) -> None:
     group = _el(
-        svg,
+        parent,
         "g",
-        id="countries",
+        id=group_id,
         fill="#EFECE4",
         stroke="#A9A9A9",
         stroke_width="0.4",
         stroke_linejoin="round",
         fill_rule="evenodd",
-        clip_path="url(#map-area)",
+        clip_path=f"url(#{clip})",
     )
-    west, east = frame.center - 180.0, frame.center + 180.0
     for country in outlines():
         drawn: list[str] = []
         for ring in country.rings:
             lons = [lon for lon, _ in ring]
             lats = [lat for _, lat in ring]
-            if max(lats) < frame.bottom or min(lats) > frame.top:
+            if max(lats) < view.bottom or min(lats) > view.top:
                 continue
-            # a ring is drawn once per copy of the world that overlaps the map
+            # a ring is drawn once per copy of the world that overlaps the view
             for shift in (0.0, -360.0, 360.0):
-                if min(lons) + shift < east and max(lons) + shift > west:
-                    drawn.append(_ring_path(frame, ring, shift))
+                if min(lons) + shift < view.east and max(lons) + shift > view.west:
+                    drawn.append(_ring_path(view, ring, shift))
         if not drawn:
             continue
         extra = {"fill": highlight[country.iso]} if country.iso in highlight else {}
@@ -538,9 +650,7 @@ def _draw_outlines(svg: ET.Element, frame: _Frame, highlight: Mapping[str, str])
         _el(path, "title", country.name)
 
 
-def _draw_legend(
-    svg: ET.Element, frame: _Frame, home: Place, counts: Counter[Status], y: float
-) -> None:
+def _draw_legend(svg: ET.Element, home: Place, counts: Counter[Status], y: float) -> None:
     legend = _el(svg, "g", **{"class": "legend"})
     x = _PAD + 4
     item = _el(legend, "g", **{"class": "legend-item", "data-status": "home"})
@@ -607,6 +717,7 @@ def _build_svg(
     labels: LabelMode,
     title: str | None,
     center: float | Literal["auto"],
+    inset_option: bool | Literal["auto"] = "auto",
 ) -> tuple[str, MapSummary]:
     if center != "auto" and (
         isinstance(center, bool)
@@ -614,6 +725,8 @@ def _build_svg(
         or not -180.0 <= center <= 180.0
     ):
         raise ValueError(f"center must be 'auto' or a longitude in [-180, 180], not {center!r}")
+    if inset_option not in ("auto", True, False):
+        raise ValueError(f"inset must be 'auto', True or False, not {inset_option!r}")
     if labels not in ("auto", "names", "numbers"):
         raise ValueError(f"labels must be 'auto', 'names' or 'numbers', not {labels!r}")
     if isinstance(width, bool) or not isinstance(width, int | float) or not 400 <= width <= 10000:
@@ -621,10 +734,25 @@ def _build_svg(
     home = atlas.place(place) if isinstance(place, str) else atlas.resolve(place)
     entries = _partner_entries(atlas, home, status, kind)
     frame = _frame(home, entries, float(width), center)
-    mode, placed, overlaps = _place_labels(frame, home, entries, labels)
     area = frame.box
-    legend_y = area.y + area.h + 8 + _LEGEND_HEIGHT / 2
-    key_y = area.y + area.h + 8 + _LEGEND_HEIGHT + 12
+    inset = _inset(frame, home, entries, inset_option, area.y + area.h + _INSET_GAP)
+
+    world_points: dict[int, tuple[float, float]] = {0: frame.xy(*home.coordinates)}
+    for entry in entries:
+        world_points[entry.number] = frame.xy(*entry.partner.coordinates)
+    in_inset = inset.shown if inset else frozenset()
+    panels = [_Panel(area, world_points, frozenset(world_points) - in_inset)]
+    if inset is not None:
+        inset_points = {0: inset.xy(*home.coordinates)}
+        for entry in entries:
+            if entry.number in inset.shown:
+                inset_points[entry.number] = inset.xy(*entry.partner.coordinates)
+        panels.append(_Panel(inset.box, inset_points, frozenset(inset_points)))
+    mode, placed, overlaps = _place_labels(panels, home, entries, labels)
+
+    below = inset.box.y + inset.box.h if inset else area.y + area.h
+    legend_y = below + 8 + _LEGEND_HEIGHT / 2
+    key_y = below + 8 + _LEGEND_HEIGHT + 12
     key_rows = math.ceil(len(entries) / max(1, int((width - 2 * _PAD) // _KEY_COLUMN)))
     key_height = key_rows * _KEY_ROW if mode == "numbers" and entries else 0.0
     height = key_y + key_height + _PAD - (0 if key_height else 12)
@@ -657,81 +785,123 @@ def _build_svg(
     )
     _el(svg, "desc", summary_text)
     defs = _el(svg, "defs")
-    clip = _el(defs, "clipPath", id="map-area")
-    box = dict(x=_fmt(area.x), y=_fmt(area.y), width=_fmt(area.w), height=_fmt(area.h))
-    _el(clip, "rect", **box)
+    boxes = {"map-area": area, **({"inset-area": inset.box} if inset else {})}
+    for clip_id, b in boxes.items():
+        clip = _el(defs, "clipPath", id=clip_id)
+        _el(clip, "rect", x=_fmt(b.x), y=_fmt(b.y), width=_fmt(b.w), height=_fmt(b.h))
     _el(svg, "rect", x="0", y="0", width=_fmt(width), height=_fmt(height), fill="#FFFFFF")
-    _el(svg, "rect", fill="#DCE9F2", **{"class": "ocean", **box})
 
     highlight = {e.partner.country: "#E4D9BF" for e in entries}
     highlight[home.country] = "#D8C7A0"
-    _draw_outlines(svg, frame, highlight)
-    _el(svg, "rect", fill="none", stroke="#7A8A99", stroke_width="0.8", **box)
+    views: list[tuple[str, _View, _Box]] = [("map-area", frame, area)]
+    if inset is not None:
+        views.append(("inset-area", inset, inset.box))
+    for clip_id, view, b in views:
+        rect = dict(x=_fmt(b.x), y=_fmt(b.y), width=_fmt(b.w), height=_fmt(b.h))
+        _el(svg, "rect", fill="#DCE9F2", **{"class": "ocean", **rect})
+        _draw_outlines(svg, view, highlight, clip_id, "countries" if view is frame else "inset")
+        _el(svg, "rect", fill="none", stroke="#7A8A99", stroke_width="0.8", **rect)
 
     arcs = _el(svg, "g", id="arcs", fill="none", stroke_width="1.4", stroke_linecap="round")
     pieces = crossings = 0
     for entry in entries:
         style = STATUS_STYLES[entry.partnership.status]
+        dash = {"stroke-dasharray": style.dash} if style.dash else {}
+        common = {
+            "data-partner": entry.partner.id,
+            "data-status": entry.partnership.status.value,
+            "stroke": style.colour,
+            "stroke-opacity": "0.85",
+            **dash,
+        }
         split = frame.pieces(entry.line)
         crossings += len(split) > 1
         for piece in split:
             pieces += 1
-            dash = {"stroke-dasharray": style.dash} if style.dash else {}
+            points = (frame.xy_relative(lat, rel) for lat, rel in piece)
+            _el(arcs, "path", d=_line_path(points), **{"class": "arc", **common})
+        if inset is not None and entry.number in inset.shown:
+            points = (inset.xy(lat, lon) for lat, lon in entry.line)
             _el(
                 arcs,
                 "path",
-                d=_line_path(frame, piece),
-                stroke=style.colour,
-                stroke_opacity="0.85",
+                d=_line_path(points),
+                clip_path="url(#inset-area)",
+                **{"class": "arc inset", **common},
+            )
+    if inset is not None:
+        hx = world_points[0][0]
+        rel_west = inset.west - home.longitude
+        rel_east = inset.east - home.longitude
+        _el(
+            svg,
+            "rect",
+            x=_fmt(hx + rel_west * frame.scale),
+            y=_fmt(frame.xy(inset.top, home.longitude)[1]),
+            width=_fmt((rel_east - rel_west) * frame.scale),
+            height=_fmt((inset.top - inset.bottom) * frame.scale),
+            fill="none",
+            stroke="#555555",
+            stroke_width="0.8",
+            stroke_dasharray="3 2",
+            clip_path="url(#map-area)",
+            **{"class": "inset-extent"},
+        )
+        caption = f"Detail around {home.name}: {len(inset.shown)} partners"
+        _el(
+            svg,
+            "text",
+            caption,
+            x=_fmt(inset.box.x),
+            y=_fmt(inset.box.y - 7),
+            font_size="12",
+            font_weight="bold",
+            fill="#333",
+            **{"class": "inset-title"},
+        )
+
+    group = _el(svg, "g", id="markers", stroke="#FFFFFF", stroke_width="1")
+    for index, panel in enumerate(panels):
+        suffix = "" if index == 0 else " inset"
+        for entry in entries:
+            if entry.number not in panel.points:
+                continue
+            x, y = panel.points[entry.number]
+            circle = _el(
+                group,
+                "circle",
+                cx=_fmt(x),
+                cy=_fmt(y),
+                r=_fmt(_PARTNER_RADIUS),
+                fill=STATUS_STYLES[entry.partnership.status].colour,
                 **{
-                    "class": "arc",
+                    "class": "marker partner" + suffix,
                     "data-partner": entry.partner.id,
                     "data-status": entry.partnership.status.value,
-                    **dash,
+                    "data-number": str(entry.number),
                 },
             )
-
-    markers = _el(svg, "g", id="markers", stroke="#FFFFFF", stroke_width="1")
-    for entry in entries:
-        x, y = frame.xy(entry.partner.latitude, entry.partner.longitude)
+            _el(circle, "title", _details(home, entry.partnership))
+        x, y = panel.points[0]
         circle = _el(
-            markers,
+            group,
             "circle",
             cx=_fmt(x),
             cy=_fmt(y),
-            r=_fmt(_PARTNER_RADIUS),
-            fill=STATUS_STYLES[entry.partnership.status].colour,
-            **{
-                "class": "marker partner",
-                "data-partner": entry.partner.id,
-                "data-status": entry.partnership.status.value,
-                "data-number": str(entry.number),
-            },
+            r=_fmt(_HOME_RADIUS),
+            fill=_HOME_COLOUR,
+            stroke_width="1.5",
+            **{"class": "marker home" + suffix, "data-place": home.id},
         )
-        _el(circle, "title", _details(home, entry.partnership))
-    hx, hy = frame.xy(home.latitude, home.longitude)
-    circle = _el(
-        markers,
-        "circle",
-        cx=_fmt(hx),
-        cy=_fmt(hy),
-        r=_fmt(_HOME_RADIUS),
-        fill=_HOME_COLOUR,
-        stroke_width="1.5",
-        **{"class": "marker home", "data-place": home.id},
-    )
-    _el(circle, "title", home.label)
+        _el(circle, "title", home.label)
 
     label_group = _el(svg, "g", id="labels", fill="#1A1A1A")
-    anchors = {0: (hx, hy, _HOME_RADIUS)}
-    for entry in entries:
-        x, y = frame.xy(entry.partner.latitude, entry.partner.longitude)
-        anchors[entry.number] = (x, y, _PARTNER_RADIUS)
-    for number in sorted(placed):
-        label = placed[number]
+    for index, number in sorted(placed):
+        label = placed[index, number]
         b = label.box
         if label.leader:
-            x, y, r = anchors[number]
+            x, y = panels[index].points[number]
+            r = _HOME_RADIUS if number == 0 else _PARTNER_RADIUS
             nx, ny = min(max(x, b.x), b.x + b.w), min(max(y, b.y), b.y + b.h)
             length = math.hypot(nx - x, ny - y) or 1.0
             _el(
@@ -745,7 +915,6 @@ def _build_svg(
                 stroke_width="0.6",
                 **{"class": "leader"},
             )
-        extra = {"font-weight": "bold"} if label.bold else {}
         _el(
             label_group,
             "rect",
@@ -766,16 +935,17 @@ def _build_svg(
             y=_fmt(b.y + b.h * 0.8),
             font_size=_fmt(label.size),
             **{
-                "class": "label home" if number == 0 else "label",
+                "class": ("label home" if number == 0 else "label")
+                + ("" if index == 0 else " inset"),
                 "data-number": str(number),
                 "data-box": " ".join(_fmt(v) for v in (b.x, b.y, b.w, b.h)),
-                **extra,
+                **({"font-weight": "bold"} if label.bold else {}),
             },
         )
 
     _el(svg, "text", heading, x=_fmt(_PAD), y="24", font_size="19", font_weight="bold", fill="#111")
     _el(svg, "text", summary_text, x=_fmt(_PAD), y="42", font_size="12", fill="#444")
-    _draw_legend(svg, frame, home, counts, legend_y)
+    _draw_legend(svg, home, counts, legend_y)
     if key_height:
         _draw_key(svg, entries, width, key_y)
 
@@ -789,6 +959,7 @@ def _build_svg(
         crossings=crossings,
         labels=mode,
         overlaps=overlaps,
+        inset=len(inset.shown) if inset else 0,
         size=len(document.encode("utf-8")),
     )
     return document, summary
@@ -804,6 +975,7 @@ def svg_map(
     labels: LabelMode = "auto",
     title: str | None = None,
     center: float | Literal["auto"] = "auto",
+    inset: bool | Literal["auto"] = "auto",
 ) -> str:
     """The SVG document of :func:`render_map` as text (nothing is written)."""
     document, _ = _build_svg(
@@ -815,6 +987,7 @@ def svg_map(
         labels=labels,
         title=title,
         center=center,
+        inset_option=inset,
     )
     return document
 
@@ -965,6 +1138,7 @@ def render_map(
     labels: LabelMode = "auto",
     title: str | None = None,
     center: float | Literal["auto"] = "auto",
+    inset: bool | Literal["auto"] = "auto",
     format: str | None = None,
 ) -> MapSummary:
     """Draw a world map of ``place``'s partnerships into ``path``.
@@ -979,7 +1153,10 @@ def render_map(
     or ``"numbers"``.  ``center`` is the central meridian in degrees east;
     ``"auto"`` picks the multiple of 30° that splits the fewest arcs at the
     map's edge (0° unless another is strictly better: a Pacific-centred map
-    for Honolulu), and ``0`` puts the edge on the antimeridian.
+    for Honolulu), and ``0`` puts the edge on the antimeridian.  ``inset``:
+    ``"auto"`` adds a zoomed map of the place's surroundings below the world
+    map when at least six partners crowd around it (Laredo's Mexican
+    partners), labelled there; ``True`` whenever a partner is near, ``False`` never.
     """
     target = Path(path)
     fmt = _format_of(target, format)
@@ -1007,6 +1184,7 @@ def render_map(
         labels=labels,
         title=title,
         center=center,
+        inset_option=inset,
     )
     if fmt == "png":
         _svg_to_png(document, target)
