@@ -31,9 +31,11 @@ does not matter for showing who is partnered with whom.  The map shows
 latitudes 58° S to 84° N, widened to include every drawn point.
 
 Labels never overlap each other or the markers.  Each label goes next to its
-marker, else further out with a leader line; when some partner's name does
-not fit anywhere (Laredo, Texas, has dozens), every partner gets a number
-instead and a key below the map lists the numbers with names and statuses.
+marker, else further out with a leader line.  When six or more partners
+crowd around the place (Laredo, Texas, and its Mexican partners), a zoomed
+inset below the world map shows them, labelled there.  When some partner's
+name still does not fit anywhere, every partner gets a number instead and a
+key below the map lists the numbers with names and statuses.
 
 Country outlines come from ``data/outlines.json``, derived from Natural
 Earth by ``databuild/outlines.py`` (public domain; about 200 KB).
