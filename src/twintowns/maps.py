@@ -403,6 +403,11 @@ class _Entry:
     """The great-circle arc as ``(lat, lon)`` points."""
 
 
+def _resolve(atlas: Atlas, place: Place | str) -> Place:
+    """A Place of ``atlas``: a query goes through :meth:`Atlas.place` (with its errors)."""
+    return atlas.place(place) if isinstance(place, str) else atlas.resolve(place)
+
+
 def _partner_entries(
     atlas: Atlas, home: Place, status: StatusFilter, kind: KindFilter
 ) -> list[_Entry]:
@@ -733,7 +738,7 @@ def _build_svg(
         raise ValueError(f"labels must be 'auto', 'names' or 'numbers', not {labels!r}")
     if isinstance(width, bool) or not isinstance(width, int | float) or not 400 <= width <= 10000:
         raise ValueError(f"width must be a number of pixels in [400, 10000], not {width!r}")
-    home = atlas.place(place) if isinstance(place, str) else atlas.resolve(place)
+    home = _resolve(atlas, place)
     entries = _partner_entries(atlas, home, status, kind)
     frame = _frame(home, entries, float(width), center)
     area = frame.box
@@ -1043,7 +1048,7 @@ def html_map(
     Every partner is a marker whose popup shows the partnership details.
     """
     folium = _folium()
-    home = atlas.place(place) if isinstance(place, str) else atlas.resolve(place)
+    home = _resolve(atlas, place)
     entries = _partner_entries(atlas, home, status, kind)
     fmap = folium.Map(location=[home.latitude, home.longitude], zoom_start=2, world_copy_jump=True)
     heading = title if title is not None else f"Partnerships of {home.label}"
@@ -1164,7 +1169,7 @@ def render_map(
     fmt = _format_of(target, format)
     if fmt == "html":
         document = html_map(atlas, place, status=status, kind=kind, title=title)
-        home = atlas.place(place) if isinstance(place, str) else atlas.resolve(place)
+        home = _resolve(atlas, place)
         entries = _partner_entries(atlas, home, status, kind)
         target.write_text(document, encoding="utf-8")
         return MapSummary(
