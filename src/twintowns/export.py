@@ -32,6 +32,7 @@ as records are written (the command line draws a progress bar with it).
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -119,6 +120,8 @@ def _prepare(path: str | os.PathLike[str], *, folder: bool = False) -> Path:
         target.mkdir(exist_ok=True)
     elif target.is_dir():
         raise IsADirectoryError(f"expected a file path, not a folder: {str(target)!r}")
+    if not target.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(target.parent))
     return target
 
 
@@ -277,11 +280,40 @@ def great_circle_line(
         raise ValueError(f"segment_km must be a positive number: {segment_km!r}")
     pa, pb = as_point(a), as_point(b)
     n = max(math.ceil(distance(pa, pb) / segment_km) - 1, 0)
-    points = [pa, *intermediate_points(pa, pb, n), pb]
+    points = _with_crossings([pa, *intermediate_points(pa, pb, n), pb])
     return [
         [[round(lon, 6) + 0.0, round(lat, 6) + 0.0] for lat, lon in piece]
         for piece in split_antimeridian(points)
     ]
+
+
+def _with_crossings(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """``points`` with the exact great-circle point on the antimeridian inserted where
+    a segment crosses it, on the side of the segment's start.
+
+    ``split_antimeridian`` then cuts exactly there (instead of interpolating the
+    latitude linearly, which strays from the arc near the poles).
+    """
+    out = [points[0]]
+    for (lat1, lon1), (lat2, lon2) in zip(points, points[1:], strict=False):
+        if abs(lon2 - lon1) > 180.0:
+            u, v = _vector(lat1, lon1), _vector(lat2, lon2)
+            nx = u[1] * v[2] - u[2] * v[1]
+            nz = u[0] * v[1] - u[1] * v[0]
+            # the arc's plane meets the meridian plane y = 0 along ±(-n_z, 0, n_x): the
+            # antimeridian is the side with x < 0
+            if abs(nz) > 1e-15:
+                lat = math.degrees(math.atan2(math.copysign(1.0, nz) * nx, abs(nz)))
+            else:  # the arc runs along a meridian pair, over a pole
+                lat = 90.0 if lat1 + lat2 > 0 else -90.0
+            out.append((lat, 180.0 if lon1 > 0 else -180.0))
+        out.append((lat2, lon2))
+    return out
+
+
+def _vector(lat: float, lon: float) -> tuple[float, float, float]:
+    phi, lam = math.radians(lat), math.radians(lon)
+    return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
 
 
 def _place_feature(place: Place) -> dict[str, Any]:
@@ -449,6 +481,7 @@ def to_sqlite(
     target = _prepare(path)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    partial.touch()  # an unwritable folder raises a plain OSError naming the file
     total = len(atlas.places) + len(atlas.partnerships)
     connection = sqlite3.connect(partial)
     try:
