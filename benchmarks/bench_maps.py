@@ -11,35 +11,19 @@ Run with ``python -m benchmarks maps`` (or ``python -m benchmarks.bench_maps``).
 
 from __future__ import annotations
 
-import gc
 import io
-import statistics
-import time
 import zipfile
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
 
 import twintowns
+from benchmarks.bench_geography import _median_time
 from twintowns import maps
 from twintowns.geography import MissingDependencyError
 
 __all__ = ["main"]
 
-T = TypeVar("T")
 PLACES = ("Charlotte, US-NC", "Laredo, US-TX", "Honolulu")
-
-
-def _median_time(fn: Callable[[], T], repeats: int) -> tuple[float, T]:
-    times = []
-    result: T
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def _read_natural_earth() -> int:
