@@ -185,8 +185,11 @@ def run(
     polygons = polygons if polygons is not None else Polygons()
     cur = cur if cur is not None else curation_mod.load()
     defined, overrides, curated_mentions = _curated_places(cur, gaz)
-    resolver = Resolver(gaz, curated_mentions, polygons)
     claims = sources.read_all(source_dir)
+    learnt = gazetteer.learn_admin1(
+        gaz, (clean(m.name) for c in claims for m in (c.origin, c.target))
+    )
+    resolver = Resolver(gaz, curated_mentions, polygons)
 
     # ---- pass 1: every mention with a country (or a country in its title)
     outcomes: list[list[Outcome]] = []
@@ -274,6 +277,9 @@ def run(
     pairs: list[tuple[str, str, str]] = []
     dropped: list[list[object]] = []
     best: dict[str, Target] = {}
+    # a place of our own reached without coordinates takes them from another mention
+    # of it that had some (a region named in one list, geocoded in another)
+    positioned: dict[str, Target] = {}
     seen_names: dict[str, Counter[str]] = defaultdict(Counter)
     mention_stats: Counter[str] = Counter()
     mention_cases: dict[tuple[str, str, str], list[Any]] = {}
@@ -291,6 +297,8 @@ def run(
                 prev = best.get(tid)
                 if prev is None or _method_rank(oc.target.method) < _method_rank(prev.method):
                     best[tid] = oc.target
+                if oc.target.coords_from_hint and tid not in positioned:
+                    positioned[tid] = oc.target
                 seen_names[tid][clean(m.name)] += 1
         if o.target and t.target:
             if o.target.id == t.target.id:
@@ -325,7 +333,17 @@ def run(
     places: dict[str, Place] = {}
     outside: list[list[object]] = []
     for pid in sorted(best):
-        places[pid] = _place(best[pid], seen_names[pid], overrides.get(pid), gaz, polygons)
+        chosen = best[pid]
+        pos = positioned.get(pid)
+        if pos is not None and not chosen.coords_from_hint and not pid.startswith("gn:"):
+            chosen = replace(
+                chosen,
+                latitude=pos.latitude,
+                longitude=pos.longitude,
+                timezone=pos.timezone,
+                coords_from_hint=True,
+            )
+        places[pid] = _place(chosen, seen_names[pid], overrides.get(pid), gaz, polygons)
     merged = merge(pairs)
 
     # ---- curation, applied last
@@ -416,6 +434,7 @@ def run(
             "by_kind": dict(sorted(Counter(p.kind.value for p in partnerships).items())),
             "by_status": dict(sorted(Counter(p.status.value for p in partnerships).items())),
         },
+        "admin1_learnt": len(learnt),
         "curation": {"files": len({s for s, _ in cur.partnerships} | {s for s, _ in cur.places})},
     }
     metadata = {
@@ -477,6 +496,11 @@ def run(
             for _k, m in sorted(merged.items())
             if len(m.sources) > 1
         ],
+    )
+    report.write_table(
+        report_dir / "admin1_learnt.csv",
+        ["country", "admin1", "subdivision"],
+        [[cc, a1, code] for (cc, a1), code in sorted(learnt.items())],
     )
     report.write_table(
         report_dir / "outside_polygon.csv",

@@ -155,6 +155,9 @@ ENGLISH_SUBDIVISIONS: dict[str, str] = {
 }
 
 
+#: ISO romanisations of Russian / Ukrainian type words → Wikipedia's English.
+_ENGLISH_TRANSLIT = {"kray": "krai", "respublika": "republic", "avtonomnyy": "autonomous"}
+
 #: Romanised type words that end ISO subdivision names but not the names
 #: Wikipedia uses: "Jiangsu Sheng" → Jiangsu, "Gyeonggi-do" → Gyeonggi.
 _SUBDIVISION_TYPE_WORDS = {
@@ -297,10 +300,16 @@ def build(
             subdivisions_by_key[key(f"{tail} {head}")].append(sub.code)
             subdivisions_by_key[key(head)].append(sub.code)
         words = key(sub.name).split()
+        variants = []
         if len(words) > 1 and words[-1] in _SUBDIVISION_TYPE_WORDS:  # "Jiangsu Sheng"
-            short = subdivisions_by_key[" ".join(words[:-1])]
-            if sub.code not in short:
-                short.append(sub.code)
+            variants.append(" ".join(words[:-1]))
+        # "Primorskiy kray" (ISO romanisation) → "Primorsky Krai" (Wikipedia's)
+        english = [_ENGLISH_TRANSLIT.get(w, w[:-2] + "y" if w.endswith("iy") else w) for w in words]
+        variants.append(" ".join(english))
+        for variant in variants:
+            codes = subdivisions_by_key[variant]
+            if sub.code not in codes:
+                codes.append(sub.code)
     for name, code in ENGLISH_SUBDIVISIONS.items():
         if code not in subdivisions_by_key[key(name)]:
             subdivisions_by_key[key(name)].append(code)
@@ -317,7 +326,14 @@ def build(
         us_states=dict(us_states),
     )
     gaz.admin1_iso = _admin1_iso(gaz)
-    for city in cities.values():
+    _index_largest(gaz)
+    return gaz
+
+
+def _index_largest(gaz: Gazetteer) -> None:
+    gaz.largest.clear()
+    gaz.largest_in_sub.clear()
+    for city in gaz.cities.values():
         best = gaz.largest.get(city.country)
         if best is None or city.population > best.population:
             gaz.largest[city.country] = city
@@ -326,7 +342,52 @@ def build(
             best = gaz.largest_in_sub.get(sub)
             if best is None or city.population > best.population:
                 gaz.largest_in_sub[sub] = city
-    return gaz
+
+
+#: Votes needed, and the winning share, to map an admin1 code from the titles.
+LEARN_MIN_VOTES = 3
+LEARN_SHARE = 0.8
+
+
+def learn_admin1(gaz: Gazetteer, titles: Iterable[str]) -> dict[tuple[str, str], str]:
+    """Map unmapped GeoNames admin1 codes to ISO 3166-2 from qualified titles.
+
+    Wikipedia titles such as ``"Santa Maria, Rio Grande do Sul"`` name a
+    subdivision; when the head has exactly one gazetteer entry in that
+    subdivision's country, its admin1 code votes for the subdivision.  A code
+    is mapped with at least :data:`LEARN_MIN_VOTES` votes and a
+    :data:`LEARN_SHARE` majority, never onto a subdivision another admin1 code
+    of the country already has.  Updates ``gaz`` and returns what it learnt.
+    """
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for title in sorted(set(titles)):
+        if ", " not in title:
+            continue
+        head, tail = title.split(", ", 1)
+        codes = gaz.subdivisions_by_key.get(key(tail.split(", ")[-1]), [])
+        countries = {c.split("-")[0] for c in codes}
+        tops = {top_level(c) for c in codes}
+        if len(countries) != 1 or len(tops) != 1:
+            continue
+        (cc,), (top,) = countries, tops
+        found = set(gaz.candidates(key(head), cc))
+        if len(found) != 1:
+            continue
+        (city,) = found
+        if city.admin1 and (cc, city.admin1) not in gaz.admin1_iso:
+            votes[(cc, city.admin1)][top] += 1
+    taken = set(gaz.admin1_iso.values())
+    learnt: dict[tuple[str, str], str] = {}
+    ranked = sorted(votes.items(), key=lambda kv: (-kv[1].most_common(1)[0][1], kv[0]))
+    for a1key, counter in ranked:
+        top, n = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        if n < LEARN_MIN_VOTES or n < LEARN_SHARE * sum(counter.values()) or top in taken:
+            continue
+        learnt[a1key] = top
+        taken.add(top)
+    gaz.admin1_iso.update(learnt)
+    _index_largest(gaz)
+    return learnt
 
 
 def _admin1_iso(gaz: Gazetteer) -> dict[tuple[str, str], str]:

@@ -96,6 +96,8 @@ def markdown(s: dict[str, Any]) -> str:
         "claim, unique name, population, areas and districts of our own)",
         "- `merged.csv`: partnerships backed by several claims",
         "- `outside_polygon.csv`: places outside their country's polygon",
+        "- `admin1_learnt.csv`: GeoNames admin1 codes mapped to ISO 3166-2 from qualified "
+        'titles ("Santa Maria, Rio Grande do Sul")',
         "",
     ]
     return "\n".join(lines)

@@ -490,15 +490,16 @@ class Resolver:
             if len(codes) == 1:
                 code = codes[0]
                 top = top_level(code)
-                anchor = (
+                sub_anchor = (
                     self.gaz.largest_in_sub.get(code)
                     or self.gaz.largest_in_sub.get(top)
                     or self._namesake(n, cc)
-                    or self.gaz.largest[cc]
                 )
                 kind = "region" if top == code else "county"
                 return Outcome(
-                    self._own(f"iso:{code}", n, cc, top, kind, anchor, m, "iso-subdivision", True),
+                    self._own(
+                        f"iso:{code}", n, cc, top, kind, sub_anchor, m, "iso-subdivision", True
+                    ),
                     "resolved",
                 )
         if not word or (cc == "US" and not (ctx.sub or "").startswith("US-")):
@@ -507,8 +508,6 @@ class Resolver:
         own_anchor = self._namesake(stem, cc) or (
             self.gaz.largest_in_sub.get(ctx.sub) if ctx.sub else None
         )
-        if own_anchor is None and not (m.latitude is not None and m.strong):
-            own_anchor = self.gaz.largest.get(cc)
         kind = "region" if word in _REGION_WORDS else "county"
         return Outcome(
             self._own(
@@ -675,12 +674,20 @@ class Resolver:
         method: str,
         gazetteer: bool,
     ) -> Target:
-        from_hint = anchor is None or (
-            m is not None and m.strong and m.latitude is not None and m.longitude is not None
-        )
-        if from_hint and m is not None and m.latitude is not None and m.longitude is not None:
+        # position: Wikidata's coordinates, else the anchor (namesake city, largest city
+        # of the subdivision), else a geocode inside the country, else the country's
+        # largest city as a last resort
+        from_hint = False
+        if m is not None and m.latitude is not None and m.longitude is not None:
             lat, lon = m.latitude, m.longitude
-            tz_city = anchor or self.gaz.largest.get(cc)
+            inside = self.polygons is None or (
+                (self.polygons.distance_km(cc, lat, lon) or 0.0) <= OWN_POLYGON_KM[False]
+            )
+            from_hint = m.strong or (anchor is None and inside)
+        if from_hint:
+            near = self._cities_near(lat, lon, cc)
+            tz_city = self.gaz.nearest(lat, lon, cc, near) if near else anchor
+            tz_city = tz_city or self.gaz.largest.get(cc)
         else:
             from_hint = False
             anchor = anchor or self.gaz.largest[cc]

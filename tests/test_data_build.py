@@ -57,8 +57,15 @@ CITIES: list[tuple[int, str, str, str, int, float, float, list[str]]] = [
     (16, "Zaporizhzhya", "UA", "26", 710_000, 47.8228, 35.1903, []),
     (17, "Dunkeld", "GB", "SCT", 1_000, 56.5650, -3.5830, []),
     (18, "Düsseldorf", "DE", "07", 573_000, 51.2217, 6.7762, ["Dusseldorf"]),
+    # Brazil: GeoNames' admin1 codes are numbers no table maps
+    (19, "Santa Maria", "BR", "23", 271_000, -29.6842, -53.8069, []),
+    (20, "Santa Maria", "BR", "27", 200_000, -23.5, -46.6, []),
+    (21, "Pelotas", "BR", "23", 343_000, -31.7719, -52.3425, []),
+    (22, "Caxias do Sul", "BR", "23", 463_000, -29.1681, -51.1794, []),
+    (23, "Gramado", "BR", "23", 32_000, -29.3786, -50.8739, []),
 ]
 _TZ["UA"] = "Europe/Kyiv"
+_TZ["BR"] = "America/Sao_Paulo"
 
 
 def _records() -> list[dict[str, Any]]:
@@ -78,8 +85,7 @@ def _records() -> list[dict[str, Any]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def gaz() -> gazetteer.Gazetteer:
+def _gazetteer() -> gazetteer.Gazetteer:
     continents = {cc: "EU" for cc in _TZ} | {"US": "NA", "AU": "OC", "GE": "AS"}
     return gazetteer.build(
         _records(),
@@ -95,6 +101,11 @@ def gaz() -> gazetteer.Gazetteer:
         },
         [("HI", "Maui County"), ("CA", "Orange County"), ("NY", "Orange County")],
     )
+
+
+@pytest.fixture(scope="module")
+def gaz() -> gazetteer.Gazetteer:
+    return _gazetteer()
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +244,21 @@ def test_kind_in_parentheses_is_not_a_place(resolver: Resolver) -> None:
     # "(district)" says what the place is: no parent city named "district"
     out = _resolve(resolver, "Krefeld (district)", "Germany")
     assert out.target is None or out.target.kind != "city"
+
+
+def test_admin1_codes_learnt_from_qualified_titles(polygons: Polygons) -> None:
+    fresh = _gazetteer()
+    titles = ["Pelotas, Rio Grande do Sul", "Caxias do Sul, Rio Grande do Sul"]
+    # two votes are not enough ...
+    assert gazetteer.learn_admin1(fresh, titles) == {}
+    before = Resolver(fresh, {}, polygons)
+    assert _resolve(before, "Santa Maria, Rio Grande do Sul").status == "ambiguous"
+    # ... three are; an ambiguous head ("Santa Maria") never votes
+    titles += ["Gramado, Rio Grande do Sul", "Santa Maria, São Paulo"]
+    assert gazetteer.learn_admin1(fresh, titles) == {("BR", "23"): "BR-RS"}
+    after = Resolver(fresh, {}, polygons)
+    assert _id(_resolve(after, "Santa Maria, Rio Grande do Sul")) == "gn:19"
+    assert fresh.largest_in_sub["BR-RS"].name == "Caxias do Sul"
 
 
 # ----------------------------------------------------------------- ambiguity and coordinates
