@@ -198,12 +198,18 @@ def _report_lookup(ctx: Context, error: PlaceNotFound | AmbiguousPlace) -> None:
         )
 
 
-def _report(ctx: Context, kind: str, message: str) -> None:
+def _report(ctx: Context, kind: str, message: str, error: BaseException | None = None) -> None:
     ctx.err(f"twintowns: {message}")
     if ctx.json:
         from twintowns.cli._render import dump_json
 
-        dump_json({"error": {"type": kind, "message": message}}, ctx.stdout)
+        document: dict[str, Any] = {"type": kind, "message": message}
+        # where in a file (an agreement's AgreementError carries these)
+        for key in ("file", "line", "column", "field"):
+            value = getattr(error, key, None)
+            if isinstance(value, str | int):
+                document[key] = value
+        dump_json({"error": document}, ctx.stdout)
 
 
 def main(argv: Sequence[str] | None = None, *, index_cache: bool | None = None) -> int:
@@ -243,6 +249,9 @@ def main(argv: Sequence[str] | None = None, *, index_cache: bool | None = None) 
         detail = error.strerror or str(error)
         name = f": {error.filename!r}" if error.filename else ""
         _report(ctx, "os_error", f"{detail}{name}")
-    except (TwinTownsError, ValueError, TypeError, ImportError) as error:
-        _report(ctx, "usage_error", str(error))
+    except TwinTownsError as error:
+        kind = "agreement_error" if type(error).__name__ == "AgreementError" else "invalid_input"
+        _report(ctx, kind, str(error), error)
+    except (ValueError, TypeError, ImportError) as error:
+        _report(ctx, "invalid_input", str(error))
     return EXIT_USAGE

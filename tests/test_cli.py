@@ -1,0 +1,738 @@
+"""The ``twintowns`` command line.
+
+* in-process runs of :func:`twintowns.cli.main` against a small hand-made
+  dataset (``--data``), where every answer is known exactly;
+* the startup index answers exactly as the full atlas does;
+* end to end: the installed console script in subprocesses, every command,
+  both output modes, and the failure paths with their exit codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pty
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import twintowns
+from twintowns.atlas import Atlas
+from twintowns.cli import build_parser, main
+from twintowns.cli._commands import COMMANDS, EXPORT_FORMATS
+from twintowns.cli._quick import QuickIndex, Unavailable
+from twintowns.cli._render import table, text_width, truncate
+from twintowns.export import FORMATS, to_csv
+from twintowns.geography import distance
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# --------------------------------------------------------------------------- rendering
+
+
+def test_text_width_counts_terminal_columns() -> None:
+    assert text_width("Wrocław") == 7
+    assert text_width("名古屋") == 6  # wide characters take two columns
+    assert text_width("Zu\u0308rich") == 6  # a combining mark takes none
+    assert text_width("") == 0
+
+
+def test_truncate_respects_wide_characters() -> None:
+    assert truncate("名古屋市", 5) == "名古…"
+    assert text_width(truncate("名古屋市", 5)) <= 5
+    assert truncate("Arequipa", 8) == "Arequipa"
+    assert truncate("Arequipa", 6) == "Arequ…"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=8),
+            min_size=3,
+            max_size=3,
+        ),
+        max_size=6,
+    )
+)
+def test_table_columns_line_up(rows: list[list[str]]) -> None:
+    rows = [[cell.strip() or "x" for cell in row] for row in rows]
+    text = table(["A", "名前", "C"], rows, align="lrl")
+    lines = text.split("\n")
+    assert len(lines) == len(rows) + 2
+    # the second column is right-aligned: its last character ends in the same column everywhere
+    widths = [max(text_width(r[i]) for r in [["A", "名前", "C"], *rows]) for i in range(3)]
+    for line, row in zip(lines[2:], rows, strict=True):
+        prefix_end = widths[0] + 2 + widths[1]
+        head = ""
+        used = 0
+        for char in line:
+            if used >= prefix_end:
+                break
+            head += char
+            used += text_width(char)
+        assert text_width(head) == prefix_end
+        assert head.endswith(row[1])
+
+
+def test_table_fits_the_width_it_is_given() -> None:
+    rows = [["Saint Petersburg, RU-SPE, RU", "東京都千代田区丸の内一丁目", "109"]]
+    text = table(["Place", "Address", "N"], rows, align="llr", max_width=40)
+    assert all(text_width(line) <= 40 for line in text.split("\n"))
+    assert "…" in text and text.split("\n")[2].endswith("109")
+
+
+# --------------------------------------------------------------------------- in process
+
+
+@pytest.fixture(scope="module")
+def small_data(small_atlas: Atlas, tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("small")
+    to_csv(small_atlas, folder)
+    return str(folder)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_place_text_and_json(capsys: pytest.CaptureFixture[str], small_data: str) -> None:
+    code, out, err = run(capsys, "place", "Charlotte", "--data", small_data)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "Charlotte, US-NC, US"
+    assert "  id            gn:1" in lines
+    assert "  partnerships  2 (1 active, 1 suspended)" in lines
+    code, out, _ = run(capsys, "place", "Charlotte", "--json", "--data", small_data)
+    document = json.loads(out)
+    assert code == 0
+    assert (
+        document["place"]["id"] == "gn:1" and document["place"]["label"] == "Charlotte, US-NC, US"
+    )
+    assert document["partnerships"] == {"total": 2, "by_status": {"active": 1, "suspended": 1}}
+    assert set(document["place"]) >= {"name", "country", "latitude", "longitude", "timezone"}
+
+
+def test_partners_table_sort_and_filters(
+    capsys: pytest.CaptureFixture[str], small_data: str, small_atlas: Atlas
+) -> None:
+    code, out, _ = run(capsys, "partners", "Charlotte", "--data", small_data)
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "Charlotte, US-NC, US: 2 partners"
+    assert lines[1].split() == [
+        "Partner",
+        "Subdivision",
+        "Country",
+        "Kind",
+        "Status",
+        "Established",
+        "Distance",
+        "(km)",
+    ]
+    assert lines[3].split()[:5] == ["Arequipa", "PE", "sister", "active", "1962-02-05"]
+    assert lines[4].split()[:4] == ["Voronezh", "RU", "sister", "suspended"]
+    km = distance(small_atlas.place("gn:1"), small_atlas.place("gn:2"))
+    assert lines[3].split()[-1] == f"{km:,.0f}"
+    _, out, _ = run(
+        capsys,
+        "partners",
+        "Charlotte",
+        "--sort",
+        "distance",
+        "--json",
+        "--unit",
+        "mi",
+        "--data",
+        small_data,
+    )
+    document = json.loads(out)
+    assert document["unit"] == "mi" and document["sort"] == "distance"
+    found = [(p["partner"]["name"], p["distance"]) for p in document["partners"]]
+    assert [name for name, _ in found] == ["Arequipa", "Voronezh"]
+    assert found[0][1] == pytest.approx(
+        distance(small_atlas.place("gn:1"), small_atlas.place("gn:2"), unit="mi")
+    )
+    _, out, _ = run(
+        capsys, "partners", "Charlotte", "--status", "suspended", "--json", "--data", small_data
+    )
+    only = json.loads(out)["partners"]
+    assert [(p["partner"]["name"], p["status"], p["established"]) for p in only] == [
+        ("Voronezh", "suspended", "1991")
+    ]
+    _, out, _ = run(capsys, "partners", "Kyiv", "--kind", "sister", "--json", "--data", small_data)
+    assert json.loads(out)["partners"] == []
+    _, out, _ = run(
+        capsys,
+        "partners",
+        "Kyiv",
+        "--kind",
+        "partner,sister",
+        "--sort",
+        "established",
+        "--data",
+        small_data,
+    )
+    assert "Düsseldorf" in out
+
+
+def test_distance_and_timediff(
+    capsys: pytest.CaptureFixture[str], small_data: str, small_atlas: Atlas
+) -> None:
+    code, out, _ = run(capsys, "distance", "Charlotte", "Arequipa", "--json", "--data", small_data)
+    document = json.loads(out)
+    a, b = small_atlas.place("gn:1"), small_atlas.place("gn:2")
+    assert code == 0 and document["distance"] == distance(a, b) and document["unit"] == "km"
+    assert document["from"]["id"] == "gn:1" and document["to"]["id"] == "gn:2"
+    code, out, _ = run(
+        capsys,
+        "distance",
+        "Charlotte",
+        "Arequipa",
+        "--unit",
+        "miles",
+        "--method",
+        "geodesic",
+        "--data",
+        small_data,
+    )
+    value = distance(a, b, unit="mi", method="geodesic")
+    assert out == (
+        f"Charlotte, US-NC, US → Arequipa, PE: {value:,.1f} mi "
+        f"(geodesic; initial bearing {twintowns.bearing(a, b):.1f}°)\n"
+    )
+    code, out, _ = run(
+        capsys,
+        "timediff",
+        "Charlotte",
+        "Voronezh",
+        "--at",
+        "2026-07-01T12:00Z",
+        "--data",
+        small_data,
+    )
+    assert code == 0
+    assert out.splitlines() == [
+        "Voronezh, RU is 07:00 h ahead of Charlotte, US-NC, US",
+        "  Charlotte: 2026-07-01 08:00 EDT (UTC-04:00, America/New_York)",
+        "  Voronezh: 2026-07-01 15:00 MSK (UTC+03:00, Europe/Moscow)",
+    ]
+    _, out, _ = run(
+        capsys,
+        "timediff",
+        "Voronezh",
+        "Charlotte",
+        "--at",
+        "2026-12-01T12:00+01:00",
+        "--json",
+        "--data",
+        small_data,
+    )
+    document = json.loads(out)
+    assert document["difference_hours"] == -8.0 and document["difference"] == "-08:00"
+    assert document["at"] == "2026-12-01T11:00:00+00:00"
+    assert document["from_local"] == "2026-12-01T14:00:00+03:00"
+    _, out, _ = run(capsys, "timediff", "Kyiv", "Kyiv", "--data", small_data)
+    assert out.startswith("Kyiv, UA has the same time as Kyiv, UA")
+
+
+def test_search_and_stats(capsys: pytest.CaptureFixture[str], small_data: str) -> None:
+    code, out, _ = run(capsys, "search", "Orang", "--json", "--data", small_data)
+    results = json.loads(out)["results"]
+    assert code == 0 and {r["country"] for r in results} == {"US", "FR", "AU"}
+    _, out, _ = run(capsys, "search", "Dusseldorff", "--data", small_data)
+    assert out.splitlines()[2].split()[0] == "Düsseldorf"
+    _, out, _ = run(capsys, "stats", "top-places", "-n", "2", "--json", "--data", small_data)
+    top = [(r["place"]["id"], r["partnerships"]) for r in json.loads(out)["places"]]
+    assert top == [("gn:1", 2), ("gn:3", 2)]
+    _, out, _ = run(capsys, "stats", "same-name", "--data", small_data)
+    assert out.splitlines()[0] == "2 same-name partnerships"
+    _, out, _ = run(capsys, "stats", "--json", "continents", "Charlotte", "--data", small_data)
+    assert json.loads(out)["continents"] == ["EU", "SA"]
+    _, out, _ = run(
+        capsys, "stats", "chain", "Arequipa", "Voronezh", "--json", "--data", small_data
+    )
+    chain = json.loads(out)
+    assert chain["length"] == 2 and [p["id"] for p in chain["places"]] == ["gn:2", "gn:1", "gn:8"]
+    _, out, _ = run(capsys, "stats", "chain", "Arequipa", "Kyiv", "--data", small_data)
+    assert out.startswith("no chain of partnerships links")
+    _, out, _ = run(capsys, "stats", "by-decade", "--json", "--data", small_data)
+    assert json.loads(out) == {
+        "decades": [{"decade": 1960, "partnerships": 1}, {"decade": 1990, "partnerships": 1}]
+    }
+    _, out, _ = run(
+        capsys, "stats", "partner-countries", "United States", "--json", "--data", small_data
+    )
+    assert json.loads(out) == {
+        "country": "US",
+        "partners": [
+            {"country": "AU", "partnerships": 1},
+            {"country": "FR", "partnerships": 1},
+            {"country": "PE", "partnerships": 1},
+            {"country": "RU", "partnerships": 1},
+        ],
+    }
+    _, out, _ = run(capsys, "stats", "domestic", "--json", "--data", small_data)
+    assert json.loads(out)["count"] == 0
+
+
+def test_lookup_failures_exit_2_with_one_line_each(
+    capsys: pytest.CaptureFixture[str], small_data: str
+) -> None:
+    code, out, err = run(capsys, "place", "Orange", "--data", small_data)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "twintowns: 'Orange' is ambiguous; candidates:",
+        "Orange, US-CA, US (gn:3)",
+        "Orange, AU-NSW, AU (gn:5)",
+        "Orange, FR-PAC, FR (gn:4)",
+    ]
+    code, out, err = run(capsys, "partners", "Charlote", "--json", "--data", small_data)
+    assert code == 2
+    lines = err.splitlines()
+    assert lines[:3] == [
+        "twintowns: no place matches 'Charlote'",
+        "did you mean:",
+        "Charlotte, US-NC, US",
+    ]
+    error = json.loads(out)["error"]
+    assert error["type"] == "place_not_found" and error["suggestions"][0] == "Charlotte, US-NC, US"
+    code, out, _ = run(capsys, "distance", "Orange", "Kyiv", "--json", "--data", small_data)
+    error = json.loads(out)["error"]
+    assert code == 2 and error["type"] == "ambiguous_place" and len(error["candidates"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["partners", "Kyiv", "--status", "closed"], "unknown status 'closed'"),
+        (["partners", "Kyiv", "--kind", "twin"], "unknown kind 'twin'"),
+        (["distance", "Kyiv", "Orange, FR", "--unit", "furlong"], "unknown unit 'furlong'"),
+        (["timediff", "Kyiv", "Orange, FR", "--at", "2026-07-01T12:00"], "has no UTC offset"),
+        (["timediff", "Kyiv", "Orange, FR", "--at", "noon"], "is not an ISO 8601 date-time"),
+        (["search", "Kyiv", "--limit", "0"], "must be at least 1"),
+        (["place"], "the following arguments are required: QUERY"),
+        (["stats"], "required: STAT"),
+        (["export", "--format", "xlsx", "--output", "x"], "invalid choice: 'xlsx'"),
+        (["nonsense"], "invalid choice: 'nonsense'"),
+        ([], "usage: twintowns"),
+    ],
+)
+def test_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], small_data: str, argv: list[str], message: str
+) -> None:
+    extra = (
+        ["--data", small_data]
+        if argv and argv[0] in ("partners", "distance", "timediff", "search")
+        else []
+    )
+    code, out, err = run(capsys, *argv, *extra)
+    assert code == 2 and out == ""
+    assert message in err
+
+
+def test_bad_dataset_and_unwritable_output_exit_2(
+    capsys: pytest.CaptureFixture[str], small_data: str, tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "place", "Kyiv", "--data", str(tmp_path / "none"))
+    assert code == 2 and "no such dataset" in err
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    code, out, err = run(
+        capsys,
+        "export",
+        "--format",
+        "json",
+        "--output",
+        str(blocker / "out.json"),
+        "--json",
+        "--data",
+        small_data,
+    )
+    assert code == 2 and "no such folder" in err and str(blocker) in err
+    assert json.loads(out)["error"]["type"] == "os_error"
+
+
+def test_export_every_format(
+    capsys: pytest.CaptureFixture[str], small_data: str, small_atlas: Atlas, tmp_path: Path
+) -> None:
+    assert EXPORT_FORMATS == FORMATS
+    for fmt in FORMATS:
+        target = tmp_path / f"out.{fmt}"
+        code, out, err = run(
+            capsys,
+            "export",
+            "--format",
+            fmt,
+            "--output",
+            str(target),
+            "--json",
+            "--data",
+            small_data,
+        )
+        document = json.loads(out)
+        assert code == 0 and err == ""  # no progress bar when stderr is not a terminal
+        assert document["places"] == len(small_atlas.places) and document["format"] == fmt
+        assert all(Path(p).exists() for p in document["paths"])
+    assert twintowns.load(tmp_path / "out.json") == small_atlas
+    assert twintowns.load(tmp_path / "out.csv") == small_atlas
+    code, out, _ = run(
+        capsys,
+        "export",
+        "--format",
+        "csv",
+        "--output",
+        str(tmp_path / "one"),
+        "--place",
+        "Charlotte",
+        "--data",
+        small_data,
+    )
+    assert out.startswith("wrote 3 places and 2 partnerships as csv to ")
+    assert twintowns.load(tmp_path / "one").degree("gn:1") == 2
+
+
+def test_every_command_has_help_with_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for spec in COMMANDS:
+        assert spec.name in out
+        code, out_sub, _ = run(capsys, spec.name, "--help")
+        assert code == 0 and "examples:" in out_sub and "--json" in out_sub, spec.name
+    for stat in (
+        "top-places",
+        "partner-countries",
+        "continents",
+        "domestic",
+        "same-name",
+        "by-decade",
+        "chain",
+    ):
+        code, out_sub, _ = run(capsys, "stats", stat, "--help")
+        assert code == 0 and "example:" in out_sub
+    assert run(capsys, "--version")[1].strip() == f"twintowns {twintowns.__version__}"
+    assert build_parser().prog == "twintowns"
+
+
+# --------------------------------------------------------------------------- startup index
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QuickIndex]:
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TWINTOWNS_CACHE_DIR", str(folder))
+        mp.delenv("TWINTOWNS_NO_CACHE", raising=False)
+        with pytest.raises(Unavailable):
+            QuickIndex.open()
+        assert QuickIndex.build(twintowns.load()) is not None
+        index = QuickIndex.open()
+        yield index
+        index.close()
+
+
+def _answer(source: Any, query: str) -> str:
+    try:
+        return str(source.place(query).id)
+    except Unavailable:
+        return "needs atlas"
+    except twintowns.TwinTownsError as error:
+        return type(error).__name__
+
+
+def _queries(place: twintowns.Place) -> list[str]:
+    out = [
+        place.name,
+        place.name.upper(),
+        place.id,
+        f"{place.name}, {place.country}",
+        f"{place.name} ({place.country})",
+        *place.aliases[:2],
+    ]
+    if place.subdivision:
+        out.append(f"{place.name}, {place.subdivision}")
+    if place.ascii_name:
+        out.append(place.ascii_name)
+    return out
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_startup_index_answers_as_the_atlas(quick: QuickIndex, data: st.DataObject) -> None:
+    atlas = twintowns.load()
+    place = data.draw(st.sampled_from(atlas.places))
+    for query in _queries(place):
+        mine, theirs = _answer(quick, query), _answer(atlas, query)
+        # the index answers or defers; it never answers differently
+        assert mine in (theirs, "needs atlas"), query
+        if theirs not in ("PlaceNotFound", "AmbiguousPlace"):
+            assert mine == theirs, query
+    local = quick.local_atlas(place)
+    assert local.partnerships_of(place) == atlas.partnerships_of(place)
+    assert [p.resolution for p in local.places] == [
+        p.resolution for p in sorted({place, *atlas.partners(place)}, key=lambda p: p.id)
+    ]
+
+
+def test_startup_index_for_well_known_places(quick: QuickIndex) -> None:
+    atlas = twintowns.load()
+    for query in (
+        "Charlotte",
+        "charlotte",
+        "Wroclaw",
+        "Kiev",
+        "Orange, Vaucluse",
+        "Paris",
+        "Los Angeles",
+        "gn:4460243",
+        "Springfield, Illinois",
+    ):
+        assert quick.place(query) == atlas.place(query), query
+    with pytest.raises(Unavailable):
+        quick.place("Springfield")  # ambiguous: the full atlas reports the candidates
+    with pytest.raises(Unavailable):
+        quick.place("Xyzzyville")
+
+
+def test_startup_index_is_optional(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TWINTOWNS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("TWINTOWNS_NO_CACHE", "1")
+    assert QuickIndex.build(twintowns.load()) is None
+    with pytest.raises(Unavailable):
+        QuickIndex.open()
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- end to end
+
+SCRIPT = Path(sys.executable).with_name("twintowns")
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    cache = tmp_path_factory.mktemp("e2e-cache")
+    out = {k: v for k, v in os.environ.items() if k not in ("TWINTOWNS_NO_CACHE", "COLUMNS")}
+    out["TWINTOWNS_CACHE_DIR"] = str(cache)
+    return out
+
+
+def cli(env: dict[str, str], *argv: str, module: bool = False) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "twintowns"] if module else [str(SCRIPT)]
+    return subprocess.run(
+        [*command, *argv], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_the_console_script_is_installed() -> None:
+    assert SCRIPT.is_file(), "pip install -e . creates the twintowns console script"
+
+
+@pytest.mark.parametrize(
+    ("argv", "check"),
+    [
+        (["place", "Charlotte"], "Charlotte, US-NC, US"),
+        (["search", "wroclav"], "Wrocław"),
+        (["partners", "Charlotte", "--sort", "established"], "Arequipa"),
+        (["distance", "Charlotte", "Arequipa", "--unit", "mi"], " mi (haversine"),
+        (["timediff", "Charlotte", "Baoding", "--at", "2026-12-15T12:00Z"], "13:00 h ahead"),
+        (["stats", "top-places", "-n", "3", "--country", "US"], "Partnerships"),
+        (["stats", "partner-countries", "US", "-n", "3"], "Country"),
+        (["stats", "continents", "Charlotte"], "Europe"),
+        (["stats", "domestic", "JP", "-n", "2"], "domestic partnerships in JP"),
+        (["stats", "same-name", "-n", "2"], "same-name partnerships"),
+        (["stats", "by-decade"], "1990s"),
+        (["stats", "chain", "Charlotte", "Arequipa"], "1 partnership(s)"),
+    ],
+)
+def test_e2e_every_command_in_both_modes(env: dict[str, str], argv: list[str], check: str) -> None:
+    text = cli(env, *argv)
+    assert (text.returncode, text.stderr) == (0, "")
+    assert check in text.stdout
+    machine = cli(env, *argv, "--json")
+    assert (machine.returncode, machine.stderr) == (0, "")
+    document = json.loads(machine.stdout)
+    assert isinstance(document, dict) and "error" not in document
+
+
+def test_e2e_charlotte_partners(env: dict[str, str]) -> None:
+    document = json.loads(cli(env, "partners", "Charlotte", "--json").stdout)
+    names = {p["partner"]["name"] for p in document["partners"]}
+    assert {"Arequipa", "Krefeld", "Baoding", "Voronezh", "Limoges", "Wrocław", "Kumasi"} <= names
+    voronezh = next(p for p in document["partners"] if p["partner"]["name"] == "Voronezh")
+    assert voronezh["status"] == "suspended" and voronezh["established"] == "1991"
+    active = json.loads(cli(env, "partners", "Charlotte", "--status", "active", "--json").stdout)
+    assert "Voronezh" not in {p["partner"]["name"] for p in active["partners"]}
+    # python -m twintowns is the same program
+    assert (
+        cli(env, "place", "Charlotte", module=True).stdout == cli(env, "place", "Charlotte").stdout
+    )
+
+
+def test_e2e_unknown_and_ambiguous_places(env: dict[str, str]) -> None:
+    unknown = cli(env, "place", "Xyzzyville")
+    assert unknown.returncode == 2 and unknown.stdout == ""
+    lines = unknown.stderr.splitlines()
+    assert lines[:2] == ["twintowns: no place matches 'Xyzzyville'", "did you mean:"]
+    assert len(lines) >= 3
+    ambiguous = cli(env, "partners", "Springfield", "--json")
+    assert ambiguous.returncode == 2
+    lines = ambiguous.stderr.splitlines()
+    assert lines[0] == "twintowns: 'Springfield' is ambiguous; candidates:"
+    assert len(lines) >= 3 and all(line.startswith("Springfield, ") for line in lines[1:])
+    error = json.loads(ambiguous.stdout)["error"]
+    assert error["type"] == "ambiguous_place" and error["candidates"] == lines[1:]
+
+
+_VALID = """\
+kind = "sister"
+signed = "2023-11-14"
+
+[[parties]]
+place = "Charlotte, North Carolina"
+[parties.approval]
+body = "Charlotte City Council"
+date = "2023-10-23"
+[[parties.signatories]]
+name = "Vi Lyles"
+office = "Mayor"
+highest_official = true
+
+[[parties]]
+place = "Arequipa"
+[parties.approval]
+body = "Concejo Municipal"
+date = "2023-10-01"
+[[parties.signatories]]
+name = "Víctor Hugo Rivera"
+office = "Alcalde"
+highest_official = true
+"""
+
+
+def test_e2e_validate(env: dict[str, str], tmp_path: Path) -> None:
+    agreement = tmp_path / "agreement.toml"
+    agreement.write_text(_VALID.replace("Arequipa", "Nagoya"), encoding="utf-8")
+    ok = cli(env, "validate", str(agreement))
+    assert ok.returncode == 0 and "valid" in ok.stdout.splitlines()[0]
+    report = json.loads(cli(env, "validate", str(agreement), "--json").stdout)
+    assert report["ok"] is True and report["policy"] and report["file"] == str(agreement)
+    # Charlotte's own policy wants citizen involvement and pledged money: invalid, exit code 1
+    invalid = cli(env, "validate", str(agreement), "--policy", "charlotte")
+    assert invalid.returncode == 1 and "INVALID" in invalid.stdout
+    report = json.loads(
+        cli(env, "validate", str(agreement), "--policy", "charlotte", "--json").stdout
+    )
+    assert report["ok"] is False and report["counts"]["error"] >= 1
+    # a malformed file: exit code 2 and where the problem is
+    broken = tmp_path / "broken.toml"
+    broken.write_text('kind = "sister"\n[[parties]]\nplace = \n', encoding="utf-8")
+    bad = cli(env, "validate", str(broken), "--json")
+    assert bad.returncode == 2
+    assert "line 3" in bad.stderr and str(broken) in bad.stderr
+    error = json.loads(bad.stdout)["error"]
+    assert error["type"] == "agreement_error" and error["line"] == 3
+    missing = cli(env, "validate", str(tmp_path / "none.toml"))
+    assert missing.returncode == 2 and "No such file" in missing.stderr
+    policy = cli(env, "validate", str(agreement), "--policy", "nowhere")
+    assert policy.returncode == 2 and "unknown policy 'nowhere'" in policy.stderr
+
+
+def test_e2e_export_quiet_when_piped(env: dict[str, str], tmp_path: Path) -> None:
+    target = tmp_path / "charlotte.geojson"
+    done = cli(
+        env, "export", "--format", "geojson", "--output", str(target), "--place", "Charlotte"
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("wrote ") and target.is_file()
+    document = json.loads(target.read_text("utf-8"))
+    assert document["type"] == "FeatureCollection" and len(document["features"]) >= 15
+    machine = json.loads(
+        cli(
+            env,
+            "export",
+            "--format",
+            "sqlite",
+            "--output",
+            str(tmp_path / "c.sqlite"),
+            "--place",
+            "Charlotte",
+            "--json",
+        ).stdout
+    )
+    assert machine["format"] == "sqlite" and machine["partnerships"] >= 7
+    blocked = cli(env, "export", "--format", "csv", "--output", str(target / "sub"))
+    assert blocked.returncode == 2 and "twintowns: " in blocked.stderr
+    unwritable = cli(
+        env, "export", "--format", "json", "--output", "/proc/twintowns.json", "--json"
+    )
+    assert unwritable.returncode == 2 and "/proc/twintowns.json" in unwritable.stderr
+    assert json.loads(unwritable.stdout)["error"]["type"] == "os_error"
+
+
+def test_e2e_export_shows_progress_on_a_terminal(env: dict[str, str], tmp_path: Path) -> None:
+    primary, secondary = pty.openpty()
+    try:
+        done = subprocess.run(
+            [str(SCRIPT), "export", "--format", "json", "--output", str(tmp_path / "all.json")],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        os.close(secondary)
+        secondary = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        if secondary >= 0:
+            os.close(secondary)
+        os.close(primary)
+    assert done.returncode == 0
+    text = shown.decode("utf-8")
+    assert "exporting [" in text and "100%" in text
+    assert twintowns.load(tmp_path / "all.json") == twintowns.load()
+
+
+def test_e2e_map_and_usage_errors(env: dict[str, str], tmp_path: Path) -> None:
+    target = tmp_path / "charlotte.svg"
+    drawn = json.loads(cli(env, "map", "Charlotte", "--output", str(target), "--json").stdout)
+    assert drawn["format"] == "svg" and drawn["partners"] >= 7
+    assert target.read_text("utf-8").lstrip().startswith(("<svg", "<?xml"))
+    usage = cli(env, "partners")
+    assert usage.returncode == 2 and "usage: twintowns partners" in usage.stderr
+    at = cli(env, "timediff", "Charlotte", "Baoding", "--at", "2026-12-15 12:00", "--json")
+    assert at.returncode == 2 and json.loads(at.stdout)["error"]["type"] == "usage_error"
+
+
+def test_e2e_startup_index_is_written_once_and_used(env: dict[str, str]) -> None:
+    cli(env, "place", "Charlotte")
+    files = list(Path(env["TWINTOWNS_CACHE_DIR"]).glob("index-*.sqlite"))
+    assert len(files) == 1
+    before = files[0].stat().st_mtime_ns
+    again = cli(env, "place", "Paris", "--json")
+    assert json.loads(again.stdout)["place"]["country"] == "FR"
+    assert files[0].stat().st_mtime_ns == before
+
+
+def test_e2e_timediff_default_is_now(env: dict[str, str]) -> None:
+    document = json.loads(cli(env, "timediff", "Charlotte", "Baoding", "--json").stdout)
+    at = dt.datetime.fromisoformat(document["at"])
+    assert abs((dt.datetime.now(dt.UTC) - at).total_seconds()) < 120
+    assert document["difference_hours"] in (12.0, 13.0)
