@@ -319,6 +319,8 @@ def test_lookup_failures_exit_2_with_one_line_each(
         (["timediff", "Kyiv", "Orange, FR", "--at", "2026-07-01T12:00"], "has no UTC offset"),
         (["timediff", "Kyiv", "Orange, FR", "--at", "noon"], "is not an ISO 8601 date-time"),
         (["search", "Kyiv", "--limit", "0"], "must be at least 1"),
+        (["stats", "top-places", "--country", "Atlantis"], "unknown country: 'Atlantis'"),
+        (["stats", "partner-countries", "Atlantis"], "unknown country: 'Atlantis'"),
         (["place"], "the following arguments are required: QUERY"),
         (["stats"], "required: STAT"),
         (["export", "--format", "xlsx", "--output", "x"], "invalid choice: 'xlsx'"),
@@ -331,7 +333,7 @@ def test_usage_errors_exit_2(
 ) -> None:
     extra = (
         ["--data", small_data]
-        if argv and argv[0] in ("partners", "distance", "timediff", "search")
+        if len(argv) > 1 and argv[0] in ("partners", "distance", "timediff", "search", "stats")
         else []
     )
     code, out, err = run(capsys, *argv, *extra)

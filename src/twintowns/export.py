@@ -1,13 +1,11 @@
 """Exports: the data out as CSV, JSON, GeoJSON or SQLite, for apps and other languages.
 
-=================  ===========================================================
-:func:`to_csv`     a folder with ``places.csv``, ``partnerships.csv`` and
-                   ``metadata.json`` in the bundled schema (:mod:`twintowns.schema`)
-:func:`to_json`    one JSON file ``{"metadata", "places", "partnerships"}``
-:func:`to_geojson` an RFC 7946 FeatureCollection: places as Points,
-                   partnerships as great-circle LineStrings
-:func:`to_sqlite`  an SQLite database (schema in :data:`SQLITE_SCHEMA`)
-=================  ===========================================================
+* :func:`to_csv`: a folder with ``places.csv``, ``partnerships.csv`` and
+  ``metadata.json`` in the bundled schema (:mod:`twintowns.schema`);
+* :func:`to_json`: one JSON file ``{"metadata", "places", "partnerships"}``;
+* :func:`to_geojson`: an RFC 7946 FeatureCollection, places as Points and
+  partnerships as great-circle LineStrings;
+* :func:`to_sqlite`: an SQLite database (schema in :data:`SQLITE_SCHEMA`).
 
 CSV and JSON exports read back with :func:`twintowns.load` into an equal
 :class:`~twintowns.Atlas`: nothing is lost or changed.  CSV text cells that

@@ -252,6 +252,6 @@ def main(argv: Sequence[str] | None = None, *, index_cache: bool | None = None) 
     except TwinTownsError as error:
         kind = "agreement_error" if type(error).__name__ == "AgreementError" else "invalid_input"
         _report(ctx, kind, str(error), error)
-    except (ValueError, TypeError, ImportError) as error:
+    except (ValueError, TypeError, LookupError, ImportError) as error:
         _report(ctx, "invalid_input", str(error))
     return EXIT_USAGE

@@ -462,6 +462,10 @@ def _stats(ctx: Context) -> int:
     atlas = ctx.atlas()
     status = _statuses(args.status)
     if args.stat == "top-places":
+        if args.country is not None:
+            from twintowns.countries import lookup_country
+
+            args.country = lookup_country(args.country)
         ranked = stats.top_places(
             atlas,
             args.n,
