@@ -30,6 +30,7 @@ from twintowns.schema import (
 
 DATASET_VERSION = "2026.1"
 UNIFY_KM = 30.0
+PASSES = 3
 MAX_ALIASES = 8
 
 #: Preference when one place was reached by several methods (its ``resolution``).
@@ -46,6 +47,7 @@ METHOD_ORDER = [
     "name-unique",
     "population",
     "co-located",
+    "namesake-twin",
     "coords-name",
     "dependency",
     "country-corrected",
@@ -196,82 +198,89 @@ def run(
     for claim in claims:
         outcomes.append([resolver.resolve(claim.origin), resolver.resolve(claim.target)])
     _unify_own(outcomes)
+    # pass 2 runs twice: what it resolves in the first round (reverse claims, countries
+    # for country-less titles) is evidence for the second
     targets: dict[str, Target] = dict(defined)
-    partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for claim, (o, t) in zip(claims, outcomes, strict=True):
-        for oc in (o, t):
-            if oc.target is not None:
-                targets.setdefault(oc.target.id, oc.target)
-        if o.target and t.target:
-            for k in _mention_keys(claim.target.name):
-                partners[o.target.id][k].add(t.target.id)
-            for k in _mention_keys(claim.origin.name):
-                partners[t.target.id][k].add(o.target.id)
-            partners[o.target.id][key(t.target.name)].add(t.target.id)
-            partners[t.target.id][key(o.target.name)].add(o.target.id)
+    for _round in range(PASSES):
+        partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for claim, (o, t) in zip(claims, outcomes, strict=True):
+            for oc in (o, t):
+                if oc.target is not None:
+                    targets.setdefault(oc.target.id, oc.target)
+            if o.target and t.target:
+                for k in _mention_keys(claim.target.name):
+                    partners[o.target.id][k].add(t.target.id)
+                for k in _mention_keys(claim.origin.name):
+                    partners[t.target.id][k].add(o.target.id)
+                partners[o.target.id][key(t.target.name)].add(t.target.id)
+                partners[t.target.id][key(o.target.name)].add(o.target.id)
 
-    # countries the sources give for each name (a country-less title is resolved there
-    # when the sources agree on one country)
-    # and the places each spelling resolved to in a country (a spelling resolved with
-    # coordinates in one list resolves the same spelling without them in another)
-    name_countries: dict[str, set[str]] = defaultdict(set)
-    seen_as: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for claim, (o, t) in zip(claims, outcomes, strict=True):
-        for m, oc in ((claim.origin, o), (claim.target, t)):
-            cc = oc.target.country if oc.target is not None else m.country
-            if cc:
-                name_countries[key(clean(m.name))].add(cc)
-            if oc.target is not None:
-                for k in _mention_keys(m.name):
-                    seen_as[(oc.target.country, k)].add(oc.target.id)
+        # countries the sources give for each name (a country-less title is resolved there
+        # when the sources agree on one country)
+        # and the places each spelling resolved to in a country (a spelling resolved with
+        # coordinates in one list resolves the same spelling without them in another)
+        name_countries: dict[str, set[str]] = defaultdict(set)
+        seen_as: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for claim, (o, t) in zip(claims, outcomes, strict=True):
+            for m, oc in ((claim.origin, o), (claim.target, t)):
+                cc = oc.target.country if oc.target is not None else m.country
+                if cc:
+                    name_countries[key(clean(m.name))].add(cc)
+                if oc.target is not None:
+                    for k in _mention_keys(m.name):
+                        seen_as[(oc.target.country, k)].add(oc.target.id)
 
-    # ---- pass 2: the other side's claim, the sources' country for the name, then the
-    #      world-wide gazetteer
-    for i, claim in enumerate(claims):
-        sides = outcomes[i]
-        mentions = (claim.origin, claim.target)
-        for s in (0, 1):
-            oc, other = sides[s], sides[1 - s]
-            if oc.target is not None:
-                continue
-            if other.target is not None:
-                found: set[str] = set()
-                for k in _mention_keys(mentions[s].name):
-                    found |= partners[other.target.id].get(k, set())
-                if not found:  # the other side lists it under a variant spelling
-                    base = _base_name(mentions[s].name)
-                    for k, ids in partners[other.target.id].items():
-                        if name_matches(base, k):
-                            found |= ids
-                if mentions[s].country:
-                    found = {f for f in found if targets[f].country == mentions[s].country}
-                found.discard(other.target.id)
-                if len(found) == 1:
-                    hit = targets[found.pop()]
-                    sides[s] = Outcome(_with_method(hit, "reverse-claim"), "resolved")
+        # ---- pass 2: the other side's claim, the sources' country for the name, then the
+        #      world-wide gazetteer
+        for i, claim in enumerate(claims):
+            sides = outcomes[i]
+            mentions = (claim.origin, claim.target)
+            for s in (0, 1):
+                oc, other = sides[s], sides[1 - s]
+                if oc.target is not None:
                     continue
-            if oc.status == "needs-country":
-                ccs = name_countries.get(key(clean(mentions[s].name)), set())
-                if len(ccs) == 1:
-                    (cc,) = ccs
-                    sides[s] = resolver.resolve(replace(mentions[s], country=cc))
-                else:
-                    sides[s] = resolver.resolve(mentions[s], allow_global=True)
-                located = _country_of_geocode(mentions[s], polygons)
-                if sides[s].status == "unresolved" and located is not None:
-                    sides[s] = resolver.resolve(replace(mentions[s], country=located))
-                tgt = sides[s].target
-                if tgt is not None:
-                    targets.setdefault(tgt.id, tgt)
-            if sides[s].target is None:
-                m = mentions[s]
-                nkey = key(clean(m.name))
-                ccs = {m.country} if m.country else name_countries.get(nkey, set())
-                hits: set[str] = set()
-                for cc in sorted(ccs):
-                    hits |= seen_as.get((cc, nkey), set())
-                if len(hits) == 1:
-                    sides[s] = Outcome(_with_method(targets[hits.pop()], "same-name"), "resolved")
+                if other.target is not None:
+                    found: set[str] = set()
+                    for k in _mention_keys(mentions[s].name):
+                        found |= partners[other.target.id].get(k, set())
+                    if not found:  # the other side lists it under a variant spelling
+                        base = _base_name(mentions[s].name)
+                        for k, ids in partners[other.target.id].items():
+                            if name_matches(base, k):
+                                found |= ids
+                    if mentions[s].country:
+                        found = {f for f in found if targets[f].country == mentions[s].country}
+                    found.discard(other.target.id)
+                    if len(found) == 1:
+                        hit = targets[found.pop()]
+                        sides[s] = Outcome(_with_method(hit, "reverse-claim"), "resolved")
+                        continue
+                if oc.status == "needs-country":
+                    ccs = name_countries.get(key(clean(mentions[s].name)), set())
+                    if len(ccs) == 1:
+                        (cc,) = ccs
+                        sides[s] = resolver.resolve(replace(mentions[s], country=cc))
+                    else:
+                        sides[s] = resolver.resolve(mentions[s], allow_global=True)
+                    located = _country_of_geocode(mentions[s], polygons)
+                    if sides[s].status == "unresolved" and located is not None:
+                        sides[s] = resolver.resolve(replace(mentions[s], country=located))
+                    tgt = sides[s].target
+                    if tgt is not None:
+                        targets.setdefault(tgt.id, tgt)
+                if sides[s].target is None:
+                    m = mentions[s]
+                    nkey = key(clean(m.name))
+                    ccs = {m.country} if m.country else name_countries.get(nkey, set())
+                    hits: set[str] = set()
+                    for cc in sorted(ccs):
+                        hits |= seen_as.get((cc, nkey), set())
+                    if len(hits) == 1:
+                        sides[s] = Outcome(
+                            _with_method(targets[hits.pop()], "same-name"), "resolved"
+                        )
+
+    _namesake_twins(claims, outcomes, gaz)
 
     # ---- claims → pairs, dropped claims with reasons
     pairs: list[tuple[str, str, str]] = []
@@ -513,6 +522,33 @@ def run(
 
 def _ref_sort(ref: str) -> tuple[str, ...]:
     return tuple(p.zfill(8) if p.isdigit() else p for p in ref.split(":"))
+
+
+def _namesake_twins(
+    claims: list[sources.Claim], outcomes: list[list[Outcome]], gaz: gazetteer.Gazetteer
+) -> None:
+    """A claim whose two sides resolved to one place names two namesakes.
+
+    Towns twin with their namesakes (Nienburg–Nienburg, Lengnau BE–Lengnau AG); a
+    place is never its own twin.  When the country holds exactly one other
+    gazetteer entry of that name (the world for a title without a country),
+    the pair is determined whichever side was
+    wrong: the target becomes that namesake.  Otherwise the claim stays a
+    reported self-pair.
+    """
+    for claim, sides in zip(claims, outcomes, strict=True):
+        o, t = sides[0].target, sides[1].target
+        if o is None or t is None or o.id != t.id or not o.id.startswith("gn:"):
+            continue
+        city = gaz.cities[int(o.id[3:])]
+        names = {key(city.name), key(_base_name(claim.target.name))}
+        # a title without a country may name a namesake abroad (Rheinfelden, Schaumburg)
+        where = city.country if claim.target.country else None
+        others = {
+            c.gid for n in sorted(names) for c in gaz.candidates(n, where) if c.gid != city.gid
+        }
+        if len(others) == 1:
+            sides[1] = Outcome(_gn_target(gaz, others.pop(), "namesake-twin"), "resolved")
 
 
 def _base_name(name: str) -> str:

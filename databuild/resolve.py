@@ -159,6 +159,7 @@ class _Context:
     parent: City | None = None
     qualifier_used: bool = False
     number: str | None = None  # "6" in "Prague 6": a numbered district of the parent
+    loose: str | None = None  # a qualifier naming nothing known: perhaps a nearby town
 
 
 def clean(name: str) -> str:
@@ -361,6 +362,8 @@ class Resolver:
             if cands:
                 ctx.parent = max(cands, key=lambda c: (c.population, -c.gid))
                 ctx.qualifier_used = True
+        else:
+            ctx.loose = q
 
     def _choose(self, cands: list[City], nkey: str, m: Mention, ctx: _Context, n: str) -> Outcome:
         pool = sorted(set(cands), key=lambda c: c.gid)
@@ -415,6 +418,19 @@ class Resolver:
                 continue
             if len(cands) == 1:
                 return Outcome(self._city_target(cands[0], "name-unique", ctx, n), "resolved")
+            if ctx.loose:  # "Broomfield, Maidstone": the Broomfield near a Maidstone
+                loose = ctx.loose
+                near_town = [
+                    c
+                    for c in cands
+                    if any(
+                        distance_km(c.latitude, c.longitude, q.latitude, q.longitude) <= PARENT_KM
+                        for q in self.gaz.candidates(loose, c.country)
+                        if q.gid != c.gid
+                    )
+                ]
+                if len(near_town) == 1:
+                    return Outcome(self._city_target(near_town[0], "qualifier", ctx, n), "resolved")
             if m.latitude is not None and m.longitude is not None:
                 lat, lon = m.latitude, m.longitude
                 near = [

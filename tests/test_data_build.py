@@ -63,6 +63,12 @@ CITIES: list[tuple[int, str, str, str, int, float, float, list[str]]] = [
     (21, "Pelotas", "BR", "23", 343_000, -31.7719, -52.3425, []),
     (22, "Caxias do Sul", "BR", "23", 463_000, -29.1681, -51.1794, []),
     (23, "Gramado", "BR", "23", 32_000, -29.3786, -50.8739, []),
+    # namesakes: two Nienburgs in Germany, a Broomfield in England and a larger one in Colorado
+    (24, "Nienburg", "DE", "06", 31_000, 52.6406, 9.2079, []),
+    (25, "Nienburg/Saale", "DE", "14", 4_000, 51.8373, 11.7708, ["Nienburg"]),
+    (26, "Broomfield", "GB", "ENG", 2_000, 51.2380, 0.6240, []),
+    (27, "Maidstone", "GB", "ENG", 113_000, 51.2667, 0.5167, []),
+    (28, "Broomfield", "US", "CO", 74_000, 39.9205, -105.0867, []),
 ]
 _TZ["UA"] = "Europe/Kyiv"
 _TZ["BR"] = "America/Sao_Paulo"
@@ -309,6 +315,12 @@ def test_place_of_our_own_only_at_trustworthy_coordinates(resolver: Resolver) ->
     assert _resolve(resolver, "Bærum", "Denmark").status == "unresolved"
 
 
+def test_a_qualifier_naming_a_nearby_town(resolver: Resolver) -> None:
+    # "Maidstone" is neither a country nor a subdivision: the Broomfield near a Maidstone
+    assert _id(_resolve(resolver, "Broomfield, Maidstone")) == "gn:26"
+    assert _id(_resolve(resolver, "Broomfield, Colorado")) == "gn:28"
+
+
 def test_lists_are_not_places(resolver: Resolver) -> None:
     out = _resolve(resolver, "List of districts in Budapest")
     assert out.status == "unresolved" and "list" in out.reason
@@ -357,6 +369,7 @@ def _write_sources(root: Path) -> None:
         w.writerow(["Orange", "France", "Springfield", "United States"])  # 3: ambiguous
         w.writerow(["Berlin – Steglitz-Zehlendorf", "Germany", "Orange", "Australia"])  # 4
         w.writerow(["Berlin", "Germany", "Berlin", "Germany"])  # 5: self-pair
+        w.writerow(["Nienburg", "Germany", "Nienburg", "Germany"])  # 6: namesakes
     (cont / "geocode_cache.json").write_text("{}", encoding="utf-8")
     with (country / "claims.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -417,8 +430,11 @@ def test_build_merges_claims_into_partnerships(built: tuple[Path, dict[str, Any]
     assert steglitz["sources"].split("|") == ["wpcont:4", "wpcountry:3"]
     # Wikidata: Uppsala (filed under Denmark) and Gladsaxe (a place of our own)
     assert ("gn:14", "tt:dk:gladsaxe") in pairs
-    assert summary["claims"]["total"] == 10
-    assert summary["claims"]["represented"] == 7
+    # Nienburg–Nienburg: both spellings resolve to the larger one; a place is never its own
+    # twin, and Germany holds exactly one other Nienburg
+    assert pairs[("gn:24", "gn:25")]["sources"] == "wpcont:6"
+    assert summary["claims"]["total"] == 11
+    assert summary["claims"]["represented"] == 8
 
 
 def test_build_reports_what_it_drops(built: tuple[Path, dict[str, Any]]) -> None:
