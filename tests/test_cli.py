@@ -74,7 +74,7 @@ def test_table_columns_line_up(rows: list[list[str]]) -> None:
         head = ""
         used = 0
         for char in line:
-            if used >= prefix_end:
+            if used >= prefix_end and text_width(char) > 0:  # zero-width marks go along
                 break
             head += char
             used += text_width(char)

@@ -291,6 +291,11 @@ def test_polar_line_follows_the_great_circle_over_the_arctic() -> None:
     assert max(lat for lat, _ in _lonlat_points(parts)) > 85
     _check_line(tromso, fairbanks, 50)
     _check_line((10.0, 0.0), (-10.0, 179.0), 300)  # crossing the equator and nearly antipodal
+    for end in ((1.0, 180.0), (1.0, -180.0)):  # ends on the antimeridian: no jump across
+        _check_line((0.0, -1.0), end, 100)
+        _check_line(end, (0.0, -1.0), 100)
+        _check_line((0.0, 179.0), end, 10)
+        assert len(great_circle_line((0.0, 179.0), end, segment_km=10)) == 1
 
 
 @settings(max_examples=200, deadline=None)

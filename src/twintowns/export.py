@@ -31,6 +31,7 @@ as records are written (the command line draws a progress bar with it).
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import math
 import os
@@ -292,8 +293,15 @@ def _with_crossings(points: list[tuple[float, float]]) -> list[tuple[float, floa
     ``split_antimeridian`` then cuts exactly there (instead of interpolating the
     latitude linearly, which strays from the arc near the poles).
     """
+    # a point on the antimeridian itself takes the side of its neighbour, so that
+    # the line touches ±180° instead of jumping across the map
+    points = list(points)
+    for i, (lat, lon) in enumerate(points):
+        if abs(lon) == 180.0 and len(points) > 1:
+            neighbour = points[i - 1][1] if i else points[1][1]
+            points[i] = (lat, math.copysign(180.0, neighbour))
     out = [points[0]]
-    for (lat1, lon1), (lat2, lon2) in zip(points, points[1:], strict=False):
+    for (lat1, lon1), (lat2, lon2) in itertools.pairwise(points):
         if abs(lon2 - lon1) > 180.0:
             u, v = _vector(lat1, lon1), _vector(lat2, lon2)
             nx = u[1] * v[2] - u[2] * v[1]
