@@ -186,7 +186,7 @@ def _enum_value(cls: type[Any], aliases: Mapping[str, str] | None = None) -> Any
     return convert
 
 
-def _date(value: object) -> PartialDate | None:
+def _date(value: PartialDate | _dt.date | str | None) -> PartialDate | None:
     if value is None:
         return None
     if isinstance(value, PartialDate):
@@ -219,7 +219,7 @@ def _count(_inst: object, attribute: attrs.Attribute[Any], value: object) -> Non
         raise ValueError(f"{attribute.name} must not be negative: {value!r}")
 
 
-def _decimal(value: object) -> Decimal:
+def _decimal(value: Decimal | int | str) -> Decimal:
     if isinstance(value, bool):
         raise TypeError(f"an amount must be a Decimal, int or str, not {value!r}")
     if isinstance(value, Decimal):
@@ -247,7 +247,7 @@ def _decimal(value: object) -> Decimal:
     return number
 
 
-def _currency(value: object) -> str:
+def _currency(value: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"a currency must be an ISO 4217 code such as 'USD', not {value!r}")
     code = value.strip().upper()
@@ -290,11 +290,11 @@ _to_kind = _enum_value(PartnershipKind, _KIND_ALIASES)
 _to_status = _enum_value(Status)
 
 
-def _kind(value: object) -> PartnershipKind:
+def _kind(value: PartnershipKind | str) -> PartnershipKind:
     return _to_kind(value)  # type: ignore[no-any-return]
 
 
-def _status(value: object) -> Status:
+def _status(value: Status | str) -> Status:
     return _to_status(value)  # type: ignore[no-any-return]
 
 
@@ -375,7 +375,7 @@ class CitizenInvolvement:
 _to_supporters = _strings("supporters")
 
 
-def _supporters(value: object) -> tuple[str, ...]:
+def _supporters(value: Iterable[str]) -> tuple[str, ...]:
     return _to_supporters(value)  # type: ignore[no-any-return]
 
 
@@ -399,7 +399,7 @@ def _check_place(_inst: object, _attr: object, value: Any) -> None:
 _to_signatories = _tuple_of(Signatory, "signatories")
 
 
-def _signatories(value: object) -> tuple[Signatory, ...]:
+def _signatories(value: Iterable[Signatory]) -> tuple[Signatory, ...]:
     return _to_signatories(value)  # type: ignore[no-any-return]
 
 
@@ -419,7 +419,7 @@ class Party:
         return self.place.label if isinstance(self.place, Place) else self.place
 
 
-def _parties(value: object) -> tuple[Party, Party]:
+def _parties(value: Iterable[Party | Place | str]) -> tuple[Party, Party]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise TypeError(f"parties must be a sequence of two parties, not {value!r}")
     out: list[Party] = []
@@ -439,7 +439,7 @@ def _parties(value: object) -> tuple[Party, Party]:
 _to_donations = _tuple_of(Donation, "donations")
 
 
-def _donations(value: object) -> tuple[Donation, ...]:
+def _donations(value: Iterable[Donation]) -> tuple[Donation, ...]:
     return _to_donations(value)  # type: ignore[no-any-return]
 
 
