@@ -11,6 +11,7 @@ and checked against its ``partnerships`` tuple.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -88,7 +89,15 @@ def memo(atlas: Atlas, key: Hashable, compute: Callable[[], _T]) -> _T:
         values = entry[2]
         if key in values:
             return values[key]  # type: ignore[no-any-return]
-        value = compute()
+        # building an index allocates many small objects: like the loader, pause the
+        # cyclic garbage collector, whose passes over a big atlas would dominate
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            value = compute()
+        finally:
+            if paused:
+                gc.enable()
         values[key] = value
         return value
 

@@ -27,6 +27,7 @@ Rankings are deterministic: most first, then ties in a documented order
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -58,12 +59,51 @@ __all__ = [
 ]
 
 
+class Ranking:
+    """Places with their counts, most first, ties by name then id.
+
+    Places are grouped by count in one pass; a group is sorted by (name, id)
+    only when a ranking reaches it, once, so the top of a ranking costs little
+    more than counting.
+    """
+
+    __slots__ = ("_groups", "_levels", "_lock", "_sorted")
+
+    def __init__(self, counts: dict[Place, int]) -> None:
+        groups: dict[int, list[Place]] = {}
+        for place, count in counts.items():
+            group = groups.get(count)
+            if group is None:
+                groups[count] = [place]
+            else:
+                group.append(place)
+        self._groups = groups
+        self._levels = sorted(groups, reverse=True)
+        self._sorted: set[int] = set()
+        self._lock = threading.Lock()
+
+    def top(self, n: int) -> list[tuple[Place, int]]:
+        """The first ``n`` places with their counts."""
+        out: list[tuple[Place, int]] = []
+        for count in self._levels:
+            if len(out) >= n:
+                break
+            group = self._groups[count]
+            if count not in self._sorted:
+                with self._lock:
+                    if count not in self._sorted:
+                        group.sort(key=lambda place: (place.name, place.id))
+                        self._sorted.add(count)
+            out.extend((place, count) for place in group[: n - len(out)])
+        return out
+
+
 def ranking(
     atlas: Atlas, statuses: frozenset[Status] | None, country: str | None, international_only: bool
-) -> tuple[tuple[Place, int], ...]:
-    """Every place with at least one counted partnership, most first (memoised)."""
+) -> Ranking:
+    """The ranking of places by counted partnerships (memoised per atlas and filters)."""
 
-    def compute() -> tuple[tuple[Place, int], ...]:
+    def compute() -> Ranking:
         counts: Counter[Place] = Counter()
         for p in selected(atlas, statuses):
             a, b = p.a, p.b
@@ -73,8 +113,7 @@ def ranking(
                 counts[a] += 1
             if country is None or b.country == country:
                 counts[b] += 1
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0].name, item[0].id))
-        return tuple(ranked)
+        return Ranking(counts)
 
     return memo(atlas, ("ranking", statuses, country, international_only), compute)
 
@@ -93,14 +132,13 @@ def top_places(
     ``international_only`` counts only partnerships with a place in another
     country.  Places with no counted partnership are never listed.  Ties are
     broken by place name, then place id (so the order never depends on the
-    data's order).  The first call per atlas and filter ranks every place
-    (one pass over the partnerships); later calls reuse that ranking.
+    data's order).  The first call per atlas and filter counts every place
+    (one pass over the partnerships); later calls reuse those counts.
     """
     atlas = check_atlas(atlas)
     n = check_count(n)
     code = None if country is None else check_country(country)
-    ranks = ranking(atlas, statuses_of(status), code, bool(international_only))
-    return list(ranks[:n])
+    return ranking(atlas, statuses_of(status), code, bool(international_only)).top(n)
 
 
 def partner_countries(

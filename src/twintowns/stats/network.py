@@ -32,6 +32,7 @@ import attrs
 from twintowns.filters import StatusFilter
 from twintowns.model import Partnership, Place
 from twintowns.stats._common import (
+    Adjacency,
     adjacency,
     check_atlas,
     check_count,
@@ -129,7 +130,19 @@ def hubs(atlas: Atlas, n: int = 10, *, status: StatusFilter = None) -> list[tupl
     """
     atlas = check_atlas(atlas)
     n = check_count(n)
-    return list(ranking(atlas, statuses_of(status), None, False)[:n])
+    return ranking(atlas, statuses_of(status), None, False).top(n)
+
+
+def _layer(adj: Adjacency, frontier: list[str], dist: dict[str, int]) -> list[str]:
+    """Expand one whole breadth-first layer, recording distances; the new layer."""
+    level = dist[frontier[0]] + 1
+    following = []
+    for node in frontier:
+        for other, _p in adj.get(node, ()):
+            if other not in dist:
+                dist[other] = level
+                following.append(other)
+    return following
 
 
 def shortest_chain(
@@ -140,35 +153,46 @@ def shortest_chain(
     ``[]`` when ``a`` is ``b``; ``None`` when no chain links them.  Among
     equally short chains the result is deterministic: the chain whose places,
     read from ``a``, come first by (name, id) at the first place where chains
-    differ.  Breadth-first search from ``b`` that stops as soon as ``a`` is
-    reached, then a walk from ``a`` down the distances.
+    differ.
+
+    How: breadth-first search from both ends, a whole layer at a time, always
+    growing the smaller frontier, until the two searches meet; then the walk
+    from ``a`` takes, at each step, the first partner (by name, id) that is
+    still on a shortest chain.
     """
     atlas = check_atlas(atlas)
     start, goal = atlas.resolve(a), atlas.resolve(b)
     if start.id == goal.id:
         return []
     adj = adjacency(atlas, statuses_of(status))
-    dist = {goal.id: 0}
-    frontier = [goal.id]
-    while frontier and start.id not in dist:
-        level = dist[frontier[0]] + 1
-        following = []
-        for node in frontier:
-            for other, _p in adj.get(node, ()):
-                if other not in dist:
-                    dist[other] = level
-                    following.append(other)
-        frontier = following
-    if start.id not in dist:
-        return None
+    from_a, from_b = {start.id: 0}, {goal.id: 0}
+    frontier_a, frontier_b = [start.id], [goal.id]
+    meeting: set[str] = set()
+    while not meeting:
+        if len(frontier_a) <= len(frontier_b):
+            frontier_a = _layer(adj, frontier_a, from_a)
+            meeting = {node for node in frontier_a if node in from_b}
+        else:
+            frontier_b = _layer(adj, frontier_b, from_b)
+            # places met here are all in the last layer from a
+            meeting = {node for node in frontier_b if node in from_a}
+        if not frontier_a or not frontier_b:
+            return None
+    # on_chain[k]: places k steps from a that lie on a shortest chain to b
+    on_chain = [meeting]
+    for k in range(from_a[next(iter(meeting))] - 1, -1, -1):
+        on_chain.append({o for n in on_chain[-1] for o, _p in adj[n] if from_a.get(o) == k})
+    on_chain.reverse()
     chain: list[Partnership] = []
     node = start.id
-    while node != goal.id:
-        wanted = dist[node] - 1
+    for ahead in on_chain[1:]:
         # adjacency lists are sorted by (name, id): the first match is the smallest
-        other, p = next(row for row in adj[node] if dist.get(row[0]) == wanted)
+        node, p = next(row for row in adj[node] if row[0] in ahead)
         chain.append(p)
-        node = other
+    while node != goal.id:
+        wanted = from_b[node] - 1
+        node, p = next(row for row in adj[node] if from_b.get(row[0]) == wanted)
+        chain.append(p)
     return chain
 
 
