@@ -289,6 +289,7 @@ def run(
     # a place of our own reached without coordinates takes them from another mention
     # of it that had some (a region named in one list, geocoded in another)
     positioned: dict[str, Target] = {}
+    approximate: list[list[object]] = []
     seen_names: dict[str, Counter[str]] = defaultdict(Counter)
     mention_stats: Counter[str] = Counter()
     mention_cases: dict[tuple[str, str, str], list[Any]] = {}
@@ -351,7 +352,10 @@ def run(
                 longitude=pos.longitude,
                 timezone=pos.timezone,
                 coords_from_hint=True,
+                approximate=False,
             )
+        if chosen.approximate and pid not in overrides:
+            approximate.append([pid, chosen.name, chosen.country, chosen.kind])
         places[pid] = _place(chosen, seen_names[pid], overrides.get(pid), gaz, polygons)
     merged = merge(pairs)
 
@@ -432,6 +436,7 @@ def run(
             "in_polygon": len(final_places) - len(outside),
             "in_polygon_pct": report._pct(len(final_places) - len(outside), len(final_places)),
             "outside_polygon": len(outside),
+            "approximate_position": sum(1 for row in approximate if row[0] in used),
             "by_resolution": dict(sorted(Counter(p.resolution for p in final_places).items())),
             "by_kind": dict(sorted(Counter(p.kind.value for p in final_places).items())),
         },
@@ -505,6 +510,11 @@ def run(
             for _k, m in sorted(merged.items())
             if len(m.sources) > 1
         ],
+    )
+    report.write_table(
+        report_dir / "approximate_position.csv",
+        ["place", "name", "country", "kind"],
+        [row for row in approximate if row[0] in used],
     )
     report.write_table(
         report_dir / "admin1_learnt.csv",

@@ -61,6 +61,9 @@ def markdown(s: dict[str, Any]) -> str:
         f"- inside (or within 25 km of) their country's Natural Earth polygon: "
         f"{p['in_polygon']} ({p['in_polygon_pct']}); outside: {p['outside_polygon']} "
         "(see `outside_polygon.csv`)",
+        f"- regions and areas without any position evidence, placed at their country's "
+        f"largest city (approximate coordinates and time zone): "
+        f"{p.get('approximate_position', 0)} (see `approximate_position.csv`)",
         "",
         "| resolution | places |",
         "|---|---|",
@@ -96,6 +99,7 @@ def markdown(s: dict[str, Any]) -> str:
         "claim, unique name, population, areas and districts of our own)",
         "- `merged.csv`: partnerships backed by several claims",
         "- `outside_polygon.csv`: places outside their country's polygon",
+        "- `approximate_position.csv`: places of ours placed at their country's largest city",
         "- `admin1_learnt.csv`: GeoNames admin1 codes mapped to ISO 3166-2 from qualified "
         'titles ("Santa Maria, Rio Grande do Sul")',
         "",

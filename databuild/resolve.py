@@ -77,6 +77,26 @@ _KIND_QUALIFIERS = {
     "oblast",
 }
 _PLACE_QUALIFIERS = {"city", "town", "village", "commune", "town and municipality"}
+#: Words that make "X district" or "X Island" an area rather than the town "X".
+_AREA_WORDS = {
+    "district",
+    "county",
+    "municipality",
+    "region",
+    "province",
+    "borough",
+    "island",
+    "islands",
+    "department",
+    "prefecture",
+    "oblast",
+    "raion",
+    "rayon",
+    "shire",
+    "state",
+    "governorate",
+    "canton",
+}
 #: Words that make "North X" or "New X" a different place from "X".
 _DIRECTION_WORDS = {
     "north",
@@ -142,6 +162,7 @@ class Target:
     method: str
     gazetteer: bool  # a GeoNames entry, an ISO subdivision or a GeoNames county
     coords_from_hint: bool = False
+    approximate: bool = False  # no position evidence: placed at the country's largest city
 
 
 @dataclass(slots=True)
@@ -693,7 +714,7 @@ class Resolver:
         # position: Wikidata's coordinates, else the anchor (namesake city, largest city
         # of the subdivision), else a geocode inside the country, else the country's
         # largest city as a last resort
-        from_hint = False
+        from_hint = approximate = False
         if m is not None and m.latitude is not None and m.longitude is not None:
             lat, lon = m.latitude, m.longitude
             inside = self.polygons is None or (
@@ -706,6 +727,7 @@ class Resolver:
             tz_city = tz_city or self.gaz.largest.get(cc)
         else:
             from_hint = False
+            approximate = anchor is None
             anchor = anchor or self.gaz.largest[cc]
             lat, lon = anchor.latitude, anchor.longitude
             tz_city = anchor
@@ -723,6 +745,7 @@ class Resolver:
             method=method,
             gazetteer=gazetteer,
             coords_from_hint=from_hint,
+            approximate=from_hint is False and approximate,
         )
 
 
@@ -786,6 +809,8 @@ def name_matches(mention: str, candidate: str) -> bool:
     a, b = key(mention), key(candidate)
     if not a or not b:
         return False
+    if a.endswith("shire") != b.endswith("shire"):  # Northamptonshire is not Northampton
+        return False
     if a == b or _similar(a, b):
         return True
     ta, tb = _tokens(mention), _tokens(candidate)
@@ -798,6 +823,8 @@ def name_matches(mention: str, candidate: str) -> bool:
     for i in range(len(long_) - n + 1):
         if long_[i : i + n] == short:
             extra = long_[:i] + long_[i + n :]
+            if any(w in _AREA_WORDS for w in extra):  # Herford is not Herford district
+                return False
             return not all(w in _DIRECTION_WORDS for w in extra)
     return False
 

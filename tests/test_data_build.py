@@ -339,6 +339,8 @@ def test_lists_are_not_places(resolver: Resolver) -> None:
         ("Saint-Just", "Saint", False),
         ("Wettenberg", "Rettenberg", True),  # similar spellings: only used near coordinates
         ("Aachen", "Jena", False),
+        ("Northamptonshire", "Northamptonia", False),
+        ("Herford", "Herford district", False),
     ],
 )
 def test_name_matches(mention: str, candidate: str, expected: bool) -> None:
