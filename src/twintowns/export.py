@@ -35,13 +35,10 @@ import itertools
 import json
 import math
 import os
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from twintowns.atlas import Atlas
-from twintowns.filters import StatusFilter
 from twintowns.model import Continent, Partnership, PartnershipKind, Place, PlaceKind, Status
 from twintowns.schema import (
     METADATA_FILE,
@@ -54,6 +51,10 @@ from twintowns.schema import (
     place_row,
     write_csv,
 )
+
+if TYPE_CHECKING:
+    from twintowns.atlas import Atlas
+    from twintowns.filters import StatusFilter
 
 __all__ = [
     "FORMATS",
@@ -132,6 +133,8 @@ def subset(atlas: Atlas, place: Place | str, *, status: StatusFilter = None) -> 
 
     ``place`` is a Place or a query, resolved as :meth:`Atlas.place` does.
     """
+    from twintowns.atlas import Atlas
+
     target = atlas.resolve(place)
     partnerships = atlas.partnerships_of(target, status=status)
     places = {target.id: target}
@@ -484,6 +487,8 @@ def to_sqlite(
     An existing file at ``path`` is replaced.  Foreign keys are declared
     (enable them with ``PRAGMA foreign_keys = ON`` when you modify the data).
     """
+    import sqlite3
+
     target = _prepare(path)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)

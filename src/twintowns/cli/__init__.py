@@ -29,7 +29,7 @@ from twintowns.errors import AmbiguousPlace, DatasetError, PlaceNotFound, TwinTo
 
 if TYPE_CHECKING:
     from twintowns.atlas import Atlas
-    from twintowns.model import Place
+    from twintowns.model import Partnership, Place
 
 __all__ = ["Context", "UsageError", "build_parser", "main"]
 
@@ -103,13 +103,13 @@ class Context:
                 pass
         return self.atlas().place(query)
 
-    def local(self, place: Place) -> Atlas:
-        """An atlas holding ``place`` and all its partnerships (the whole atlas if loaded)."""
+    def partnerships_of(self, place: Place) -> list[Partnership]:
+        """The partnerships of ``place`` (all statuses) as ``Atlas.partnerships_of`` lists them."""
         quick = self._quick_index()
         if quick is not None:
-            local: Atlas = quick.local_atlas(place)
-            return local
-        return self.atlas()
+            found: list[Partnership] = quick.partnerships(place)
+            return found
+        return self.atlas().partnerships_of(place)
 
     def out(self, text: str = "") -> None:
         self.stdout.write(text + "\n")

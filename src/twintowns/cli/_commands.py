@@ -112,8 +112,7 @@ def _place_args(p: argparse.ArgumentParser) -> None:
 
 def _place(ctx: Context) -> int:
     place = ctx.place(ctx.args.query)
-    local = ctx.local(place)
-    partnerships = local.partnerships_of(place)
+    partnerships = ctx.partnerships_of(place)
     by_status: dict[str, int] = {}
     for p in partnerships:
         by_status[p.status.value] = by_status.get(p.status.value, 0) + 1
@@ -201,11 +200,15 @@ def _partners(ctx: Context) -> int:
     from twintowns.geography import distance, parse_unit
 
     unit = parse_unit(ctx.args.unit)
+    from twintowns.filters import kind_filter, status_filter
+
+    statuses, kinds = status_filter(_statuses(ctx.args.status)), kind_filter(_kinds(ctx.args.kind))
     place = ctx.place(ctx.args.query)
-    local = ctx.local(place)
-    found = local.partnerships_of(
-        place, status=_statuses(ctx.args.status), kind=_kinds(ctx.args.kind)
-    )
+    found = [
+        p
+        for p in ctx.partnerships_of(place)
+        if (statuses is None or p.status in statuses) and (kinds is None or p.kind in kinds)
+    ]
     rows = [(p, p.other(place), distance(place, p.other(place), unit=unit)) for p in found]
     if ctx.args.sort == "distance":
         rows.sort(key=lambda r: (r[2], r[1].name, r[1].id))

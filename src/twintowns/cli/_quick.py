@@ -6,14 +6,17 @@ run writes an SQLite index of the bundled data into the user's cache folder
 (``$TWINTOWNS_CACHE_DIR``, else ``$XDG_CACHE_HOME/twintowns``, else
 ``~/.cache/twintowns``); later runs read only the rows they need from it.
 
-The index never decides anything itself: it finds every place that carries
-one of the names a query can mean, and :class:`~twintowns.lookup.NameIndex`
-resolves the query among them with the library's own rules, exactly as
-:meth:`Atlas.place` would over all places.  When that fails (no place, or an
-ambiguous name) the command falls back to the full atlas, whose error carries
-the suggestions or candidates.  The index is keyed by the data files, the
-package version and the sources that shape it; a stale one is rebuilt.  Set
-``TWINTOWNS_NO_CACHE=1`` to never use or write it.
+The index never decides anything itself.  :meth:`Atlas.place` answers a
+query from the folded query alone whenever that is a known name (rules 1–5 of
+:mod:`twintowns.lookup`), so when the index is written it records, for every
+known folded name, the atlas's own answer (or that the name is ambiguous).  A
+query whose folded form is not a known name (``"Orange, FR"``) is resolved by
+:class:`~twintowns.lookup.NameIndex` among every place that bears one of the
+names the query can mean.  An unknown or ambiguous name falls back to the
+full atlas, whose error carries the suggestions or candidates.  The index is
+keyed by the data files, the package and Python versions and the sources that
+shape it; a stale one is rebuilt.  Set ``TWINTOWNS_NO_CACHE=1`` to never use
+or write it.
 """
 
 from __future__ import annotations
@@ -22,18 +25,23 @@ import hashlib
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from twintowns.atlas import Atlas
 from twintowns.errors import TwinTownsError
-from twintowns.lookup import NameIndex, _split_qualifier, check_query
 from twintowns.model import Partnership, Place
 from twintowns.normalize import fold
 from twintowns.schema import PARTNERSHIP_COLUMNS, PLACE_COLUMNS, partnership_row, place_row
 
+if TYPE_CHECKING:
+    from twintowns.atlas import Atlas
+
 __all__ = ["QuickIndex", "cache_dir"]
 
-_FORMAT = "1"
+_FORMAT = "2"
+# queries longer than this, or with unprintable characters, go to the full atlas
+_MAX_QUICK_QUERY = 100
 _SEP = "\x1f"
 # files whose change changes what the index holds or how it is read
 _SOURCES = ("data/places.csv", "data/partnerships.csv", "lookup.py", "normalize.py", "model.py")
@@ -65,7 +73,7 @@ def _fingerprint() -> str:
 
 
 class QuickIndex:
-    """Read access to the startup index: :meth:`place` and :meth:`local_atlas`."""
+    """Read access to the startup index: :meth:`place` and :meth:`partnerships`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -129,25 +137,41 @@ class QuickIndex:
 
         Raises :class:`Unavailable` when the full atlas must answer (errors).
         """
-        text = check_query(query)
+        if not isinstance(query, str):
+            raise Unavailable(f"not a str: {query!r}")
+        text = query.strip()
+        if not text or len(text) > _MAX_QUICK_QUERY or not text.isprintable():
+            raise Unavailable(f"{query!r} needs the full atlas")
+        if ":" in text:  # rule 1: an id
+            found = self._db.execute("SELECT i FROM places WHERE id = ?", (text,)).fetchone()
+            if found is not None:
+                return self._place(found[0])
+        answer = self._db.execute(
+            "SELECT place FROM answers WHERE key = ?", (fold(text),)
+        ).fetchone()
+        if answer is None:
+            return self._qualified(text)
+        if answer[0] is None:
+            raise Unavailable(f"{query!r} is ambiguous")
+        return self._place(answer[0])
+
+    def _qualified(self, text: str) -> Place:
+        from twintowns.lookup import NameIndex, _split_qualifier
+
         keys = {fold(text)}
         split = _split_qualifier(text)
         if split is not None:
             keys.add(fold(split[0]))
         rows = self._ids_for(keys - {""})
-        if ":" in text:
-            found = self._db.execute("SELECT i FROM places WHERE id = ?", (text,)).fetchone()
-            if found is not None:
-                rows.add(found[0])
         candidates = sorted((self._place(i) for i in rows), key=lambda p: p.id)
         names = NameIndex(candidates, {p.id: p for p in candidates})
         try:
             return names.resolve(text)
         except TwinTownsError:
-            raise Unavailable(f"{query!r} needs the full atlas") from None
+            raise Unavailable(f"{text!r} needs the full atlas") from None
 
-    def local_atlas(self, place: Place) -> Atlas:
-        """An Atlas of ``place``, its partners and its partnerships (all statuses)."""
+    def partnerships(self, place: Place) -> list[Partnership]:
+        """The partnerships of ``place`` (all statuses), as ``Atlas.partnerships_of`` lists them."""
         (row_id,) = self._db.execute("SELECT i FROM places WHERE id = ?", (place.id,)).fetchone()
         rows = self._db.execute(
             "SELECT p.row FROM adjacency AS a JOIN partnerships AS p ON p.i = a.partnership "
@@ -159,13 +183,41 @@ class QuickIndex:
         for (row,) in rows:
             values: dict[str, object] = dict(zip(PARTNERSHIP_COLUMNS, row.split(_SEP), strict=True))
             for side in ("a", "b"):
-                pid = values[side]
+                pid = str(values[side])
                 if pid not in ids:
                     (i,) = self._db.execute("SELECT i FROM places WHERE id = ?", (pid,)).fetchone()
-                    ids[str(pid)] = self._place(i)
-                values[side] = ids[str(pid)]
+                    ids[pid] = self._place(i)
+                values[side] = ids[pid]
             partnerships.append(Partnership(**values))  # type: ignore[arg-type]
-        return Atlas(ids.values(), partnerships)
+        return partnerships
+
+
+def _answers(atlas: Atlas) -> dict[str, int | None]:
+    """For each folded name, the index of the place ``atlas.place()`` returns (None: ask it)."""
+    from twintowns.lookup import NameIndex
+
+    index = {p.id: i for i, p in enumerate(atlas.places)}
+    originals: dict[str, str] = {}
+    for place in atlas.places:
+        for name, _own in NameIndex._names(place):
+            originals.setdefault(fold(name), name)
+    answers: dict[str, int | None] = {}
+    for key, name in originals.items():
+        if not key:
+            continue
+        if ":" in name:  # could be read as an id: leave it to the resolver
+            continue
+        try:
+            answers[key] = index[atlas.place(name).id]
+        except (TwinTownsError, ValueError):
+            answers[key] = None
+    return answers
+
+
+def _names(place: Place) -> Iterator[tuple[str, bool]]:
+    from twintowns.lookup import NameIndex
+
+    yield from NameIndex._names(place)
 
 
 def _write(atlas: Atlas, path: Path) -> None:
@@ -177,6 +229,7 @@ def _write(atlas: Atlas, path: Path) -> None:
             CREATE TABLE places (i INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, row TEXT NOT NULL);
             CREATE TABLE keys (key TEXT NOT NULL, place INTEGER NOT NULL,
                                PRIMARY KEY (key, place)) WITHOUT ROWID;
+            CREATE TABLE answers (key TEXT PRIMARY KEY, place INTEGER) WITHOUT ROWID;
             CREATE TABLE partnerships (i INTEGER PRIMARY KEY, row TEXT NOT NULL);
             CREATE TABLE adjacency (place INTEGER NOT NULL, position INTEGER NOT NULL,
                                     partnership INTEGER NOT NULL,
@@ -195,10 +248,11 @@ def _write(atlas: Atlas, path: Path) -> None:
                 (
                     (key, i)
                     for i, p in enumerate(atlas.places)
-                    for name, _own in NameIndex._names(p)
+                    for name, _own in _names(p)
                     if (key := fold(name))
                 ),
             )
+            db.executemany("INSERT INTO answers VALUES (?, ?)", _answers(atlas).items())
             db.executemany(
                 "INSERT INTO partnerships VALUES (?, ?)",
                 ((i, _SEP.join(partnership_row(p))) for i, p in enumerate(atlas.partnerships)),
