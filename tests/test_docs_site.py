@@ -79,6 +79,17 @@ def test_reference_pages_are_in_the_nav() -> None:
         assert f"reference/{page.name}" in nav, f"{page} is not in mkdocs.yml's nav"
 
 
+def test_no_plugin_fetches_from_the_network() -> None:
+    """Material's social cards and privacy plugin download at build time; web fonts at read time."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))
+    names = {next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]}
+    assert names == {"search", "mkdocstrings"}
+    assert config["theme"]["font"] is False
+    assert "inventories" not in str(config["plugins"])
+
+
 # ---------------------------------------------------------------- docstring rendering
 
 
