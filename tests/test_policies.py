@@ -229,6 +229,23 @@ def test_query_places_are_resolved_through_the_atlas_or_reported() -> None:
     assert rules_hit(deal("Foo", "foo"), atlas=None)["sci.distinct-parties"] is E
 
 
+def test_council_resolution_checks_the_resolved_side_when_the_other_is_unknown() -> None:
+    report = validate(with_party(deal(b="Atlantis"), 0, approval=None), atlas=ATLAS, today=TODAY)
+    found = [(f.rule, f.severity) for f in report.findings if f.rule == "sci.council-resolution"]
+    assert found == [("sci.council-resolution", E), ("sci.council-resolution", INFO)]
+
+
+def test_an_ended_exclusive_partnership_binds_no_one() -> None:
+    ended = Atlas(
+        [UNA, SOLA, CUSCO],
+        [Partnership(UNA, SOLA, status="ended", ended="2000", note="mutually exclusive")],
+    )
+    assert "sci.exclusivity" not in rules_hit(deal(UNA, CUSCO), atlas=ended)
+    extra = Partnership(SOLA, CUSCO)
+    report = validate_atlas(Atlas([UNA, SOLA, CUSCO], [*ended.partnerships, extra]), today=TODAY)
+    assert report.findings == ()
+
+
 def test_charlotte_never_converts_another_currency_silently() -> None:
     euros = deal(donations=[Donation("30000", "USD"), Donation("18518.52", "EUR")])
     report = validate(euros, "charlotte", atlas=ATLAS, today=TODAY)

@@ -260,11 +260,12 @@ def _status_dates(ctx: Context) -> Iterator[Violation]:
 
 def _council_resolution(ctx: Context) -> Iterator[Violation | NotChecked]:
     """SCI: the U.S. community's council resolved to twin with this city before signing."""
-    if any(why is not None for why in ctx.unresolved):
-        yield _unresolved(ctx)
-        return
     for i, party, place in ctx.sides():
-        if place is None or place.country != "US":
+        if place is None:  # it may be the U.S. community: say so, check the other side
+            why = ctx.unresolved[i] or "unknown"
+            yield NotChecked(f"place not resolved: {party.label!r} ({why})")
+            continue
+        if place.country != "US":
             continue
         field = f"parties[{i}].approval"
         approval = party.approval
@@ -802,7 +803,7 @@ def _ds_domestic(ctx: AtlasContext) -> Iterator[Violation]:
 
 def _ds_exclusive(ctx: AtlasContext) -> Iterator[Violation]:
     for ex in ctx.atlas.partnerships:
-        if not is_exclusive(ex):
+        if ex.status not in _LIVE or not is_exclusive(ex):
             continue
         for place in ex.places:
             for p in ctx.atlas.partnerships_of(place, status=_LIVE, kind="sister"):
