@@ -20,6 +20,8 @@ import difflib
 import re
 from dataclasses import dataclass, field, replace
 
+import pycountry
+
 from databuild.countries import DEPENDENCIES, country_by_key
 from databuild.gazetteer import City, Gazetteer, distance_km, top_level
 from databuild.geo import Polygons
@@ -33,6 +35,7 @@ COORDS_ONLY_KM = 10.0
 NEAR_NAME_KM = {True: 15.0, False: 10.0}  # similar name near the coordinates: strong / weak
 CORRECTED_KM = 25.0
 CO_LOCATED_KM = 10.0
+HAMLET_POP = 10_000
 OWN_POLYGON_KM = {True: 25.0, False: 5.0}  # own place: coordinates this close to the country
 DOMINANCE = 5.0
 
@@ -274,6 +277,10 @@ class Resolver:
         for n in names:
             cands = self.gaz.candidates(key(n), ctx.country)
             if cands:
+                if self._region_over_hamlets(n, cands, ctx.country):
+                    area = self._area(n, m, ctx, namesake_anchor=False)
+                    if area is not None:
+                        return area
                 return self._choose(cands, key(n), m, ctx, n)
         # 1b. a dependency with its own code filed under the sovereign state
         for n in names:
@@ -309,6 +316,22 @@ class Resolver:
             "unresolved",
             f"no gazetteer entry named {base!r} in {ctx.country}",
         )
+
+    def _region_over_hamlets(self, name: str, cands: list[City], cc: str) -> bool:
+        """A state or province's own name, whose namesake places are all hamlets.
+
+        "Florida" in the U.S. list is the state, not Florida NY (pop 2,899);
+        "Hainan" in China's is the province.  Population last: a first-level
+        subdivision outweighs places under :data:`HAMLET_POP` inhabitants.
+        """
+        codes = [
+            c
+            for c in self.gaz.subdivisions_by_key.get(key(name), [])
+            if c.startswith(cc + "-")
+            and top_level(c) == c
+            and _subdivision_type(c) in _REGION_TYPES
+        ]
+        return len(codes) == 1 and all(c.population < HAMLET_POP for c in cands)
 
     def _country_qualifier(self, m: Mention) -> str | None:
         """The country a title's last qualifier names when it also names a U.S. state."""
@@ -484,7 +507,9 @@ class Resolver:
                 return area
         return Outcome(None, "unresolved", f"no gazetteer entry named {base!r} and no country")
 
-    def _area(self, base: str, m: Mention, ctx: _Context) -> Outcome | None:
+    def _area(
+        self, base: str, m: Mention, ctx: _Context, *, namesake_anchor: bool = True
+    ) -> Outcome | None:
         cc = ctx.country
         assert cc is not None
         word, stem = _area_parts(base)
@@ -530,7 +555,7 @@ class Resolver:
                 sub_anchor = (
                     self.gaz.largest_in_sub.get(code)
                     or self.gaz.largest_in_sub.get(top)
-                    or self._namesake(n, cc)
+                    or (self._namesake(n, cc) if namesake_anchor else None)
                 )
                 kind = "region" if top == code else "county"
                 return Outcome(
@@ -747,6 +772,24 @@ class Resolver:
             coords_from_hint=from_hint,
             approximate=from_hint is False and approximate,
         )
+
+
+#: ISO 3166-2 subdivision types that are regions (not municipalities, which in small
+#: countries are first-level too: Valletta, Bled, Vaduz).
+_REGION_TYPES = {
+    "state",
+    "province",
+    "region",
+    "autonomous region",
+    "autonomous province",
+    "autonomous community",
+    "prefecture",
+}
+
+
+def _subdivision_type(code: str) -> str:
+    sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+    return str(sub.type).lower() if sub is not None else ""
 
 
 def _co_located(ranked: list[City]) -> bool:

@@ -69,7 +69,11 @@ CITIES: list[tuple[int, str, str, str, int, float, float, list[str]]] = [
     (26, "Broomfield", "GB", "ENG", 2_000, 51.2380, 0.6240, []),
     (27, "Maidstone", "GB", "ENG", 113_000, 51.2667, 0.5167, []),
     (28, "Broomfield", "US", "CO", 74_000, 39.9205, -105.0867, []),
+    # hamlets named like a state; a capital named like its first-level local council
+    (29, "Louisiana", "US", "MO", 3_296, 39.4486, -91.0515, []),
+    (30, "Valletta", "MT", "60", 6_794, 35.8997, 14.5147, []),
 ]
+_TZ["MT"] = "Europe/Malta"
 _TZ["UA"] = "Europe/Kyiv"
 _TZ["BR"] = "America/Sao_Paulo"
 
@@ -319,6 +323,14 @@ def test_a_qualifier_naming_a_nearby_town(resolver: Resolver) -> None:
     # "Maidstone" is neither a country nor a subdivision: the Broomfield near a Maidstone
     assert _id(_resolve(resolver, "Broomfield, Maidstone")) == "gn:26"
     assert _id(_resolve(resolver, "Broomfield, Colorado")) == "gn:28"
+
+
+def test_a_state_outweighs_hamlets_of_its_name(resolver: Resolver) -> None:
+    louisiana = _resolve(resolver, "Louisiana", "United States")
+    assert _id(louisiana) == "iso:US-LA"
+    assert louisiana.target is not None and louisiana.target.kind == "region"
+    # a municipality that is a first-level subdivision stays the town
+    assert _id(_resolve(resolver, "Valletta", "Malta")) == "gn:30"
 
 
 def test_lists_are_not_places(resolver: Resolver) -> None:
