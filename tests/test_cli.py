@@ -723,6 +723,13 @@ def test_e2e_map_and_usage_errors(env: dict[str, str], tmp_path: Path) -> None:
     drawn = json.loads(cli(env, "map", "Charlotte", "--output", str(target), "--json").stdout)
     assert drawn["format"] == "svg" and drawn["partners"] >= 7
     assert target.read_text("utf-8").lstrip().startswith(("<svg", "<?xml"))
+    html = tmp_path / "charlotte.html"
+    text = cli(env, "map", "Charlotte", "--output", str(html), "--status", "active")
+    assert (text.returncode, text.stderr) == (0, "")
+    assert text.stdout.startswith("wrote the HTML map of Charlotte, US-NC, US with ")
+    assert html.stat().st_size > 1000
+    nowhere = cli(env, "map", "Charlotte", "--output", str(tmp_path / "no" / "map.svg"))
+    assert nowhere.returncode == 2 and nowhere.stderr.startswith("twintowns: ")
     usage = cli(env, "partners")
     assert usage.returncode == 2 and "usage: twintowns partners" in usage.stderr
     at = cli(env, "timediff", "Charlotte", "Baoding", "--at", "2026-12-15 12:00", "--json")
