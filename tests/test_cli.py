@@ -776,3 +776,12 @@ def test_starting_the_program_imports_no_heavy_module() -> None:
         "sqlite3",
     }
     assert not loaded & heavy, sorted(loaded & heavy)
+
+
+def test_narrow_terminals_cut_text_but_never_numbers() -> None:
+    rows = [["Arequipa", "PE", "5,824"], ["Baoding", "CN", "11,607"]]
+    text = table(["Partner", "Country", "Distance (km)"], rows, align="llr", max_width=26)
+    lines = text.split("\n")
+    assert all(text_width(line) <= 26 for line in lines)
+    assert lines[2].endswith("5,824") and lines[3].endswith("11,607")
+    assert lines[0].endswith("Distance (km)") and "…" in lines[0]

@@ -81,8 +81,9 @@ def table(
 ) -> str:
     """An aligned text table; ``align`` has one ``l``/``r`` per column (default ``l``).
 
-    With ``max_width``, the widest columns are shortened (``…``) until the
-    table fits, down to a few columns each.
+    With ``max_width``, the widest text columns are shortened (``…``) until
+    the table fits, down to a few columns each; right-aligned (number)
+    columns are never cut.
     """
     aligns = align.ljust(len(headers), "l")
     widths = [text_width(h) for h in headers]
@@ -90,14 +91,21 @@ def table(
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], text_width(cell))
     if max_width is not None:
-        floor = [
-            min(w, max(_MIN_COLUMN, text_width(h))) for w, h in zip(widths, headers, strict=True)
+        # shorten the widest text columns first to their header's width, then, if the
+        # table still does not fit, to a few columns; numbers (right-aligned) never
+        header_floor = [
+            w if a == "r" else min(w, max(_MIN_COLUMN, text_width(h)))
+            for w, h, a in zip(widths, headers, aligns, strict=False)
         ]
-        while sum(widths) + 2 * (len(widths) - 1) > max_width:
-            i = max(range(len(widths)), key=lambda j: widths[j] - floor[j])
-            if widths[i] <= floor[i]:
-                break
-            widths[i] -= 1
+        small_floor = [
+            w if a == "r" else min(w, _MIN_COLUMN) for w, a in zip(widths, aligns, strict=False)
+        ]
+        for floor in (header_floor, small_floor):
+            while sum(widths) + 2 * (len(widths) - 1) > max_width:
+                i = max(range(len(widths)), key=lambda j: widths[j] - floor[j])
+                if widths[i] <= floor[i]:
+                    break
+                widths[i] -= 1
     lines = []
     for cells in [list(headers), ["-" * w for w in widths], *rows]:
         shown = [
