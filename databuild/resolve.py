@@ -100,6 +100,8 @@ _AREA_WORDS = {
     "governorate",
     "canton",
 }
+#: Words joining two places into one name ("Dunkeld and Birnam", "Pesaro e Urbino").
+_JOINERS = {"and", "und", "et", "e", "y", "i", "og", "och", "en"}
 #: Words that make "North X" or "New X" a different place from "X".
 _DIRECTION_WORDS = {
     "north",
@@ -867,6 +869,8 @@ def name_matches(mention: str, candidate: str) -> bool:
         if long_[i : i + n] == short:
             extra = long_[:i] + long_[i + n :]
             if any(w in _AREA_WORDS for w in extra):  # Herford is not Herford district
+                return False
+            if any(w in _JOINERS for w in extra):  # Urbino is not Pesaro and Urbino
                 return False
             return not all(w in _DIRECTION_WORDS for w in extra)
     return False

@@ -68,19 +68,35 @@ def _mention(
 
 
 class Geocodes:
-    """The continental lists' geocoder cache: ``"Name, Country"`` or ``"Name"`` → coordinates.
+    """The continental lists' geocodes: ``(name, country)`` → coordinates.
 
-    Weak hints only (some are on the wrong continent); the resolver checks them
-    against the stated country's polygon and the gazetteer before using them.
+    Looked up in order: the geocoder cache's ``"Name, Country"`` entry, the
+    per-row geocodes of ``claims_geocoded.csv`` (same name and country column),
+    the cache's bare ``"Name"`` entry.  Weak hints only (some are on the wrong
+    continent); the resolver checks them against the stated country's polygon
+    and the gazetteer before using them.
     """
 
     def __init__(self, root: Path) -> None:
-        path = root / CONTINENT_DIR / "geocode_cache.json"
-        with path.open(encoding="utf-8") as fh:
+        folder = root / CONTINENT_DIR
+        with (folder / "geocode_cache.json").open(encoding="utf-8") as fh:
             self._cache: dict[str, dict[str, float] | None] = json.load(fh)
+        self._rows: dict[tuple[str, str], tuple[float, float]] = {}
+        path = folder / "claims_geocoded.csv"
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    for i in ("1", "2"):
+                        lat, lon = _coord(row.get(f"lat{i}"), row.get(f"lng{i}"))
+                        if lat is not None and lon is not None:
+                            k = (row[f"city{i}"], row[f"country{i}"])
+                            self._rows.setdefault(k, (lat, lon))
 
     def __call__(self, name: str, country: str = "") -> tuple[float | None, float | None]:
-        hit = (self._cache.get(f"{name}, {country}") if country else None) or self._cache.get(name)
+        hit = self._cache.get(f"{name}, {country}") if country else None
+        if not hit and country and (name, country) in self._rows:
+            return self._rows[(name, country)]
+        hit = hit or self._cache.get(name)
         if not hit:
             return None, None
         return _coord(hit.get("lat"), hit.get("lng"))

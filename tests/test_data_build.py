@@ -21,7 +21,7 @@ from databuild import build, curation, gazetteer
 from databuild.countries import country_code
 from databuild.geo import Polygons
 from databuild.resolve import Outcome, Resolver, name_matches
-from databuild.sources import Mention
+from databuild.sources import Geocodes, Mention
 
 _TZ = {
     "US": "America/New_York",
@@ -353,6 +353,8 @@ def test_lists_are_not_places(resolver: Resolver) -> None:
         ("Aachen", "Jena", False),
         ("Northamptonshire", "Northamptonia", False),
         ("Herford", "Herford district", False),
+        ("Pesaro and Urbino", "Urbino", False),
+        ("Dunkeld", "Dunkeld and Birnam", False),
     ],
 )
 def test_name_matches(mention: str, candidate: str, expected: bool) -> None:
@@ -504,3 +506,25 @@ def test_build_is_deterministic(
         assert first == sorted(p.name for p in (tmp_path / folder).iterdir())
         for name in first:
             assert (root / folder / name).read_bytes() == (tmp_path / folder / name).read_bytes()
+
+
+def test_geocodes_cache_then_rows_then_bare_name(tmp_path: Path) -> None:
+    folder = tmp_path / "wikipedia-continent-lists"
+    folder.mkdir()
+    cache = {
+        "Orange, France": {"lat": 44.14, "lng": 4.81},
+        "Orange": {"lat": 33.79, "lng": -117.85},
+        "Gladsaxe, Denmark": None,
+    }
+    (folder / "geocode_cache.json").write_text(json.dumps(cache), encoding="utf-8")
+    with (folder / "claims_geocoded.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2"])
+        w.writerow(["Gladsaxe", "Denmark", "55.73", "12.48", "Orange", "France", "1", "1"])
+        w.writerow(["Nowhere", "Denmark", "", "", "Orange", "Australia", "999", "0"])
+    geocode = Geocodes(tmp_path)
+    assert geocode("Orange", "France") == (44.14, 4.81)  # the cache's own entry first
+    assert geocode("Gladsaxe", "Denmark") == (55.73, 12.48)  # the cache said null: the row
+    assert geocode("Orange", "United States") == (33.79, -117.85)  # the bare name last
+    assert geocode("Orange", "Australia") == (33.79, -117.85)  # an out-of-range row is ignored
+    assert geocode("Nowhere", "Denmark") == (None, None)
