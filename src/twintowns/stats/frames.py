@@ -1,45 +1,40 @@
 """The atlas as two pandas DataFrames (the ``twintowns[pandas]`` extra).
 
-``places`` — one row per place, indexed by ``id`` (``string``):
+``places``: one row per place, indexed by ``id`` (dtype ``string``).
 
-=============== ============================ ===============================
-column          dtype                        meaning
-=============== ============================ ===============================
-name            ``string``                   name
-ascii_name      ``string``                   ASCII name (``<NA>`` if none)
-country         ``category``                 ISO 3166-1 alpha-2
-subdivision     ``string``                   ISO 3166-2 (``<NA>`` if none)
-kind            ``category`` (PlaceKind)     city, district, county, region, community
-latitude        ``float64``                  degrees
-longitude       ``float64``                  degrees
-timezone        ``category``                 IANA time zone
-population      ``Int64``                    inhabitants (``<NA>`` if unknown)
-continent       ``category`` (Continent)     AF, AN, AS, EU, NA, OC, SA
-partnerships    ``int64``                    number of partnerships kept
-=============== ============================ ===============================
+| column | dtype | meaning |
+| --- | --- | --- |
+| name | `string` | name |
+| ascii_name | `string` | ASCII name (`<NA>` if none) |
+| country | `category` | ISO 3166-1 alpha-2 |
+| subdivision | `string` | ISO 3166-2 (`<NA>` if none) |
+| kind | `category` (PlaceKind) | city, district, county, region, community |
+| latitude, longitude | `float64` | degrees |
+| timezone | `category` | IANA time zone |
+| population | `Int64` | inhabitants (`<NA>` if unknown) |
+| continent | `category` (Continent) | AF, AN, AS, EU, NA, OC, SA |
+| partnerships | `int64` | number of partnerships kept by the status filter |
 
-``partnerships`` — one row per partnership kept by the status filter, in
-atlas order, with a default ``RangeIndex``:
+``partnerships``: one row per partnership kept by the status filter, in
+atlas order, with a default ``RangeIndex``.
 
-====================== ======================== ==================================
-column                 dtype                    meaning
-====================== ======================== ==================================
-a, b                   ``string``               place ids (``a < b``)
-a_name, b_name         ``string``               place names
-a_country, b_country   ``category``             countries of the two places
-kind                   ``category`` (enum)      sister, friendship, partner
-status                 ``category`` (enum)      active, suspended, ended, proposed
-established            ``datetime64[s]``        first day the date can denote (``NaT``)
-established_precision  ``category``             year, month or day (``<NA>``)
-ended                  ``datetime64[s]``        likewise
-ended_precision        ``category``             likewise
-reciprocal             ``bool``                 both sides claim it
-note                   ``string``               free text (``""`` if none)
-====================== ======================== ==================================
+| column | dtype | meaning |
+| --- | --- | --- |
+| a, b | `string` | place ids (`a < b`) |
+| a_name, b_name | `string` | place names |
+| a_country, b_country | `category` | countries of the two places |
+| kind | `category` (PartnershipKind) | sister, friendship, partner |
+| status | `category` (Status) | active, suspended, ended, proposed |
+| established | `datetime64[s]` | first day the date can denote (`NaT` if unknown) |
+| established_precision | `category` | year, month or day (`<NA>` if unknown) |
+| ended | `datetime64[s]` | likewise |
+| ended_precision | `category` | likewise |
+| reciprocal | `bool` | both sides claim it |
+| note | `string` | free text (`""` if none) |
 
-Categoricals list every enum member as a category (in declaration order),
-even those absent from the data, so counts show zeros and frames built from
-different atlases concatenate cleanly.
+Enum columns list every member as a category, in declaration order, even
+those absent from the data, so counts show zeros and frames of different
+atlases concatenate cleanly.
 """
 
 from __future__ import annotations
