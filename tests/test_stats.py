@@ -324,3 +324,20 @@ def test_equal_but_distinct_atlases_do_not_share_answers() -> None:
     for _ in range(10):  # more atlases than the memo keeps
         assert ids(stats.top_places(Atlas(PLACES, PARTNERSHIPS[3:4]), 1)) == [("t:us2", 1)]
     assert ids(stats.top_places(a, 1)) == [("t:us1", 3)]
+
+
+def test_sixteen_threads_get_the_same_answers() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    fresh = Atlas(PLACES, PARTNERSHIPS)
+
+    def ask(_i: int) -> tuple[object, ...]:
+        return (
+            ids(stats.top_places(fresh, 5)),
+            stats.components(fresh).sizes,
+            stats.shortest_chain(fresh, DE1, AU1),
+        )
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = set(map(repr, pool.map(ask, range(64))))
+    assert len(answers) == 1

@@ -5,6 +5,9 @@ the same way (:mod:`twintowns.filters`): ``None``, the default, counts every
 partnership whatever its status (active, suspended, ended, proposed);
 ``status="active"`` or ``status=["active", "suspended"]`` keep only those.
 Results are deterministic; each function documents how it breaks ties.
+Indexes derived from an atlas (counts, adjacency lists, components) are built
+on first use and kept for the four atlases used most recently, so repeated
+questions are answered without a new pass over the data.
 
 * counting (:mod:`~twintowns.stats.counts`): :func:`top_places`,
   :func:`partner_countries`, :func:`countries_of`, :func:`continents_of`,
