@@ -439,6 +439,9 @@ def run(
             "approximate_position": sum(1 for row in approximate if row[0] in used),
             "by_resolution": dict(sorted(Counter(p.resolution for p in final_places).items())),
             "by_kind": dict(sorted(Counter(p.kind.value for p in final_places).items())),
+            "own_by_resolution": dict(
+                sorted(Counter(p.resolution for p in final_places if not _is_gazetteer(p)).items())
+            ),
         },
         "partnerships": {
             "total": len(partnerships),

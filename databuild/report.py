@@ -58,6 +58,11 @@ def markdown(s: dict[str, Any]) -> str:
         "",
         f"- places: {p['total']}; resolved to a gazetteer entry, GeoNames county or ISO "
         f"subdivision: {p['gazetteer']} ({p['gazetteer_pct']})",
+        f"- places of our own (`tt:` ids, no gazetteer entry exists): "
+        f"{p['total'] - p['gazetteer']} — "
+        + ", ".join(f"{k} {v}" for k, v in p.get("own_by_resolution", {}).items())
+        + " (`own-coords`: Wikidata coordinates; `own-geocode`: a geocode inside the country; "
+        "`area`, `district-of-parent`: anchored on a namesake or parent city)",
         f"- inside (or within 25 km of) their country's Natural Earth polygon: "
         f"{p['in_polygon']} ({p['in_polygon_pct']}); outside: {p['outside_polygon']} "
         "(see `outside_polygon.csv`)",
