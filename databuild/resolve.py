@@ -349,6 +349,10 @@ class Resolver:
 
         The Wikidata extracts state the file's country for every origin (Uppsala
         appears under Denmark); the item's own coordinates are the stronger evidence.
+        De-facto cases follow Natural Earth's ISO units, as :data:`DECISIONS
+        <databuild.countries.DECISIONS>` do: Yalta (Wikidata: Russia) is filed
+        under UA, Boujdour (Wikidata: Morocco) under EH.  Every move is counted
+        in the report's mention statistics through the resolved place's country.
         """
         if not m.strong or m.latitude is None or m.longitude is None or m.country is None:
             return None
