@@ -515,6 +515,11 @@ def run(
         ],
     )
     report.write_table(
+        report_dir / "country_moved.csv",
+        ["mention", "stated_country", "country_of_coordinates"],
+        sorted(resolver.moved),
+    )
+    report.write_table(
         report_dir / "approximate_position.csv",
         ["place", "name", "country", "kind"],
         [row for row in approximate if row[0] in used],

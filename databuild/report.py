@@ -104,6 +104,8 @@ def markdown(s: dict[str, Any]) -> str:
         "claim, unique name, population, areas and districts of our own)",
         "- `merged.csv`: partnerships backed by several claims",
         "- `outside_polygon.csv`: places outside their country's polygon",
+        "- `country_moved.csv`: Wikidata mentions whose coordinates lie in another country "
+        "than the one stated (filed under the country of the coordinates)",
         "- `approximate_position.csv`: places of ours placed at their country's largest city",
         "- `admin1_learnt.csv`: GeoNames admin1 codes mapped to ISO 3166-2 from qualified "
         'titles ("Santa Maria, Rio Grande do Sul")',

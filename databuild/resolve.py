@@ -207,6 +207,8 @@ class Resolver:
         self.state_by_key[key("Washington, D.C.")] = "DC"
         self.state_by_key[key("D.C.")] = "DC"
         self._cache: dict[tuple[object, ...], Outcome] = {}
+        #: (name, stated country, country of the coordinates) for every moved mention
+        self.moved: set[tuple[str, str, str]] = set()
 
     # ------------------------------------------------------------------ api
 
@@ -241,6 +243,7 @@ class Resolver:
         ctx = _Context(country=m.country, sub=m.subdivision)
         located = self._country_of_coordinates(m)
         if located is not None:
+            self.moved.add((m.name, m.country or "", located))
             ctx.country, ctx.sub = located, None
         base = name
         # "Berlin – Steglitz-Zehlendorf"
@@ -351,8 +354,8 @@ class Resolver:
         appears under Denmark); the item's own coordinates are the stronger evidence.
         De-facto cases follow Natural Earth's ISO units, as :data:`DECISIONS
         <databuild.countries.DECISIONS>` do: Yalta (Wikidata: Russia) is filed
-        under UA, Boujdour (Wikidata: Morocco) under EH.  Every move is counted
-        in the report's mention statistics through the resolved place's country.
+        under UA, Boujdour (Wikidata: Morocco) under EH.  Every move is recorded
+        in :attr:`Resolver.moved` (the report's ``country_moved.csv``).
         """
         if not m.strong or m.latitude is None or m.longitude is None or m.country is None:
             return None
