@@ -561,15 +561,24 @@ class Resolver:
             if len(codes) == 1:
                 code = codes[0]
                 top = top_level(code)
-                sub_anchor = (
-                    self.gaz.largest_in_sub.get(code)
-                    or self.gaz.largest_in_sub.get(top)
-                    or (self._namesake(n, cc) if namesake_anchor else None)
+                # a county's own largest city or namesake; its region's largest city only
+                # when the mention has no coordinates of its own (Clare is not at Cork)
+                sub_anchor = self.gaz.largest_in_sub.get(code) or (
+                    self._namesake(n, cc) if namesake_anchor else None
                 )
                 kind = "region" if top == code else "county"
                 return Outcome(
                     self._own(
-                        f"iso:{code}", n, cc, top, kind, sub_anchor, m, "iso-subdivision", True
+                        f"iso:{code}",
+                        n,
+                        cc,
+                        top,
+                        kind,
+                        sub_anchor,
+                        m,
+                        "iso-subdivision",
+                        True,
+                        fallback=self.gaz.largest_in_sub.get(top),
                     ),
                     "resolved",
                 )
@@ -744,6 +753,8 @@ class Resolver:
         m: Mention | None,
         method: str,
         gazetteer: bool,
+        *,
+        fallback: City | None = None,
     ) -> Target:
         # position: Wikidata's coordinates, else the anchor (namesake city, largest city
         # of the subdivision), else a geocode inside the country, else the country's
@@ -761,8 +772,8 @@ class Resolver:
             tz_city = tz_city or self.gaz.largest.get(cc)
         else:
             from_hint = False
-            approximate = anchor is None
-            anchor = anchor or self.gaz.largest[cc]
+            approximate = anchor is None and fallback is None
+            anchor = anchor or fallback or self.gaz.largest[cc]
             lat, lon = anchor.latitude, anchor.longitude
             tz_city = anchor
         tz = tz_city.timezone if tz_city else "UTC"
