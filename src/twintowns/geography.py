@@ -374,6 +374,8 @@ def split_antimeridian(points: Sequence[tuple[float, float]]) -> list[list[tuple
     for lat, lon in points:
         if current:
             lat0, lon0 = current[-1]
+            if abs(lon) == abs(lon0) == 180.0:
+                lon = lon0  # -180° and 180° are one meridian: no crossing
             if abs(lon - lon0) > 180.0:
                 edge = 180.0 if lon0 > lon else -180.0
                 unwrapped = lon + 360.0 if edge > 0 else lon - 360.0
