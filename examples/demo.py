@@ -20,7 +20,8 @@ def main() -> None:
     for p in atlas.partnerships_of(charlotte):
         partner = p.other(charlotte)
         since = p.established or "?"
-        print(f"  {partner.label:<32} {p.kind.value:<10} {p.status.value:<10} since {since}")
+        until = f" ({p.status.value} {p.ended})" if p.ended else ""
+        print(f"  {partner.label:<32} {p.kind.value:<10} {p.status.value:<10} since {since}{until}")
 
     arequipa = atlas.place("Arequipa")
     miles = twintowns.distance(charlotte, arequipa, unit="mi")
