@@ -772,6 +772,9 @@ class Resolver:
             tz_city = tz_city or self.gaz.largest.get(cc)
         else:
             from_hint = False
+            if anchor is None and fallback is None and sub and sub[3:] in DEPENDENCIES.get(cc, ()):
+                # a subdivision that GeoNames files as a country of its own (US-GU: Guam)
+                fallback = self.gaz.largest.get(sub[3:])
             approximate = anchor is None and fallback is None
             anchor = anchor or fallback or self.gaz.largest[cc]
             lat, lon = anchor.latitude, anchor.longitude
