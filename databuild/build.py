@@ -342,18 +342,18 @@ def run(
     # ---- places
     places: dict[str, Place] = {}
     outside: list[list[object]] = []
+    seats = _seats(cur, gaz, best)
+    seated: list[list[object]] = []
     for pid in sorted(best):
         chosen = best[pid]
         pos = positioned.get(pid)
-        if pos is not None and not chosen.coords_from_hint and not pid.startswith("gn:"):
-            chosen = replace(
-                chosen,
-                latitude=pos.latitude,
-                longitude=pos.longitude,
-                timezone=pos.timezone,
-                coords_from_hint=True,
-                approximate=False,
-            )
+        if pid in seats:
+            # a curated seat outranks every other position evidence
+            seat = gaz.cities[int(seats[pid][3:])]
+            seated.append([pid, chosen.name, chosen.country, seats[pid], seat.name])
+            chosen = _placed_at(chosen, seat.latitude, seat.longitude, seat.timezone, False)
+        elif pos is not None and not chosen.coords_from_hint and not pid.startswith("gn:"):
+            chosen = _placed_at(chosen, pos.latitude, pos.longitude, pos.timezone, True)
         if chosen.approximate and pid not in overrides:
             approximate.append([pid, chosen.name, chosen.country, chosen.kind])
         places[pid] = _place(chosen, seen_names[pid], overrides.get(pid), gaz, polygons)
@@ -437,6 +437,7 @@ def run(
             "in_polygon_pct": report._pct(len(final_places) - len(outside), len(final_places)),
             "outside_polygon": len(outside),
             "approximate_position": sum(1 for row in approximate if row[0] in used),
+            "curated_seat": sum(1 for row in seated if row[0] in used),
             "by_resolution": dict(sorted(Counter(p.resolution for p in final_places).items())),
             "by_kind": dict(sorted(Counter(p.kind.value for p in final_places).items())),
             "own_by_resolution": dict(
@@ -452,7 +453,13 @@ def run(
             "by_status": dict(sorted(Counter(p.status.value for p in partnerships).items())),
         },
         "admin1_learnt": len(learnt),
-        "curation": {"files": len({s for s, _ in cur.partnerships} | {s for s, _ in cur.places})},
+        "curation": {
+            "files": len(
+                {s for s, _ in cur.partnerships}
+                | {s for s, _ in cur.places}
+                | {s for s, _ in cur.seats}
+            )
+        },
     }
     metadata = {
         "dataset_version": DATASET_VERSION,
@@ -525,6 +532,11 @@ def run(
         [row for row in approximate if row[0] in used],
     )
     report.write_table(
+        report_dir / "curated_seat.csv",
+        ["place", "name", "country", "seat", "seat_name"],
+        [row for row in seated if row[0] in used],
+    )
+    report.write_table(
         report_dir / "admin1_learnt.csv",
         ["country", "admin1", "subdivision"],
         [[cc, a1, code] for (cc, a1), code in sorted(learnt.items())],
@@ -536,6 +548,42 @@ def run(
     )
     _print_summary(summary, time.perf_counter() - started)
     return summary
+
+
+def _placed_at(t: Target, lat: float, lon: float, tz: str, from_hint: bool) -> Target:
+    """``t`` at a known position (no longer approximate)."""
+    return replace(
+        t, latitude=lat, longitude=lon, timezone=tz, coords_from_hint=from_hint, approximate=False
+    )
+
+
+def _seats(
+    cur: curation_mod.Curation, gaz: gazetteer.Gazetteer, built: dict[str, Target]
+) -> dict[str, str]:
+    """The curated seat (``gn:`` id) of each region, county or district that has one.
+
+    A seat must name a place the build produced, and lie in that place's
+    country; otherwise the build stops, naming the file and the entry.
+    """
+    out: dict[str, str] = {}
+    for stem, entry in cur.seats:
+        pid, seat = str(entry["place"]), str(entry["seat"])
+        where = f"{stem}.toml: [[seat]] {pid}"
+        target = built.get(pid)
+        if target is None:
+            raise curation_mod.CurationError(
+                f"{where}: unknown place: the build produced no place with this id"
+            )
+        city = gaz.cities.get(int(seat[3:]))
+        if city is None:
+            raise curation_mod.CurationError(f"{where}: unknown seat {seat} (not in the gazetteer)")
+        if city.country != target.country:
+            raise curation_mod.CurationError(
+                f"{where}: seat {seat} ({city.name}) is in {city.country}, "
+                f"not in {target.country} like {target.name}"
+            )
+        out[pid] = seat
+    return out
 
 
 def _ref_sort(ref: str) -> tuple[str, ...]:

@@ -1,6 +1,6 @@
 """The curation layer: small reviewed TOML files applied after the bulk merge.
 
-Each ``databuild/curation/<topic>.toml`` may hold three kinds of tables:
+Each ``databuild/curation/<topic>.toml`` may hold four kinds of tables:
 
 ``[[place]]``
     a place of our own (``tt:`` id, e.g. a grouped community) or field
@@ -19,12 +19,19 @@ Each ``databuild/curation/<topic>.toml`` may hold three kinds of tables:
     fact in the entry).  Updates the bulk partnership of the same pair, or
     adds it.  For a suspended partnership ``ended`` is the date of the
     suspension.
+``[[seat]]``
+    ``place`` (an ``iso:`` or ``tt:`` region, county or district as the build
+    names it), ``seat`` (the ``gn:`` id of its capital or administrative
+    centre), ``urls`` (required: pages stating that the seat is the capital)
+    and an optional ``note``.  The place takes the seat's latitude, longitude
+    and time zone instead of an approximate position.
 
 Everything is checked when the files are loaded, before the build uses them:
 unknown tables or keys, missing keys, wrong types, malformed or unknown place
 ids (``gn:`` ids must exist in the gazetteer, ``iso:`` ids in ISO 3166-2,
 ``tt:`` ids must be defined by a ``[[place]]``), invalid kinds, statuses and
-dates, a partnership without URLs, a pair curated twice.  Each problem raises
+dates, a partnership or seat without URLs, a pair curated twice, a place
+given two seats.  Each problem raises
 :class:`CurationError` naming the file and the entry.
 
 >>> import tempfile, pathlib
@@ -80,9 +87,10 @@ class Curation:
     places: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     mentions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     partnerships: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    seats: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
-_TABLES = ("place", "mention", "partnership")
+_TABLES = ("place", "mention", "partnership", "seat")
 _PARTNERSHIP_KEYS = {
     "a",
     "b",
@@ -111,6 +119,7 @@ _PLACE_KEYS = {
 }
 _OWN_PLACE_REQUIRED = {"name", "country", "latitude", "longitude", "timezone"}
 _MENTION_KEYS = {"name", "country", "place"}
+_SEAT_KEYS = {"place", "seat", "urls", "note"}
 
 _ID = re.compile(r"^(?:gn:[1-9][0-9]*|iso:[A-Z]{2}-[A-Z0-9]{1,3}|tt:[a-z0-9][a-z0-9:._-]*)$")
 _URL = re.compile(r"^https?://[^\s|]+$")
@@ -142,8 +151,8 @@ def load(folder: Path = CURATION_DIR, *, gazetteer_ids: Collection[int] | None =
         unknown = sorted(set(doc) - set(_TABLES))
         if unknown:
             raise CurationError(
-                f"{path.name}: unknown tables {unknown}: expected [[place]], [[mention]] "
-                "or [[partnership]]"
+                f"{path.name}: unknown tables {unknown}: expected [[place]], [[mention]], "
+                "[[partnership]] or [[seat]]"
             )
         for table in _TABLES:
             entries = doc.get(table, [])
@@ -156,6 +165,8 @@ def load(folder: Path = CURATION_DIR, *, gazetteer_ids: Collection[int] | None =
                     cur.places.append((path.stem, _place(path, number, entry)))
                 elif table == "mention":
                     cur.mentions.append((path.stem, _mention(path, number, entry)))
+                elif table == "seat":
+                    cur.seats.append((path.stem, _seat(path, number, entry)))
                 else:
                     cur.partnerships.append((path.stem, _partnership(path, number, entry)))
     _check_references(cur, gazetteer_ids)
@@ -299,13 +310,7 @@ def _partnership(path: Path, number: int, entry: object) -> dict[str, Any]:
     if a == b:
         raise e.fail(f"a place cannot partner itself: {a}")
     out: dict[str, Any] = {"a": a, "b": b}
-    urls = _str_list(e, entry, "urls")
-    if not urls:
-        raise e.fail("no source URL: every curated fact needs one")
-    for url in urls:
-        if not _URL.match(url):
-            raise e.fail(f"not an http(s) URL: {url!r}")
-    out["urls"] = urls
+    out["urls"] = _urls(e, entry)
     try:
         if "kind" in entry:
             out["kind"] = PartnershipKind(_enum_text(entry["kind"], PartnershipKind)).value
@@ -334,6 +339,33 @@ def _partnership(path: Path, number: int, entry: object) -> dict[str, Any]:
         if stray:
             raise e.fail(f"claimed_by names places outside the pair: {stray}")
         out["claimed_by"] = claimed
+    return out
+
+
+def _urls(e: _Entry, entry: dict[str, Any]) -> list[str]:
+    urls = _str_list(e, entry, "urls")
+    if not urls:
+        raise e.fail("no source URL: every curated fact needs one")
+    for url in urls:
+        if not _URL.match(url):
+            raise e.fail(f"not an http(s) URL: {url!r}")
+    return urls
+
+
+def _seat(path: Path, number: int, entry: object) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise CurationError(f"{path.name}: [[seat]] #{number} must be a table")
+    e = _Entry(path, "seat", number, str(entry.get("place", "")))
+    _keys(e, entry, _SEAT_KEYS, {"place", "seat", "urls"})
+    place = _place_id(e, entry["place"], "place")
+    if place.startswith("gn:"):
+        raise e.fail(f"{place} is a gazetteer place with its own position: it takes no seat")
+    seat = _place_id(e, entry["seat"], "seat")
+    if not seat.startswith("gn:"):
+        raise e.fail(f"seat {seat!r} must be a gazetteer city ('gn:<geonameid>')")
+    out: dict[str, Any] = {"place": place, "seat": seat, "urls": _urls(e, entry)}
+    if "note" in entry:
+        out["note"] = _str(e, entry, "note")
     return out
 
 
@@ -380,6 +412,16 @@ def _check_references(cur: Curation, gazetteer_ids: Collection[int] | None) -> N
             raise CurationError(
                 f"{stem}.toml: [[mention]] {entry['name']!r}: unknown place {entry['place']}"
             )
+    seated: dict[str, str] = {}
+    for stem, entry in cur.seats:
+        where = f"{stem}.toml: [[seat]] {entry['place']}"
+        if entry["place"] in seated:
+            raise CurationError(f"{where}: already given a seat in {seated[entry['place']]}.toml")
+        seated[entry["place"]] = stem
+        if entry["place"].startswith("iso:") and not known(entry["place"]):
+            raise CurationError(f"{where}: unknown ISO 3166-2 subdivision")
+        if not known(entry["seat"]):
+            raise CurationError(f"{where}: unknown seat {entry['seat']} (not in the gazetteer)")
     seen: dict[tuple[str, str], str] = {}
     for stem, entry in cur.partnerships:
         label = f"{entry['a']} – {entry['b']}"

@@ -69,6 +69,9 @@ def markdown(s: dict[str, Any]) -> str:
         f"- regions and areas without any position evidence, placed at their country's "
         f"largest city (approximate coordinates and time zone): "
         f"{p.get('approximate_position', 0)} (see `approximate_position.csv`)",
+        f"- regions, counties and districts placed at their curated seat (capital or "
+        f"administrative centre, `[[seat]]` in the curation files): "
+        f"{p.get('curated_seat', 0)} (see `curated_seat.csv`)",
         "",
         "| resolution | places |",
         "|---|---|",
@@ -107,6 +110,7 @@ def markdown(s: dict[str, Any]) -> str:
         "- `country_moved.csv`: Wikidata mentions whose coordinates lie in another country "
         "than the one stated (filed under the country of the coordinates)",
         "- `approximate_position.csv`: places of ours placed at their country's largest city",
+        "- `curated_seat.csv`: regions, counties and districts placed at their curated seat",
         "- `admin1_learnt.csv`: GeoNames admin1 codes mapped to ISO 3166-2 from qualified "
         'titles ("Santa Maria, Rio Grande do Sul")',
         "",
