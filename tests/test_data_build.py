@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -486,26 +487,101 @@ def test_build_records_how_places_were_resolved(built: tuple[Path, dict[str, Any
     assert metadata["counts"]["partnerships"] == len(_rows(root / "data" / "partnerships.csv"))
 
 
-def test_build_is_deterministic(
+@pytest.fixture
+def rebuild(
     built: tuple[Path, dict[str, Any]],
     tmp_path: Path,
     gaz: gazetteer.Gazetteer,
     polygons: Polygons,
+) -> Callable[[curation.Curation], dict[str, Any]]:
+    """Build :func:`built`'s sources again, into ``tmp_path``, with the curation given."""
+    root, _summary = built
+
+    def run(cur: curation.Curation) -> dict[str, Any]:
+        return build.run(
+            root / "sources",
+            tmp_path / "data",
+            tmp_path / "report",
+            gaz=gaz,
+            polygons=polygons,
+            cur=cur,
+        )
+
+    return run
+
+
+def test_build_is_deterministic(
+    built: tuple[Path, dict[str, Any]],
+    tmp_path: Path,
+    rebuild: Callable[[curation.Curation], dict[str, Any]],
 ) -> None:
     root, _summary = built
-    build.run(
-        root / "sources",
-        tmp_path / "data",
-        tmp_path / "report",
-        gaz=gaz,
-        polygons=polygons,
-        cur=curation.Curation(),
-    )
+    rebuild(curation.Curation())
     for folder in ("data", "report"):
         first = sorted(p.name for p in (root / folder).iterdir())
         assert first == sorted(p.name for p in (tmp_path / folder).iterdir())
         for name in first:
             assert (root / folder / name).read_bytes() == (tmp_path / folder / name).read_bytes()
+
+
+def _seat_curation(place: str, seat: str) -> curation.Curation:
+    entry = {"place": place, "seat": seat, "urls": ["https://example.org/seat"]}
+    return curation.Curation(seats=[("seats", entry)])
+
+
+def test_build_places_a_region_at_its_curated_seat(
+    built: tuple[Path, dict[str, Any]],
+    tmp_path: Path,
+    gaz: gazetteer.Gazetteer,
+    rebuild: Callable[[curation.Curation], dict[str, Any]],
+) -> None:
+    root, _summary = built
+    summary = rebuild(_seat_curation("tt:dk:gladsaxe", "gn:15"))
+    before = {r["id"]: r for r in _rows(root / "data" / "places.csv")}["tt:dk:gladsaxe"]
+    after = {r["id"]: r for r in _rows(tmp_path / "data" / "places.csv")}["tt:dk:gladsaxe"]
+    copenhagen = gaz.cities[15]
+    assert (float(after["latitude"]), float(after["longitude"])) == (
+        round(copenhagen.latitude, 6),
+        round(copenhagen.longitude, 6),
+    )
+    assert (after["latitude"], after["longitude"]) != (before["latitude"], before["longitude"])
+    assert after["timezone"] == copenhagen.timezone
+    # id, name, kind, how it was resolved and subdivision are kept
+    for field in ("name", "kind", "resolution", "subdivision", "country"):
+        assert after[field] == before[field], field
+    assert _rows(tmp_path / "report" / "curated_seat.csv") == [
+        {
+            "place": "tt:dk:gladsaxe",
+            "name": "Gladsaxe",
+            "country": "DK",
+            "seat": "gn:15",
+            "seat_name": "Copenhagen",
+        }
+    ]
+    assert summary["places"]["curated_seat"] == 1
+    assert "curated seat" in (tmp_path / "report" / "quality.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("place", "seat", "fragment"),
+    [
+        ("tt:dk:nowhere", "gn:15", "unknown place: the build produced no place with this id"),
+        ("tt:dk:gladsaxe", "gn:14", "seat gn:14 (Uppsala) is in SE, not in DK"),
+        ("tt:dk:gladsaxe", "gn:999999", "unknown seat gn:999999"),
+    ],
+)
+def test_build_rejects_a_bad_seat_naming_file_and_entry(
+    tmp_path: Path,
+    rebuild: Callable[[curation.Curation], dict[str, Any]],
+    place: str,
+    seat: str,
+    fragment: str,
+) -> None:
+    with pytest.raises(curation.CurationError) as info:
+        rebuild(_seat_curation(place, seat))
+    assert str(info.value).startswith(f"seats.toml: [[seat]] {place}: "), info.value
+    assert fragment in str(info.value)
+    assert not (tmp_path / "data").exists()  # nothing written
 
 
 def test_geocodes_cache_then_rows_then_bare_name(tmp_path: Path) -> None:
