@@ -380,6 +380,22 @@ def run(
             if field in entry:
                 row[field] = entry[field]
 
+    # exclusive twinnings: the place's other bulk "sister" ties are pacts, unless curated
+    pacts: set[tuple[str, str]] = set()
+    for stem, entry in cur.exclusives:
+        place_id = str(entry["place"])
+        for pair in merged:
+            if place_id not in pair or entry["sister"] in pair or pair in curated_rows:
+                continue
+            pacts.add(pair)
+            curated_rows[pair] = {
+                "stems": [stem],
+                "urls": list(entry["urls"]),
+                "claimed_by": set(),
+                "kind": entry["others"],
+                "note": entry["note"],
+            }
+
     partnerships: list[Partnership] = []
     for pair in sorted(set(merged) | set(curated_rows)):
         mg = merged.get(pair)
@@ -448,7 +464,8 @@ def run(
             "total": len(partnerships),
             "reciprocal": sum(1 for p in partnerships if p.reciprocal),
             "merged": sum(1 for m in merged.values() if len(m.sources) > 1),
-            "curated": len(curated_rows),
+            "curated": len(curated_rows) - len(pacts),
+            "exclusive_pacts": len(pacts),
             "by_kind": dict(sorted(Counter(p.kind.value for p in partnerships).items())),
             "by_status": dict(sorted(Counter(p.status.value for p in partnerships).items())),
         },
@@ -458,6 +475,7 @@ def run(
                 {s for s, _ in cur.partnerships}
                 | {s for s, _ in cur.places}
                 | {s for s, _ in cur.seats}
+                | {s for s, _ in cur.exclusives}
             )
         },
     }

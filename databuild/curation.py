@@ -25,6 +25,13 @@ Each ``databuild/curation/<topic>.toml`` may hold four kinds of tables:
     centre), ``urls`` (required: pages stating that the seat is the capital)
     and an optional ``note``.  The place takes the seat's latitude, longitude
     and time zone instead of an approximate position.
+``[[exclusive]]``
+    ``place`` (id), ``sister`` (id of its one sister city), ``others`` (the
+    kind its other bulk ties really are: ``partner`` or ``friendship``),
+    ``note``, ``urls`` (required).  A place twinned exclusively (Paris with
+    Rome) calls its other ties pacts: every bulk "sister" tie of ``place``
+    except the one with ``sister`` takes kind ``others``, the note and the
+    URLs, unless a ``[[partnership]]`` entry curates that pair itself.
 
 Everything is checked when the files are loaded, before the build uses them:
 unknown tables or keys, missing keys, wrong types, malformed or unknown place
@@ -88,9 +95,10 @@ class Curation:
     mentions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     partnerships: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     seats: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    exclusives: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
-_TABLES = ("place", "mention", "partnership", "seat")
+_TABLES = ("place", "mention", "partnership", "seat", "exclusive")
 _PARTNERSHIP_KEYS = {
     "a",
     "b",
@@ -120,6 +128,7 @@ _PLACE_KEYS = {
 _OWN_PLACE_REQUIRED = {"name", "country", "latitude", "longitude", "timezone"}
 _MENTION_KEYS = {"name", "country", "place"}
 _SEAT_KEYS = {"place", "seat", "urls", "note"}
+_EXCLUSIVE_KEYS = {"place", "sister", "others", "note", "urls"}
 
 _ID = re.compile(r"^(?:gn:[1-9][0-9]*|iso:[A-Z]{2}-[A-Z0-9]{1,3}|tt:[a-z0-9][a-z0-9:._-]*)$")
 _URL = re.compile(r"^https?://[^\s|]+$")
@@ -167,6 +176,8 @@ def load(folder: Path = CURATION_DIR, *, gazetteer_ids: Collection[int] | None =
                     cur.mentions.append((path.stem, _mention(path, number, entry)))
                 elif table == "seat":
                     cur.seats.append((path.stem, _seat(path, number, entry)))
+                elif table == "exclusive":
+                    cur.exclusives.append((path.stem, _exclusive(path, number, entry)))
                 else:
                     cur.partnerships.append((path.stem, _partnership(path, number, entry)))
     _check_references(cur, gazetteer_ids)
@@ -369,6 +380,27 @@ def _seat(path: Path, number: int, entry: object) -> dict[str, Any]:
     return out
 
 
+def _exclusive(path: Path, number: int, entry: object) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise CurationError(f"{path.name}: [[exclusive]] #{number} must be a table")
+    e = _Entry(path, "exclusive", number, str(entry.get("place", "")))
+    _keys(e, entry, _EXCLUSIVE_KEYS, {"place", "sister", "others", "note", "urls"})
+    place = _place_id(e, entry["place"], "place")
+    sister = _place_id(e, entry["sister"], "sister")
+    if place == sister:
+        raise e.fail(f"a place cannot be its own sister: {place}")
+    others = _enum_text(entry["others"], PartnershipKind)
+    if others not in (PartnershipKind.PARTNER.value, PartnershipKind.FRIENDSHIP.value):
+        raise e.fail(f"others must be 'partner' or 'friendship', not {others!r}")
+    return {
+        "place": place,
+        "sister": sister,
+        "others": others,
+        "note": _str(e, entry, "note"),
+        "urls": _urls(e, entry),
+    }
+
+
 def _enum_text(value: object, cls: type[PartnershipKind] | type[Status]) -> str:
     allowed = ", ".join(m.value for m in cls)
     if not isinstance(value, str) or value not in {m.value for m in cls}:
@@ -437,6 +469,21 @@ def _check_references(cur: Curation, gazetteer_ids: Collection[int] | None) -> N
                 f"{seen[(a, b)]}.toml: keep one entry per pair"
             )
         seen[(a, b)] = stem
+    exclusive: dict[str, str] = {}
+    for stem, entry in cur.exclusives:
+        where = f"{stem}.toml: [[exclusive]] {entry['place']}"
+        for side in ("place", "sister"):
+            if not known(entry[side]):
+                raise CurationError(f"{where}: unknown place {entry[side]}")
+        if entry["place"] in exclusive:
+            raise CurationError(f"{where}: already declared in {exclusive[entry['place']]}.toml")
+        exclusive[entry["place"]] = stem
+        pair = tuple(sorted((entry["place"], entry["sister"])))
+        if pair not in seen:
+            raise CurationError(
+                f"{where}: the sister partnership {pair[0]} – {pair[1]} must be curated "
+                "by a [[partnership]] entry (with its date and sources)"
+            )
 
 
 def _iso_subdivision_exists(code: str) -> bool:

@@ -88,6 +88,8 @@ def markdown(s: dict[str, Any]) -> str:
         f"- partnerships: {q['total']}; reciprocal (both sides claim it): {q['reciprocal']}",
         f"- merged from two or more claims: {q['merged']} (see `merged.csv`)",
         f"- curated: {q['curated']} (from {s['curation']['files']} curation files)",
+        f"- other ties of exclusively twinned places, filed as pacts: "
+        f"{q.get('exclusive_pacts', 0)} (`[[exclusive]]` curation)",
         "",
         "| kind | count |",
         "|---|---|",

@@ -444,10 +444,24 @@ def test_report_counts_curated_records(
     curated = sum(
         1 for row in partnerships if any(r.startswith("curation:") for r in _split(row["sources"]))
     )
-    assert quality["partnerships"]["curated"] == curated
-    assert curated >= 60
+    q = quality["partnerships"]
+    assert q["curated"] + q["exclusive_pacts"] == curated
+    assert q["curated"] >= 60
     with_urls = [row for row in partnerships if row["urls"]]
     assert len(with_urls) == curated
+
+
+def test_exclusive_twinnings_leave_one_sister() -> None:
+    """Paris and Rome are twinned only with each other; their other ties are pacts."""
+    atlas = twintowns.load()
+    for city in ("Paris, FR", "Rome, IT"):
+        sisters = atlas.partners(city, kind="sister")
+        assert [p.name for p in sisters] == ["Rome" if city.startswith("Paris") else "Paris"]
+        others = atlas.partnerships_of(city, kind="partner")
+        assert len(others) >= 30
+        assert all(p.urls and "twinned only with" in p.note for p in others if not p.established)
+    # and the dataset's integrity rules find no tie breaking an exclusive twinning
+    assert not [f for f in atlas.validate().warnings if "exclusiv" in f.rule]
 
 
 # --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -604,3 +605,60 @@ def test_geocodes_cache_then_rows_then_bare_name(tmp_path: Path) -> None:
     assert geocode("Orange", "United States") == (33.79, -117.85)  # the bare name last
     assert geocode("Orange", "Australia") == (33.79, -117.85)  # an out-of-range row is ignored
     assert geocode("Nowhere", "Denmark") == (None, None)
+
+
+def test_exclusive_twinning_files_the_other_ties_as_pacts(
+    built: tuple[Path, dict[str, Any]],
+    tmp_path: Path,
+    rebuild: Callable[[curation.Curation], dict[str, Any]],
+) -> None:
+    root, _summary = built
+    rows = _rows(root / "data" / "partnerships.csv")
+    degree = Counter(pid for r in rows for pid in (r["a"], r["b"]))
+    place, count = max(degree.items(), key=lambda kv: (kv[1], kv[0]))
+    assert count >= 2, "the small build needs a place with two ties"
+    ties = [r for r in rows if place in (r["a"], r["b"])]
+    sister = ties[0]["b"] if ties[0]["a"] == place else ties[0]["a"]
+    urls = ["https://example.org/exclusive"]
+    cur = curation.Curation(
+        partnerships=[("x", {"a": place, "b": sister, "kind": "sister", "urls": urls})],
+        exclusives=[
+            (
+                "x",
+                {
+                    "place": place,
+                    "sister": sister,
+                    "others": "partner",
+                    "note": "pact",
+                    "urls": urls,
+                },
+            )
+        ],
+    )
+    summary = rebuild(cur)
+    after = [r for r in _rows(tmp_path / "data" / "partnerships.csv") if place in (r["a"], r["b"])]
+    kinds = {(r["a"], r["b"]): r["kind"] for r in after}
+    assert sorted(kinds.values()).count("sister") == 1
+    low, high = sorted((place, sister))
+    assert kinds[(low, high)] == "sister"
+    others = [r for r in after if sister not in (r["a"], r["b"])]
+    assert others and all(r["kind"] == "partner" and r["note"] == "pact" for r in others)
+    assert all(r["urls"] == urls[0] and "curation:x" in r["sources"] for r in others)
+    assert summary["partnerships"]["exclusive_pacts"] == len(others)
+
+
+def test_exclusive_needs_its_sister_partnership_curated(tmp_path: Path) -> None:
+    (tmp_path / "x.toml").write_text(
+        '[[exclusive]]\nplace = "gn:2988507"\nsister = "gn:3169070"\nothers = "partner"\n'
+        'note = "pact"\nurls = ["https://example.org"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(curation.CurationError, match=r"x\.toml: \[\[exclusive\]\] gn:2988507"):
+        curation.load(tmp_path, gazetteer_ids={2988507, 3169070})
+    (tmp_path / "x.toml").write_text(
+        '[[exclusive]]\nplace = "gn:2988507"\nsister = "gn:3169070"\nothers = "sister"\n'
+        'note = "pact"\nurls = ["https://example.org"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(curation.CurationError, match="others must be 'partner' or 'friendship'"):
+        curation.load(tmp_path, gazetteer_ids={2988507, 3169070})
