@@ -532,6 +532,51 @@ def test_shipped_seats_are_sourced() -> None:
         assert all(url.startswith(("https://", "http://")) for url in entry["urls"])
 
 
+@pytest.mark.parametrize(
+    ("county", "seat", "largest"),
+    [
+        # (county, its county seat, the state's largest city it used to sit at)
+        ("tt:us:durham-county-nc", "gn:4464368", "gn:4460243"),  # Durham, not Charlotte
+        ("tt:us:alameda-county-ca", "gn:5378538", "gn:5368361"),  # Oakland, not Los Angeles
+        ("tt:us:fairfax-county-va", "gn:4758023", "gn:4791259"),  # Fairfax, not Virginia Beach
+        ("tt:us:suffolk-county-ny", "gn:5133926", "gn:5128581"),  # Riverhead, not NYC
+        ("tt:us:hawaii-county-hi", "gn:5855927", "gn:5856195"),  # Hilo, not Honolulu
+    ],
+)
+def test_us_county_lies_at_its_county_seat(
+    atlas: Atlas,
+    gazetteer_cities: dict[int, dict[str, Any]],
+    county: str,
+    seat: str,
+    largest: str,
+) -> None:
+    # the seat itself need not be in any partnership, so it comes from the gazetteer
+    place, big = atlas.get(county), atlas.get(largest)
+    assert place is not None and big is not None
+    city = gazetteer_cities[int(seat[3:])]
+    assert twintowns.distance(place, (city["latitude"], city["longitude"])) < 30.0
+    assert twintowns.distance(place, big) > 30.0
+    assert place.timezone == city["timezone"]
+    assert place.subdivision == f"US-{city['admin1code']}"
+
+
+def test_us_county_seats_are_in_the_county_state(
+    places: list[dict[str, str]], gazetteer_cities: dict[int, dict[str, Any]]
+) -> None:
+    # a county seat lies in the county's own state, so a seat picked from the
+    # wrong state (there are 30 Washingtons) is caught here
+    by_id = {row["id"]: row for row in places}
+    checked = 0
+    for entry in _seat_entries():
+        row = by_id.get(entry["place"])
+        if row is None or not entry["place"].startswith("tt:us:"):
+            continue
+        city = gazetteer_cities[int(entry["seat"][3:])]
+        assert row["subdivision"] == f"US-{city['admin1code']}", entry["place"]
+        checked += 1
+    assert checked >= 25
+
+
 def test_determinism_is_checked_by_ci() -> None:
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     makefile = (ROOT / "Makefile").read_text("utf-8")
