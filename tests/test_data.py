@@ -487,6 +487,13 @@ def gazetteer_cities() -> dict[int, dict[str, Any]]:
         ("iso:IR-07", "gn:115019", 50.0),  # Fars: Shiraz, not Tehran
         ("iso:RU-PRI", "gn:2013348", 50.0),  # Primorsky Krai: Vladivostok, not Moscow
         ("iso:MY-13", "gn:1735634", 50.0),  # Sarawak: Kuching, not Kuala Lumpur
+        ("iso:CA-AB", "gn:5946768", 30.0),  # Alberta: Edmonton, not Calgary
+        ("iso:GB-SCT", "gn:2650225", 30.0),  # Scotland: Edinburgh, not Glasgow
+        ("iso:ID-RI", "gn:1631761", 30.0),  # Riau: Pekanbaru, not Bengkulu
+        ("iso:IT-32", "gn:3181913", 30.0),  # South Tyrol: Bolzano, not Trento
+        ("iso:AT-3", "gn:2766429", 30.0),  # Lower Austria: St. Pölten, not Wiener Neustadt
+        ("iso:FR-57", "gn:2994160", 30.0),  # Moselle: Metz, not Strasbourg
+        ("iso:US-LA", "gn:4315588", 30.0),  # Louisiana: Baton Rouge, not New Orleans
     ],
 )
 def test_region_lies_at_its_seat(atlas: Atlas, region: str, seat: str, km: float) -> None:
