@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -168,6 +169,32 @@ def test_larger_sets_equal_brute_force(clustered: bool) -> None:
         assert ids(index.nearest(point, k=2, kind=kind)) == brute_nearest(places, point, 2, kind)
         radius = (0.0, 50.0, 400.0, 3000.0, 19000.0)[i % 5]
         assert ids(index.within(point, radius)) == brute_within(places, point, radius), point
+
+
+def test_far_queries_move_to_the_coarse_grid_and_still_equal_brute_force(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from twintowns import spatial
+
+    rng = random.Random(11)
+    # 40 dense clusters and empty oceans: far queries run out of fine shells
+    places = [p for i, p in enumerate(_random_places(rng, 3000, clustered=True)) if i % 4]
+    index = SpatialIndex(places)
+    coarse = index._all.coarse
+    assert coarse is not None and coarse.size > index._all.size
+    used = 0
+    real = spatial._Grid.nearest
+
+    def counting(self: Any, *args: Any) -> list[tuple[float, str, int, int]]:
+        nonlocal used
+        used += self is coarse
+        return real(self, *args)
+
+    monkeypatch.setattr(spatial._Grid, "nearest", counting)
+    for point in [(-40.0, -120.0), (0.0, 170.0), (60.0, -30.0), (48.2, 10.1), (-89.0, 0.0)]:
+        for k in (1, 7):
+            assert ids(index.nearest(point, k=k)) == brute_nearest(places, point, k), point
+    assert used >= 2  # the coarse grid answered some of the far queries
 
 
 def test_queries_do_not_scan_everything() -> None:

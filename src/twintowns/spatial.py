@@ -42,6 +42,11 @@ __all__ = ["SpatialIndex"]
 # well clear of that when deciding that no unvisited cell can hold an answer.
 _SLACK_KM: Final = 0.01
 _TARGET_PER_CELL: Final = 2.0
+# Far from every place (mid-ocean) the fine grid's shells are mostly empty cells: after
+# this many shells a query moves to a grid with cells _COARSE times larger.
+_FINE_SHELLS: Final = 3
+_COARSE: Final = 5
+_COARSE_MIN_PLACES: Final = 1000
 
 
 def _unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
@@ -64,9 +69,21 @@ def _km_to_chord(km: float) -> float:
 class _Grid:
     """Places bucketed by unit vector in cubes of side ``size``."""
 
-    __slots__ = ("cells", "imax", "imin", "lats", "lons", "n", "order", "places", "size", "span")
+    __slots__ = (
+        "cells",
+        "coarse",
+        "imax",
+        "imin",
+        "lats",
+        "lons",
+        "n",
+        "order",
+        "places",
+        "size",
+        "span",
+    )
 
-    def __init__(self, items: list[tuple[int, Place]]) -> None:
+    def __init__(self, items: list[tuple[int, Place]], size: float | None = None) -> None:
         self.n = len(items)
         self.places: tuple[Place, ...] = tuple(p for _, p in items)
         # position in the original sequence: the last tie-breaker, as in a stable sort
@@ -76,7 +93,10 @@ class _Grid:
         # about _TARGET_PER_CELL places per occupied cell if they were spread evenly;
         # a sphere of radius 1 meets about 1.5 * 4π / size² cubes of side `size`
         occupied = max(1.0, self.n / _TARGET_PER_CELL)
-        self.size = min(2.0, max(1e-3, math.sqrt(6.0 * math.pi / occupied)))
+        top = size is None  # a grid of its own choosing gets a coarse companion
+        if size is None:
+            size = min(2.0, max(1e-3, math.sqrt(6.0 * math.pi / occupied)))
+        self.size = size
         self.imin = math.floor(-1.0 / self.size)
         self.imax = math.floor(1.0 / self.size)
         self.span = self.imax - self.imin + 1
@@ -85,6 +105,12 @@ class _Grid:
             key = self._key(*self._cell(_unit_vector(self.lats[j], self.lons[j])))
             cells.setdefault(key, []).append(j)
         self.cells: dict[int, tuple[int, ...]] = {k: tuple(v) for k, v in cells.items()}
+        # same places in the same order, so local indexes agree between the two grids
+        self.coarse: _Grid | None = (
+            _Grid(items, min(2.0, size * _COARSE))
+            if top and self.n >= _COARSE_MIN_PLACES and size * _COARSE < 2.0
+            else None
+        )
 
     def _cell(self, v: tuple[float, float, float]) -> tuple[int, int, int]:
         s = self.size
@@ -130,7 +156,10 @@ class _Grid:
         max_r = self.span  # by then every cell has been visited
         visited = 0
         n_cells = len(self.cells)
+        coarse = self.coarse
         while r <= max_r:
+            if coarse is not None and r > _FINE_SHELLS:
+                return coarse.nearest(lat, lon, k, km)
             # past a point it is cheaper to look at every place than at empty cells
             ring = (2 * r + 1) ** 3 - (2 * r - 1) ** 3 if r else 1
             if ring > 4 * (n_cells - visited) + 64:
