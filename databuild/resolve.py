@@ -446,11 +446,15 @@ class Resolver:
             )
             if scored[0][0] <= radius:
                 return Outcome(self._city_target(scored[0][2], "coords", ctx, n), "resolved")
+        return self._pick(pool, nkey, ctx, n, f"in {ctx.country}")
+
+    def _pick(self, pool: list[City], nkey: str, ctx: _Context, n: str, where: str) -> Outcome:
+        """Last evidence for several same-name candidates: the one whose primary name it
+        is, then a dominant population, then one spot; otherwise ambiguous, with them."""
         primary = [c for c in pool if self.gaz.is_primary(c, nkey)]
         if len(primary) == 1:
             return Outcome(self._city_target(primary[0], "primary-name", ctx, n), "resolved")
-        if primary:
-            pool = primary
+        pool = primary or pool
         ranked = sorted(pool, key=lambda c: (-c.population, c.gid))
         if ranked[0].population >= DOMINANCE * max(ranked[1].population, 1):
             return Outcome(self._city_target(ranked[0], "population", ctx, n), "resolved")
@@ -459,7 +463,7 @@ class Resolver:
         return Outcome(
             None,
             "ambiguous",
-            f"{len(pool)} candidates named {n!r} in {ctx.country}",
+            f"{len(pool)} candidates named {n!r} {where}",
             [_label(c, self._sub_of(c)) for c in ranked[:8]],
         )
 
@@ -491,21 +495,7 @@ class Resolver:
                 ]
                 if len(near) == 1:
                     return Outcome(self._city_target(near[0], "coords", ctx, n), "resolved")
-            primary = [c for c in cands if self.gaz.is_primary(c, nkey)]
-            if len(primary) == 1:
-                return Outcome(self._city_target(primary[0], "primary-name", ctx, n), "resolved")
-            pool = primary or cands
-            ranked = sorted(pool, key=lambda c: (-c.population, c.gid))
-            if ranked[0].population >= DOMINANCE * max(ranked[1].population, 1):
-                return Outcome(self._city_target(ranked[0], "population", ctx, n), "resolved")
-            if _co_located(ranked):
-                return Outcome(self._city_target(ranked[0], "co-located", ctx, n), "resolved")
-            return Outcome(
-                None,
-                "ambiguous",
-                f"{len(pool)} candidates named {n!r} world-wide and no country",
-                [_label(c, self._sub_of(c)) for c in ranked[:8]],
-            )
+            return self._pick(cands, nkey, ctx, n, "world-wide and no country")
         # a state / region named without its country: an ISO subdivision of one country
         _word, stem = _area_parts(base)
         codes = {c for n in (base, stem) for c in self.gaz.subdivisions_by_key.get(key(n), [])}

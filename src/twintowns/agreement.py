@@ -114,6 +114,7 @@ from twintowns.model import (
     Status,
     check_text,
 )
+from twintowns.schema import PLACE_COLUMNS
 
 if TYPE_CHECKING:
     from twintowns.atlas import Atlas
@@ -626,21 +627,8 @@ def _donation_dict(d: Donation) -> dict[str, Any]:
     return out
 
 
-_PLACE_FIELDS = (
-    "id",
-    "name",
-    "ascii_name",
-    "country",
-    "subdivision",
-    "kind",
-    "latitude",
-    "longitude",
-    "timezone",
-    "population",
-    "continent",
-    "aliases",
-    "resolution",
-)
+# a place embedded in an agreement file has the bundled schema's place columns
+_PLACE_FIELDS = PLACE_COLUMNS
 
 
 def _place_dict(place: Place) -> dict[str, Any]:
