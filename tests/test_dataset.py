@@ -13,6 +13,7 @@ import twintowns
 from twintowns import dataset
 from twintowns.atlas import Atlas
 from twintowns.errors import DatasetError
+from twintowns.records import CsvRecords
 from twintowns.schema import (
     PARTNERSHIP_COLUMNS,
     PLACE_COLUMNS,
@@ -227,3 +228,72 @@ def test_fast_path_rejects_unsorted_or_unknown_pairs(small_atlas: Atlas) -> None
     with pytest.raises(DatasetError, match="not sorted"):
         shuffled = [place_row(p) for p in small_atlas.places][::-1]
         dataset._read_trusted(text(PLACE_COLUMNS, shuffled), text(PARTNERSHIP_COLUMNS, []), {})
+
+
+def _csv_text(columns: tuple[str, ...], rows: list[list[str]]) -> str:
+    import io
+
+    out = io.StringIO()
+    write_csv(out, columns, rows)
+    return out.getvalue()
+
+
+def test_fast_path_builds_each_record_once_on_first_use() -> None:
+    atlas = dataset._read_bundled()
+    records = atlas._records
+    assert isinstance(records, CsvRecords)
+    assert records._places.count(None) == len(records._places)  # nothing built by loading
+    charlotte = atlas.get("gn:4460243")
+    assert charlotte is not None and charlotte.name == "Charlotte"
+    ties = atlas.partnerships_of(charlotte)
+    built = len(records._places) - records._places.count(None)
+    assert built == 1 + len(ties)  # Charlotte and its partners, nothing else
+    # later accesses, including building everything, hand out the very same objects
+    assert atlas.get("gn:4460243") is charlotte
+    assert atlas.places[records.index["gn:4460243"]] is charlotte
+    for p in ties:
+        assert atlas.partnerships[atlas._records.pair_ids.index(p.ids)] is p
+        assert p.a is atlas.get(p.a.id) and p.b is atlas.get(p.b.id)
+    assert all(p.a is atlas.get(p.a.id) for p in atlas.partnerships[:500])
+
+
+def test_fast_path_is_thread_safe() -> None:
+    atlas = dataset._read_bundled()
+    barrier = threading.Barrier(16)
+    seen: list[tuple[int, ...]] = []
+
+    def work() -> None:
+        barrier.wait()
+        ties = atlas.partnerships_of("gn:4460243")
+        everything = atlas.places
+        seen.append((id(atlas.get("gn:4460243")), *map(id, ties), id(everything)))
+
+    threads = [threading.Thread(target=work) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 16 and len(set(seen)) == 1
+
+
+def test_fast_path_reports_malformed_lines(small_atlas: Atlas) -> None:
+    places = [place_row(p) for p in small_atlas.places]
+    rows = [partnership_row(p) for p in small_atlas.partnerships]
+    good_places = _csv_text(PLACE_COLUMNS, places)
+    good_rows = _csv_text(PARTNERSHIP_COLUMNS, rows)
+    # a line with a cell too few: found when that record is first built, with its row
+    short = good_places.split("\n")
+    short[2] = short[2].rsplit(",", 1)[0]
+    atlas = dataset._read_trusted("\n".join(short), good_rows, {})
+    with pytest.raises(DatasetError, match=r"places.csv.*row 3.*12 cells, expected 13"):
+        atlas.places  # noqa: B018
+    # structural problems: found by loading
+    for bad, message in [
+        (good_places.replace("\n", "\r\n"), "line ends"),
+        (good_places.replace("\n", "\n\n", 2), "empty line"),
+        (good_places + '"gn:9",x\n', "quoted id"),
+        (good_places + 'gn:99,"Two\nlines",x\n', "spans lines"),
+        ("id,name\n", "unexpected header"),
+    ]:
+        with pytest.raises(DatasetError, match=message):
+            dataset._read_trusted(bad, good_rows, {})

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from twintowns.atlas import Atlas
 from twintowns.errors import AmbiguousPlace, PlaceNotFound, TwinTownsError
+from twintowns.normalize import fold
 
 
 @pytest.mark.parametrize(
@@ -101,3 +102,17 @@ def test_lookups_only_raise_documented_errors(small_atlas: Atlas, text: str) -> 
 def test_every_place_found_by_id(small_atlas: Atlas) -> None:
     for place in small_atlas.places:
         assert small_atlas.place(place.id) == place
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_fold_of_ascii_text_is_casefold_without_punctuation(text: str) -> None:
+    # fold() takes a short cut for plain ASCII words: it must agree with the general rule
+    expected = " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+    assert fold(text) == expected
+
+
+@given(st.text(max_size=30))
+def test_fold_is_idempotent(text: str) -> None:
+    key = fold(text)
+    assert fold(key) == key  # "Þ" and "þ" alike fold to "th"
+    assert "  " not in key and key == key.strip()

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -21,6 +22,7 @@ from twintowns.errors import PlaceNotFound
 from twintowns.filters import KindFilter, StatusFilter, kind_filter, status_filter
 from twintowns.lookup import NameIndex
 from twintowns.model import Partnership, Place, PlaceKind
+from twintowns.records import BuiltRecords, Records
 
 if TYPE_CHECKING:
     from haversine import Unit
@@ -40,19 +42,19 @@ class Atlas:
     Build one with :func:`twintowns.load` (the bundled data or your own files)
     or directly from objects.  Places are kept sorted by id and partnerships
     by their pair of ids.  Indexes for names, fuzzy search and geography are
-    built on first use, once, thread-safely.
+    built on first use, once, thread-safely; so are the bundled data's
+    records themselves (see :mod:`twintowns.records`).
     """
 
     __slots__ = (
         "_adjacency",
-        "_by_id",
         "_lock",
         "_names",
         "_pairs",
+        "_records",
+        "_sorted",
         "_spatial",
         "metadata",
-        "partnerships",
-        "places",
     )
 
     def __init__(
@@ -83,24 +85,20 @@ class Atlas:
                 raise ValueError(f"duplicate partnership: {p.ids}")
             pairs[p.ids] = p
         self._init(
-            tuple(sorted(by_id.values(), key=lambda pl: pl.id)),
-            tuple(pairs[k] for k in sorted(pairs)),
+            BuiltRecords(
+                tuple(sorted(by_id.values(), key=lambda pl: pl.id)),
+                tuple(pairs[k] for k in sorted(pairs)),
+            ),
             metadata,
         )
 
-    def _init(
-        self,
-        places: tuple[Place, ...],
-        partnerships: tuple[Partnership, ...],
-        metadata: Mapping[str, Any] | None,
-    ) -> None:
-        self.places: tuple[Place, ...] = places
-        self.partnerships: tuple[Partnership, ...] = partnerships
+    def _init(self, records: Records, metadata: Mapping[str, Any] | None) -> None:
+        self._records = records
         self.metadata: dict[str, Any] = dict(metadata or {})
-        self._by_id = {p.id: p for p in places}
-        self._pairs = {p.ids: p for p in partnerships}
         self._lock = threading.RLock()
-        self._adjacency: dict[str, tuple[Partnership, ...]] | None = None
+        self._pairs: dict[tuple[str, str], int] | None = None
+        self._adjacency: dict[str, list[int]] | None = None
+        self._sorted: dict[str, tuple[Partnership, ...]] = {}
         self._names: NameIndex | None = None
         self._spatial: SpatialIndex | None = None
 
@@ -113,30 +111,55 @@ class Atlas:
     ) -> Atlas:
         """An Atlas from places sorted by id and partnerships sorted by ids,
         already checked (unique, canonical, referring to these very places)."""
+        return cls._from_records(BuiltRecords(places, partnerships), metadata)
+
+    @classmethod
+    def _from_records(cls, records: Records, metadata: Mapping[str, Any] | None = None) -> Atlas:
+        """An Atlas over ``records`` (see :mod:`twintowns.records`)."""
         atlas = cls.__new__(cls)
-        atlas._init(places, partnerships, metadata)
+        atlas._init(records, metadata)
         return atlas
 
-    def _partnerships_by_place(self) -> dict[str, tuple[Partnership, ...]]:
+    @property
+    def places(self) -> tuple[Place, ...]:
+        """Every place, sorted by id."""
+        return self._records.all_places()
+
+    @property
+    def partnerships(self) -> tuple[Partnership, ...]:
+        """Every partnership, sorted by its pair of ids."""
+        return self._records.all_partnerships()
+
+    def _positions_by_place(self) -> dict[str, list[int]]:
+        """Place id -> positions of its partnerships (built once)."""
         adjacency = self._adjacency
         if adjacency is None:
             with self._lock:
                 if self._adjacency is None:
-                    grouped: dict[str, list[Partnership]] = defaultdict(list)
-                    for p in self.partnerships:
-                        grouped[p.a.id].append(p)
-                        grouped[p.b.id].append(p)
-                    self._adjacency = {
-                        pid: tuple(sorted(ps, key=lambda p: (p.other(pid).name, p.other(pid).id)))
-                        for pid, ps in grouped.items()
-                    }
+                    grouped: dict[str, list[int]] = defaultdict(list)
+                    for j, (a, b) in enumerate(self._records.pair_ids):
+                        grouped[a].append(j)
+                        grouped[b].append(j)
+                    self._adjacency = dict(grouped)
                 adjacency = self._adjacency
         return adjacency
+
+    def _partnerships_of_id(self, pid: str) -> tuple[Partnership, ...]:
+        """Partnerships of place ``pid`` sorted by partner (name, id); kept once built."""
+        found = self._sorted.get(pid)
+        if found is None:
+            partnership = self._records.partnership
+            ps = [partnership(j) for j in self._positions_by_place().get(pid, ())]
+            ps.sort(key=lambda p: (p.other(pid).name, p.other(pid).id))
+            # a race builds the same tuple of the same objects twice: harmless
+            found = self._sorted[pid] = tuple(ps)
+        return found
 
     # ---------------------------------------------------------------- basics
 
     def __repr__(self) -> str:
-        return f"<Atlas: {len(self.places)} places, {len(self.partnerships)} partnerships>"
+        records = self._records
+        return f"<Atlas: {len(records.index)} places, {len(records.pair_ids)} partnerships>"
 
     def __eq__(self, other: object) -> bool:
         """Atlases are equal when they hold equal places and partnerships."""
@@ -150,17 +173,19 @@ class Atlas:
         if self._names is None:
             with self._lock:
                 if self._names is None:
-                    self._names = NameIndex(self.places, self._by_id)
+                    records = self._records
+                    self._names = NameIndex(records.names(), records.place, self.get)
         return self._names
 
     def get(self, place_id: str) -> Place | None:
         """The place with id ``place_id``, or None."""
-        return self._by_id.get(place_id)
+        i = self._records.index.get(place_id)
+        return None if i is None else self._records.place(i)
 
     def resolve(self, place: Place | str) -> Place:
         """A Place of this atlas from a Place or a query (see :meth:`place`)."""
         if isinstance(place, Place):
-            if self._by_id.get(place.id) != place:
+            if self.get(place.id) != place:
                 raise PlaceNotFound(place.id, [])
             return place
         return self.place(place)
@@ -177,6 +202,10 @@ class Atlas:
         """
         if isinstance(query, Place):
             return self.resolve(query)
+        if country is None and isinstance(query, str) and ":" in query:
+            found = self.get(query.strip())  # an id: no need for the name index
+            if found is not None:
+                return found
         return self._name_index().resolve(query, country=country)
 
     def search(self, query: str, *, limit: int = 10) -> list[Place]:
@@ -189,7 +218,7 @@ class Atlas:
         """Partnerships of ``place``, sorted by partner name; all statuses by default."""
         target = self.resolve(place)
         statuses, kinds = status_filter(status), kind_filter(kind)
-        found = self._partnerships_by_place().get(target.id, ())
+        found = self._partnerships_of_id(target.id)
         if statuses is None and kinds is None:
             return list(found)
         return [
@@ -209,11 +238,15 @@ class Atlas:
         """The partnership between ``a`` and ``b``, or None if they have none."""
         pa, pb = self.resolve(a), self.resolve(b)
         key = (pa.id, pb.id) if pa.id < pb.id else (pb.id, pa.id)
-        return self._pairs.get(key)
+        pairs = self._pairs
+        if pairs is None:
+            pairs = self._pairs = dict(zip(self._records.pair_ids, itertools.count()))
+        j = pairs.get(key)
+        return None if j is None else self._records.partnership(j)
 
     def degree(self, place: Place | str) -> int:
         """Number of partnerships of ``place`` (any status)."""
-        return len(self._partnerships_by_place().get(self.resolve(place).id, ()))
+        return len(self._positions_by_place().get(self.resolve(place).id, ()))
 
     # ---------------------------------------------------------------- geography
 
@@ -245,7 +278,7 @@ class Atlas:
         target = self.resolve(place)
         rows = [
             (p, distance(target, p.other(target), unit=unit))
-            for p in self._partnerships_by_place().get(target.id, ())
+            for p in self._partnerships_of_id(target.id)
         ]
         rows.sort(key=lambda row: (row[1], row[0].other(target).id))
         return rows

@@ -29,7 +29,7 @@ import functools
 import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 import pycountry
 
@@ -115,31 +115,63 @@ def _population(place: Place) -> int:
 class NameIndex:
     """Exact (folded) and fuzzy indexes over the names of a set of places."""
 
-    __slots__ = ("_by_id", "_exact", "_key_places", "_keys", "_postings")
+    __slots__ = ("_exact", "_get", "_key_places", "_keys", "_place_at", "_postings")
 
-    def __init__(self, places: Sequence[Place], by_id: dict[str, Place]) -> None:
-        self._by_id = by_id
-        # folded key -> list of (place, is_own_name)
-        exact: dict[str, list[tuple[Place, bool]]] = defaultdict(list)
-        for place in places:
-            seen: set[str] = set()
-            for text, own in self._names(place):
-                key = fold(text)
-                if key and key not in seen:
-                    seen.add(key)
-                    exact[key].append((place, own))
+    def __init__(
+        self,
+        names: Iterable[tuple[str, str, tuple[str, ...]]],
+        place_at: Callable[[int], Place],
+        get: Callable[[str], Place | None],
+    ) -> None:
+        """Index ``names``: the ``(name, ascii_name, aliases)`` of place 0, 1, …
+
+        ``place_at(i)`` returns place ``i`` (candidates are only built when a
+        query finds them) and ``get(id)`` returns a place by id, or None.
+        """
+        self._place_at = place_at
+        self._get = get
+        # folded key -> positions of the places it names: ``i`` when it is the
+        # place's own name (or ASCII name), ``~i`` (negative) when an alias
+        exact: dict[str, list[int]] = defaultdict(list)
+        for i, (name, ascii_name, aliases) in enumerate(names):
+            key = fold(name)
+            if key:
+                exact[key].append(i)
+            other = fold(ascii_name) if ascii_name and ascii_name != name else key
+            if other != key and other:
+                exact[other].append(i)
+            if aliases:
+                seen = {key, other, ""}
+                for alias in aliases:
+                    akey = fold(alias)
+                    if akey not in seen:
+                        seen.add(akey)
+                        exact[akey].append(~i)
         self._exact = dict(exact)
         self._keys: list[str] | None = None
-        self._key_places: list[list[Place]] = []
+        self._key_places: list[list[int]] = []
         self._postings: dict[str, list[int]] = {}
 
     @staticmethod
-    def _names(place: Place) -> Iterable[tuple[str, bool]]:
-        yield place.name, True
-        if place.ascii_name:
-            yield place.ascii_name, True
-        for alias in place.aliases:
+    def _texts(name: str, ascii_name: str, aliases: tuple[str, ...]) -> Iterable[tuple[str, bool]]:
+        yield name, True
+        if ascii_name:
+            yield ascii_name, True
+        for alias in aliases:
             yield alias, False
+
+    @staticmethod
+    def _names(place: Place) -> Iterable[tuple[str, bool]]:
+        """Each name ``place`` is found by, and whether it is its own (not an alias)."""
+        return NameIndex._texts(place.name, place.ascii_name, place.aliases)
+
+    def _entries(self, key: str) -> list[tuple[Place, bool]]:
+        """The places ``key`` names, each with whether it is their own name."""
+        place_at = self._place_at
+        return [
+            (place_at(i), True) if i >= 0 else (place_at(~i), False)
+            for i in self._exact.get(key, ())
+        ]
 
     # ------------------------------------------------------------------ exact
 
@@ -152,12 +184,12 @@ class NameIndex:
                 code = lookup_country(check_query(country, "country"))
             except LookupError:
                 raise ValueError(f"unknown country: {country!r}") from None
-        if ":" in text and text in self._by_id:
-            place = self._by_id[text]
+        place = self._get(text) if ":" in text else None
+        if place is not None:
             if code is not None and place.country != code:
                 raise PlaceNotFound(text, [place.label])
             return place
-        entries = list(self._exact.get(fold(text), ()))
+        entries = self._entries(fold(text))
         if not entries:
             split = _split_qualifier(text)
             if split is not None:
@@ -165,7 +197,7 @@ class NameIndex:
                 qkey = fold(qualifier)
                 entries = [
                     (p, own)
-                    for p, own in self._exact.get(fold(name), ())
+                    for p, own in self._entries(fold(name))
                     if _matches_qualifier(p, qualifier, qkey)
                 ]
         if code is not None:
@@ -189,7 +221,7 @@ class NameIndex:
         for i, key in enumerate(keys):
             for gram in trigrams(key):
                 postings[gram].append(i)
-        self._key_places = [[p for p, _ in self._exact[k]] for k in keys]
+        self._key_places = [[i if i >= 0 else ~i for i in self._exact[k]] for k in keys]
         self._postings = dict(postings)
         self._keys = keys
 
@@ -233,7 +265,7 @@ class NameIndex:
                 score += 0.2
             if score < min_score:
                 continue
-            for place in self._key_places[index]:
+            for place in map(self._place_at, self._key_places[index]):
                 scored.append((-score, -_population(place), place.id, place))
         scored.sort(key=lambda t: t[:3])
         out: list[Place] = []

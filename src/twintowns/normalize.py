@@ -38,8 +38,11 @@ _NON_ALNUM = re.compile(r"[\W_]+")
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key for ``text``."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    if text.isascii():
+        if text.isalnum():  # the common case: one plain word
+            return text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_ALNUM.sub(" ", text.casefold()).strip()
 

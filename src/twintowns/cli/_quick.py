@@ -44,7 +44,15 @@ _FORMAT = "2"
 _MAX_QUICK_QUERY = 100
 _SEP = "\x1f"
 # files whose change changes what the index holds or how it is read
-_SOURCES = ("data/places.csv", "data/partnerships.csv", "lookup.py", "normalize.py", "model.py")
+_SOURCES = (
+    "data/places.csv",
+    "data/partnerships.csv",
+    "atlas.py",
+    "lookup.py",
+    "normalize.py",
+    "model.py",
+    "records.py",
+)
 _SOURCES_HERE = ("cli/_quick.py", "schema.py")
 
 
@@ -164,7 +172,11 @@ class QuickIndex:
             keys.add(fold(split[0]))
         rows = self._ids_for(keys - {""})
         candidates = sorted((self._place(i) for i in rows), key=lambda p: p.id)
-        names = NameIndex(candidates, {p.id: p for p in candidates})
+        names = NameIndex(
+            ((p.name, p.ascii_name, p.aliases) for p in candidates),
+            candidates.__getitem__,
+            {p.id: p for p in candidates}.get,
+        )
         try:
             return names.resolve(text)
         except TwinTownsError:
