@@ -152,3 +152,15 @@ def test_other_of_other_is_identity(x: Place, y: Place) -> None:
     assert p.other(p.other(x)) == x
     assert p.other(p.other(y)) == y
     assert math.isfinite(x.latitude)
+
+
+def test_partial_date_coerce() -> None:
+    d = PartialDate.parse("1962-02-05")
+    assert PartialDate.coerce(d) is d
+    assert PartialDate.coerce("1962-02-05") == d == PartialDate.coerce(dt.date(1962, 2, 5))
+    with pytest.raises(TypeError, match="datetime"):
+        PartialDate.coerce(dt.datetime(1962, 2, 5, 12))
+    with pytest.raises(TypeError, match="1962"):
+        PartialDate.coerce(1962)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        PartialDate.coerce("")

@@ -188,17 +188,8 @@ def _enum_value(cls: type[Any], aliases: Mapping[str, str] | None = None) -> Any
 
 
 def _date(value: PartialDate | _dt.date | str | None) -> PartialDate | None:
-    if value is None:
-        return None
-    if isinstance(value, PartialDate):
-        return value
-    if isinstance(value, str):
-        return PartialDate.parse(value)
-    if isinstance(value, _dt.datetime):
-        raise TypeError(f"expected a date, not a datetime: {value!r}")
-    if isinstance(value, _dt.date):
-        return PartialDate.from_date(value)
-    raise TypeError(f"a date must be a PartialDate, datetime.date or str, not {value!r}")
+    """Dates of agreements: None means not given; "" is an error (unlike in CSV cells)."""
+    return None if value is None else PartialDate.coerce(value)
 
 
 def _text(what: str, *, allow_empty: bool = False) -> Any:

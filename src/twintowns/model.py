@@ -253,7 +253,25 @@ class PartialDate:
 
     @classmethod
     def from_date(cls, value: _dt.date) -> PartialDate:
+        """The day ``value`` (a ``datetime.date``; a ``datetime`` is refused)."""
+        if isinstance(value, _dt.datetime):
+            raise TypeError(f"expected a date, not a datetime: {value!r}")
         return cls(value.year, value.month, value.day)
+
+    @classmethod
+    def coerce(cls, value: PartialDate | _dt.date | str) -> PartialDate:
+        """A PartialDate from a PartialDate, a ``datetime.date`` or ISO text.
+
+        >>> PartialDate.coerce("1991"), PartialDate.coerce(_dt.date(2022, 3, 28))
+        (PartialDate(year=1991, month=None, day=None), PartialDate(year=2022, month=3, day=28))
+        """
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, str):
+            return cls.parse(value)
+        if isinstance(value, _dt.date):
+            return cls.from_date(value)
+        raise TypeError(f"a date must be a PartialDate, datetime.date or str, not {value!r}")
 
     @property
     def precision(self) -> DatePrecision:
@@ -292,15 +310,12 @@ class PartialDate:
 
 
 def _to_partial_date(value: Any) -> PartialDate | None:
+    """The converter of date fields: "" (an empty CSV cell) and None mean unknown."""
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        return PartialDate.parse(value)
-    if isinstance(value, _dt.datetime):
-        raise TypeError(f"expected a date, not a datetime: {value!r}")
-    if isinstance(value, _dt.date):
-        return PartialDate.from_date(value)
-    return value  # type: ignore[no-any-return]  # checked by the validator
+    if isinstance(value, PartialDate | str | _dt.date):
+        return PartialDate.coerce(value)
+    return value  # type: ignore[no-any-return]  # the validator names the field
 
 
 def _optional_date(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
