@@ -255,6 +255,9 @@ def test_fast_path_builds_each_record_once_on_first_use() -> None:
         assert atlas.partnerships[atlas._records.pair_ids.index(p.ids)] is p
         assert p.a is atlas.get(p.a.id) and p.b is atlas.get(p.b.id)
     assert all(p.a is atlas.get(p.a.id) for p in atlas.partnerships[:500])
+    # once everything is built the file text is let go; lookups read the objects
+    assert records._place_lines == [] and records._partnership_lines == []
+    assert atlas.place("Charlotte") is charlotte
 
 
 def test_fast_path_is_thread_safe() -> None:
@@ -287,6 +290,8 @@ def test_fast_path_reports_malformed_lines(small_atlas: Atlas) -> None:
     atlas = dataset._read_trusted("\n".join(short), good_rows, {})
     with pytest.raises(DatasetError, match=r"places.csv.*row 3.*12 cells, expected 13"):
         atlas.places  # noqa: B018
+    with pytest.raises(DatasetError, match=r"places.csv.*row 3.*12 cells, expected 13"):
+        atlas.place("Nowhere")  # the name index reads every line: never a partial index
     # structural problems: found by loading
     for bad, message in [
         (good_places.replace("\n", "\r\n"), "line ends"),

@@ -33,7 +33,7 @@ import gc
 import itertools
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from twintowns.errors import DatasetError, DatasetProblem
@@ -91,7 +91,7 @@ class Records:
         """Every partnership, in pair order."""
         raise NotImplementedError
 
-    def names(self) -> Iterator[Names]:
+    def names(self) -> list[Names]:
         """``(name, ascii_name, aliases)`` of every place, in id order."""
         raise NotImplementedError
 
@@ -118,9 +118,12 @@ class BuiltRecords(Records):
     def all_partnerships(self) -> tuple[Partnership, ...]:
         return self._partnerships
 
-    def names(self) -> Iterator[Names]:
-        for p in self._places:
-            yield p.name, p.ascii_name, p.aliases
+    def names(self) -> list[Names]:
+        return _names_of(self._places)
+
+
+def _names_of(places: Sequence[Place]) -> list[Names]:
+    return [(p.name, p.ascii_name, p.aliases) for p in places]
 
 
 def _unchecked(cls: type[_T], values: tuple[Any, ...]) -> _T:
@@ -290,14 +293,20 @@ class CsvRecords(Records):
                             objs[i] = make(i, cells)
                 done = tuple(objs)  # type: ignore[arg-type]
                 setattr(self, slot, done)
+                lines.clear()  # every record is built: the text is not needed any more
             return done
 
-    def names(self) -> Iterator[Names]:
-        for line in self._place_lines:
-            cells = _cells(line)
-            if len(cells) != len(PLACE_COLUMNS):
-                break  # reported by _make_place when that place is built
-            yield _text(cells[1]), _text(cells[2]), _items(cells[11])
+    def names(self) -> list[Names]:
+        with self._lock:
+            if self._all_places is not None:
+                return _names_of(self._all_places)
+            names = []
+            for i, line in enumerate(self._place_lines):
+                cells = _cells(line)
+                if len(cells) != len(PLACE_COLUMNS):
+                    raise self._malformed(0, i, len(cells), len(PLACE_COLUMNS))
+                names.append((_text(cells[1]), _text(cells[2]), _items(cells[11])))
+            return names
 
     # ------------------------------------------------------------ conversion
 
