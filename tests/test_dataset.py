@@ -295,10 +295,19 @@ def test_fast_path_reports_malformed_lines(small_atlas: Atlas) -> None:
     # structural problems: found by loading
     for bad, message in [
         (good_places.replace("\n", "\r\n"), "line ends"),
-        (good_places.replace("\n", "\n\n", 2), "empty line"),
+        (good_places.replace("\n", "\n\n", 2), "row 2: not a CSV record"),
+        (good_places + "gn:99\n", "not a CSV record"),
         (good_places + '"gn:9",x\n', "quoted id"),
         (good_places + 'gn:99,"Two\nlines",x\n', "spans lines"),
         ("id,name\n", "unexpected header"),
     ]:
         with pytest.raises(DatasetError, match=message):
             dataset._read_trusted(bad, good_rows, {})
+    for bad_rows, message in [
+        (good_rows.replace("\n", "\r\n"), "partnerships.csv.*line ends"),
+        (good_rows + "gn:1\n", "partnerships.csv.*not a CSV record"),
+        (good_rows + '"gn:1",gn:2\n', "partnerships.csv.*quoted id"),
+        (good_rows + "gn:2,gn:1," + ",".join(rows[0][2:]) + "\n", "partnerships.csv.*bad pair"),
+    ]:
+        with pytest.raises(DatasetError, match=message):
+            dataset._read_trusted(good_places, bad_rows, {})

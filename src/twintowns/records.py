@@ -381,8 +381,9 @@ def _lines(text: str, columns: tuple[str, ...], file: str) -> list[str]:
     if not lines or lines[0] != ",".join(columns):
         raise DatasetError([DatasetProblem(file, 1, None, "unexpected header")])
     del lines[0]
-    if "" in lines:
-        raise DatasetError([DatasetProblem(file, lines.index("") + 2, None, "empty line")])
+    if not all(map(str.__contains__, lines, itertools.repeat(","))):
+        row = next(i for i, line in enumerate(lines, 2) if "," not in line)
+        raise DatasetError([DatasetProblem(file, row, None, "not a CSV record (no comma)")])
     for i in [i for i, line in enumerate(lines) if '"' in line]:
         line = lines[i]
         if line[0] == '"' or line.count('"') % 2:
