@@ -234,8 +234,16 @@ _AREA_WORDS_BY_CLASS = {
 AREA_WORDS: dict[str, str] = {
     word: cls for cls, words in _AREA_WORDS_BY_CLASS.items() for word in words.split()
 }
-#: Leading words that name the kind without "of": "County Mayo", "Landkreis Goslar".
-_AREA_LEADS = {"county", "landkreis", "kreis", "powiat", "okres", "gmina", "municipio", "provincia"}
+#: Leading words that name the kind without "of": "County Mayo", "Landkreis Goslar",
+#: "Politischer Bezirk Bruck an der Leitha".
+_AREA_LEADS = {
+    **{w: AREA_WORDS[w] for w in ("county", "landkreis", "kreis", "powiat", "okres", "gmina")},
+    **{w: AREA_WORDS[w] for w in ("municipio", "provincia")},
+    "bezirk": "district",
+    "politischer": "district",
+}
+#: Words that qualify a kind word: "Local Municipality", "Regional Council".
+_AREA_MODIFIERS = {"local", "metropolitan", "regional", "rural", "urban", "autonomous"}
 #: Classes that may name one division: "Yongin City" is Yongin-si; "Chaoyang District"
 #: is not Chaoyang Shi (a city), and a region is only ever a region.
 _COMPATIBLE = {
@@ -248,23 +256,57 @@ _COMPATIBLE = {
 def area_stem(text: str) -> tuple[str, str]:
     """A name without the words saying what kind of area it is, and that kind.
 
+    Both sides of a comparison go through it, so the spelling is normalised
+    too: ISO's "-iy" is Wikipedia's "-y", Danish "aa" is "å", "q" is "k"
+    ("Aqmola" / "Akmola").
+
     >>> area_stem("Gladsaxe Municipality"), area_stem("Yongin-si"), area_stem("Sumy Oblast")
     (('gladsaxe', 'municipal'), ('yongin', 'city'), ('sumy', 'region'))
     >>> area_stem("Shire of Esperance"), area_stem("Pechengskiy Rayon"), area_stem("Bærum")
     (('esperance', 'county'), ('pechengsky', 'district'), ('baerum', ''))
+    >>> area_stem("Politischer Bezirk Bruck an der Leitha")
+    ('bruck an der leitha', 'district')
+    >>> area_stem("Emfuleni Local Municipality")
+    ('emfuleni', 'municipal')
     """
     words = key(text).split()
     cls = ""
     if len(words) > 2 and words[1] in ("of", "di", "de", "du", "del") and words[0] in AREA_WORDS:
         cls, words = AREA_WORDS[words[0]], words[2:]
-    elif len(words) > 1 and words[0] in _AREA_LEADS and not words[1].isdigit():
-        cls, words = AREA_WORDS[words[0]], words[1:]
+    while len(words) > 1 and words[0] in _AREA_LEADS and not words[1].isdigit():
+        cls, words = cls or _AREA_LEADS[words[0]], words[1:]
     while len(words) > 1 and words[-1] in AREA_WORDS and not words[-2].isdigit():
         cls = cls or AREA_WORDS[words[-1]]
         words = words[:-1]
-    # ISO / GeoNames romanisation → Wikipedia's: "Pechengskiy" → "Pechengsky"
+        while cls and len(words) > 1 and words[-1] in _AREA_MODIFIERS:  # "Local Municipality"
+            words = words[:-1]
     words = [w[:-2] + "y" if w.endswith("iy") else w for w in words]
-    return " ".join(words), cls
+    return " ".join(words).replace("aa", "a").replace("q", "k"), cls
+
+
+def stem_variants(stem: str, cls: str, country: str) -> list[str]:
+    """Other stems a division's name is known by in English.
+
+    Russian adjectives name regions and districts ("Kaliningradskaya oblast'" is
+    Kaliningrad Oblast, "Tomskaya" Tomsk); Korean provinces say south and north
+    in the name ("Gyeongsangnam-do" is South Gyeongsang Province).
+
+    >>> stem_variants("kaliningradskaya", "region", "RU")
+    ['kaliningrad', 'kaliningradsk']
+    >>> stem_variants("jeollabuk", "region", "KR")
+    ['north jeolla']
+    """
+    out: list[str] = []
+    if country in ("RU", "BY", "KZ") and cls in ("region", "district"):
+        for suffix in ("skaya", "sky"):
+            if stem.endswith(suffix) and len(stem) > len(suffix) + 3:
+                head = stem[: -len(suffix)]
+                out += [head, head + "sk"]
+    if country == "KR" and cls == "region":
+        for part, direction in (("nam", "south"), ("buk", "north")):
+            if stem.endswith(part) and " " not in stem and len(stem) > 6:
+                out.append(f"{direction} {stem[: -len(part)]}")
+    return out
 
 
 def type_class(area_type: str) -> str:
@@ -558,8 +600,9 @@ def _index_areas(gaz: Gazetteer, areas: Iterable[Area], towns: Mapping[str, int]
                 by_key[(area.country, k)].append(area)
             stem, cls = area_stem(name)
             cls = cls or type_class(area.type)
-            if stem and (area, cls) not in by_stem[(area.country, stem)]:
-                by_stem[(area.country, stem)].append((area, cls))
+            for variant in [stem, *stem_variants(stem, cls, area.country)]:
+                if variant and (area, cls) not in by_stem[(area.country, variant)]:
+                    by_stem[(area.country, variant)].append((area, cls))
     gaz.areas_by_key = dict(by_key)
     gaz.areas_by_stem = dict(by_stem)
     gaz.area_towns = {aid: gaz.cities[gid] for aid, gid in towns.items() if gid in gaz.cities}

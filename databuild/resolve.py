@@ -24,6 +24,7 @@ import pycountry
 
 from databuild.countries import DEPENDENCIES, country_by_key
 from databuild.gazetteer import (
+    Area,
     City,
     Gazetteer,
     area_stem,
@@ -618,13 +619,11 @@ class Resolver:
         found = list(self.gaz.areas_by_key.get((cc, key(base)), []))
         mention_stem, mention_cls = area_stem(base)
         if not found and mention_stem:
-            found = [
-                a
-                for a, cls in self.gaz.areas_by_stem.get((cc, mention_stem), [])
-                if classes_fit(mention_cls, cls)
-                and (mention_cls or cls != "region")
-                and (mention_cls or (cc, cls) not in _NOT_GOVERNMENTS)
-            ]
+            found = self._by_stem(mention_stem, mention_cls, cc)
+        if not found and mention_cls:
+            # "Kiev Oblast": the namesake city's own name (Kyiv) names the division
+            names = {area_stem(c.name)[0] for c in self.gaz.candidates(key(mention_stem), cc)}
+            found = [a for n in sorted(names) for a in self._by_stem(n, mention_cls, cc)]
         if not found:
             return None
         if ctx.sub is not None and ctx.sub.startswith(cc + "-"):
@@ -665,6 +664,20 @@ class Resolver:
         return self._own(
             area.id, base, cc, top, kind, None, m, "gazetteer-area", True, fallback=fallback
         )
+
+    def _by_stem(self, stem: str, cls: str, cc: str) -> list[Area]:
+        """Divisions of ``cc`` whose name has ``stem`` and a kind ``cls`` may name.
+
+        A bare name (no kind word) reaches no region and no division that is not
+        a local government (:data:`_NOT_GOVERNMENTS`) this way.
+        """
+        return [
+            a
+            for a, area_cls in self.gaz.areas_by_stem.get((cc, stem), [])
+            if classes_fit(cls, area_cls)
+            and (cls or area_cls != "region")
+            and (cls or (cc, area_cls) not in _NOT_GOVERNMENTS)
+        ]
 
     def _geocode_fits(self, m: Mention, cc: str, top: str | None, town: City | None) -> bool:
         """Whether a name geocode (a weak hint) may position a division.

@@ -677,6 +677,8 @@ AREAS: list[tuple[int, str, str, int, str, str | None, str | None, tuple[str, ..
     (2038101, "Chaoyang Shi", "CN", 2, "CN.19.2113", None, "CN-LN", ()),
     (536087, "Leninskiy Rayon", "RU", 2, "RU.76.536087", None, None, ()),
     (536043, "Leninskiy Rayon", "RU", 2, "RU.84.536043", None, None, ()),
+    (703446, "Kyivska oblast", "UA", 1, "UA.13", "UA-32", None, ("Kyiv Oblast",)),
+    (554230, "Kaliningradskaya oblast'", "RU", 1, "RU.23", "RU-KGD", None, ()),
 ]
 AREA_CITIES: list[tuple[int, str, str, str, int, float, float, list[str]]] = [
     (1835848, "Seoul", "KR", "11", 10_349_312, 37.566, 126.9784, []),
@@ -684,6 +686,7 @@ AREA_CITIES: list[tuple[int, str, str, str, int, float, float, list[str]]] = [
     (1832427, "Suji", "KR", "13", 400_000, 37.3227, 127.0953, []),
     (479123, "Ulyanovsk", "RU", "81", 640_680, 54.3282, 48.3866, []),
     (1816670, "Beijing", "CN", "22", 18_960_744, 39.9075, 116.3972, []),
+    (703448, "Kyiv", "UA", "12", 2_797_553, 50.4547, 30.5238, ["Kiev"]),
 ]
 _TZ |= {"KR": "Asia/Seoul", "RU": "Europe/Ulyanovsk", "CN": "Asia/Shanghai"}
 
@@ -754,6 +757,12 @@ def test_a_division_without_coordinates_stands_at_its_largest_town(area_resolver
 def test_a_region_by_its_english_name(area_resolver: Resolver) -> None:
     out = _target(_resolve(area_resolver, "Ulyanovsk Oblast", "Russia"))
     assert (out.id, out.kind, out.subdivision) == ("iso:RU-ULY", "region", "RU-ULY")
+
+
+def test_a_region_by_its_capital_s_spelling_or_russian_adjective(area_resolver: Resolver) -> None:
+    # "Kiev Oblast": the namesake city's own name (Kyiv) names the oblast
+    assert _id(_resolve(area_resolver, "Kiev Oblast", "Ukraine")) == "iso:UA-32"
+    assert _id(_resolve(area_resolver, "Kaliningrad Oblast", "Russia")) == "iso:RU-KGD"
 
 
 def test_kind_words_must_agree(area_resolver: Resolver) -> None:
