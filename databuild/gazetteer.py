@@ -343,6 +343,8 @@ class Gazetteer:
     us_states: dict[str, str]
     largest: dict[str, City] = field(default_factory=dict)
     largest_in_sub: dict[str, City] = field(default_factory=dict)
+    #: (country, GeoNames admin1 code) → its most populous city
+    largest_in_admin1: dict[tuple[str, str], City] = field(default_factory=dict)
     #: (country, key of a name or alternate name) → the divisions it names
     areas_by_key: dict[tuple[str, str], list[Area]] = field(default_factory=dict)
     #: (country, name stem) → (division, the class its name's kind word gives)
@@ -620,6 +622,9 @@ def _index_largest(gaz: Gazetteer) -> None:
             best = gaz.largest_in_sub.get(sub)
             if best is None or city.population > best.population:
                 gaz.largest_in_sub[sub] = city
+        best = gaz.largest_in_admin1.get((city.country, city.admin1))
+        if best is None or city.population > best.population:
+            gaz.largest_in_admin1[(city.country, city.admin1)] = city
 
 
 #: Votes needed, and the winning share, to map an admin1 code from the titles.

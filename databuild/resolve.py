@@ -47,6 +47,7 @@ HAMLET_POP = 10_000
 OWN_POLYGON_KM = {True: 25.0, False: 5.0}  # own place: coordinates this close to the country
 DOMINANCE = 5.0
 AREA_TOWN_KM = 60.0  # a division's geocode this close to its largest town
+AREA_REGION_KM = 150.0  # ... or, without a town, this close to its region's largest city
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _PAREN = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
@@ -620,6 +621,14 @@ class Resolver:
         mention_stem, mention_cls = area_stem(base)
         if not found and mention_stem:
             found = self._by_stem(mention_stem, mention_cls, cc)
+            if found and not mention_cls:
+                # a bare name a region shares with one of its namesake districts names the
+                # region, as "Vienna" does below ("Khövsgöl": the aimag, not a sum elsewhere)
+                found += [
+                    a
+                    for a, c in self.gaz.areas_by_stem.get((cc, mention_stem), [])
+                    if c == "region" and a not in found
+                ]
         if not found and mention_cls:
             # "Kiev Oblast": the namesake city's own name (Kyiv) names the division
             names = {area_stem(c.name)[0] for c in self.gaz.candidates(key(mention_stem), cc)}
@@ -658,8 +667,9 @@ class Resolver:
             town
             or self._namesake(mention_stem or base, cc)
             or (self.gaz.largest_in_sub.get(top) if top else None)
+            or self.gaz.largest_in_admin1.get((cc, area.admin1))
         )
-        if not self._geocode_fits(m, cc, top, town):
+        if fallback is not None and not self._geocode_fits(m, area, top, town):
             m = replace(m, latitude=None, longitude=None)
         return self._own(
             area.id, base, cc, top, kind, None, m, "gazetteer-area", True, fallback=fallback
@@ -679,24 +689,35 @@ class Resolver:
             and (cls or (cc, area_cls) not in _NOT_GOVERNMENTS)
         ]
 
-    def _geocode_fits(self, m: Mention, cc: str, top: str | None, town: City | None) -> bool:
+    def _geocode_fits(self, m: Mention, area: Area, top: str | None, town: City | None) -> bool:
         """Whether a name geocode (a weak hint) may position a division.
 
-        Wikidata coordinates always may.  A geocode must lie nearest to a town of
-        the division's first-level subdivision, and within :data:`AREA_TOWN_KM`
-        of the division's largest town when it has one: the geocode of
-        "Leningradsky District, Krasnodar Krai" lands in Moscow's namesake.
+        Wikidata coordinates always may.  A geocode must lie within
+        :data:`AREA_TOWN_KM` of the division's largest town when it has one, and
+        nearest to a town of the division's first-level subdivision: by ISO code
+        where both are known, else by GeoNames admin1 code or within
+        :data:`AREA_REGION_KM` of that admin1's largest city (the codes of the
+        two GeoNames snapshots differ in places).  The geocode of "Leningradsky
+        District, Krasnodar Krai" lands in Moscow's namesake, Uljin's near Seoul.
         """
         if m.strong or m.latitude is None or m.longitude is None:
             return True
         lat, lon = m.latitude, m.longitude
         if town is not None and distance_km(lat, lon, town.latitude, town.longitude) > AREA_TOWN_KM:
             return False
-        near = self._cities_near(lat, lon, cc)
-        if top is not None and near:
-            sub = self._sub_of(self.gaz.nearest(lat, lon, cc, near))
-            return sub is None or sub == top
-        return True
+        near = self._cities_near(lat, lon, area.country)
+        if not near:
+            return town is None
+        nearest = self.gaz.nearest(lat, lon, area.country, near)
+        sub = self._sub_of(nearest)
+        if top is not None and sub is not None:
+            return sub == top
+        if not area.admin1 or nearest.admin1 == area.admin1:
+            return True
+        capital = self.gaz.largest_in_admin1.get((area.country, area.admin1))
+        return capital is None or (
+            distance_km(lat, lon, capital.latitude, capital.longitude) <= AREA_REGION_KM
+        )
 
     def _country_corrected(self, base: str, m: Mention, ctx: _Context) -> Outcome | None:
         """A same-continent namesake within :data:`CORRECTED_KM` of the mention's coordinates.

@@ -687,6 +687,7 @@ AREA_CITIES: list[tuple[int, str, str, str, int, float, float, list[str]]] = [
     (479123, "Ulyanovsk", "RU", "81", 640_680, 54.3282, 48.3866, []),
     (1816670, "Beijing", "CN", "22", 18_960_744, 39.9075, 116.3972, []),
     (703448, "Kyiv", "UA", "12", 2_797_553, 50.4547, 30.5238, ["Kiev"]),
+    (524901, "Moscow", "RU", "48", 10_381_222, 55.7522, 37.6156, []),
 ]
 _TZ |= {"KR": "Asia/Seoul", "RU": "Europe/Ulyanovsk", "CN": "Asia/Shanghai"}
 
@@ -763,6 +764,14 @@ def test_a_region_by_its_capital_s_spelling_or_russian_adjective(area_resolver: 
     # "Kiev Oblast": the namesake city's own name (Kyiv) names the oblast
     assert _id(_resolve(area_resolver, "Kiev Oblast", "Ukraine")) == "iso:UA-32"
     assert _id(_resolve(area_resolver, "Kaliningrad Oblast", "Russia")) == "iso:RU-KGD"
+
+
+def test_a_geocode_in_another_region_does_not_place_a_division(area_resolver: Resolver) -> None:
+    # the geocode lands in Moscow, 700 km from the oblast: Ulyanovsk places it instead
+    out = _target(_resolve(area_resolver, "Ulyanovsk Oblast", "Russia", coords=(55.75, 37.62)))
+    assert (out.id, out.latitude, out.longitude) == ("iso:RU-ULY", 54.3282, 48.3866)
+    near = _target(_resolve(area_resolver, "Ulyanovsk Oblast", "Russia", coords=(54.3, 48.4)))
+    assert (near.latitude, near.longitude, near.placed) == (54.3, 48.4, "geocode")
 
 
 def test_kind_words_must_agree(area_resolver: Resolver) -> None:
