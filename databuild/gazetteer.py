@@ -152,6 +152,17 @@ ENGLISH_SUBDIVISIONS: dict[str, str] = {
     "Attica": "GR-I",
     "Crete": "GR-M",
     "Hokkaido": "JP-01",
+    # ISO names Lithuania's counties in the genitive ("Kauno apskritis")
+    "Alytus County": "LT-AL",
+    "Kaunas County": "LT-KU",
+    "Klaipėda County": "LT-KL",
+    "Marijampolė County": "LT-MR",
+    "Panevėžys County": "LT-PN",
+    "Šiauliai County": "LT-SA",
+    "Tauragė County": "LT-TA",
+    "Telšiai County": "LT-TE",
+    "Utena County": "LT-UT",
+    "Vilnius County": "LT-VL",
 }
 
 
@@ -319,6 +330,51 @@ def type_class(area_type: str) -> str:
         if word in AREA_WORDS:
             return AREA_WORDS[word]
     return ""
+
+
+#: Kind classes that name a government above the municipalities (a county, a province) and
+#: those that name a municipality or city.  A mention's kind word from one group never names
+#: an ISO 3166-2 subdivision typed with the other ("Pärnu County" is not the urban
+#: municipality Pärnu); "district" belongs to neither: ISO calls Bulgaria's provinces
+#: districts (Burgas Province) and Lithuania's district municipalities are "Kaunas District".
+_UPPER_CLASSES = frozenset({"region", "county"})
+_LOCAL_CLASSES = frozenset({"municipal", "city"})
+
+
+def iso_type_class(iso_type: str) -> str:
+    """The class of an ISO 3166-2 subdivision type, read from its head noun only.
+
+    Unlike :func:`type_class` a qualifying word does not count: Italy's "Free
+    municipal consortium" (Ragusa) and "Metropolitan city" (Turin) are the
+    former provinces, of no class; "City with county rights" is a city.
+
+    >>> iso_type_class("Urban municipality"), iso_type_class("District municipality")
+    ('municipal', 'municipal')
+    >>> iso_type_class("Free municipal consortium"), iso_type_class("Metropolitan city")
+    ('', '')
+    >>> iso_type_class("City with county rights"), iso_type_class("County")
+    ('city', 'county')
+    """
+    words = key(iso_type.split(" with ")[0]).split()
+    if not words or words[0] == "metropolitan":
+        return ""
+    return AREA_WORDS.get(words[-1], "")
+
+
+def iso_kind_fits(mention: str, iso_type: str) -> bool:
+    """Whether a mention whose kind word has class ``mention`` may name an ISO
+    subdivision of type ``iso_type``: never an upper class for a local one or back.
+
+    >>> iso_kind_fits("county", "Urban municipality"), iso_kind_fits("region", "District")
+    (False, True)
+    >>> iso_kind_fits("region", "Free municipal consortium"), iso_kind_fits("", "Municipality")
+    (True, True)
+    >>> iso_kind_fits("municipal", "County"), iso_kind_fits("district", "District municipality")
+    (False, True)
+    """
+    area = iso_type_class(iso_type)
+    pair = {mention, area}
+    return not (pair & _UPPER_CLASSES and pair & _LOCAL_CLASSES)
 
 
 def classes_fit(mention: str, area: str) -> bool:

@@ -30,6 +30,7 @@ from databuild.gazetteer import (
     area_stem,
     classes_fit,
     distance_km,
+    iso_kind_fits,
     top_level,
 )
 from databuild.geo import Polygons
@@ -560,9 +561,14 @@ class Resolver:
                     ),
                     "resolved",
                 )
-        # ISO 3166-2 subdivisions by name
+        # ISO 3166-2 subdivisions by name, whose type the mention's kind word allows
+        mention_cls = area_stem(base)[1]
         for n in (base, stem):
-            codes = [c for c in self.gaz.subdivisions_by_key.get(key(n), []) if c.startswith(cc)]
+            codes = [
+                c
+                for c in self.gaz.subdivisions_by_key.get(key(n), [])
+                if c.startswith(cc) and iso_kind_fits(mention_cls, _subdivision_type(c))
+            ]
             if len(codes) == 1:
                 code = codes[0]
                 top = top_level(code)

@@ -679,6 +679,7 @@ AREAS: list[tuple[int, str, str, int, str, str | None, str | None, tuple[str, ..
     (536043, "Leninskiy Rayon", "RU", 2, "RU.84.536043", None, None, ()),
     (703446, "Kyivska oblast", "UA", 1, "UA.13", "UA-32", None, ("Kyiv Oblast",)),
     (554230, "Kaliningradskaya oblast'", "RU", 1, "RU.23", "RU-KGD", None, ()),
+    (589576, "Pärnumaa", "EE", 1, "EE.11", "EE-68", None, ("Pärnu County", "Pärnu maakond")),
 ]
 AREA_CITIES: list[tuple[int, str, str, str, int, float, float, list[str]]] = [
     (1835848, "Seoul", "KR", "11", 10_349_312, 37.566, 126.9784, []),
@@ -688,8 +689,13 @@ AREA_CITIES: list[tuple[int, str, str, str, int, float, float, list[str]]] = [
     (1816670, "Beijing", "CN", "22", 18_960_744, 39.9075, 116.3972, []),
     (703448, "Kyiv", "UA", "12", 2_797_553, 50.4547, 30.5238, ["Kiev"]),
     (524901, "Moscow", "RU", "48", 10_381_222, 55.7522, 37.6156, []),
+    (589580, "Pärnu", "EE", "11", 40_228, 58.3859, 24.4971, []),
+    (598316, "Kaunas", "LT", "58", 289_380, 54.9016, 23.9091, []),
+    (732770, "Burgas", "BG", "39", 210_646, 42.5065, 27.4689, []),
+    (2523650, "Ragusa", "IT", "15", 74_251, 36.9257, 14.7244, []),
 ]
 _TZ |= {"KR": "Asia/Seoul", "RU": "Europe/Ulyanovsk", "CN": "Asia/Shanghai"}
+_TZ |= {"EE": "Europe/Tallinn", "LT": "Europe/Vilnius", "BG": "Europe/Sofia", "IT": "Europe/Rome"}
 
 
 @pytest.fixture(scope="module")
@@ -778,6 +784,25 @@ def test_kind_words_must_agree(area_resolver: Resolver) -> None:
     # Chaoyang District (Beijing) is not Chaoyang Shi, a city in Liaoning
     out = _resolve(area_resolver, "Chaoyang District", "China")
     assert out.target is None or out.target.id != "gn:2038101"
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        # the kind word rules out the namesake municipality (EE-624, LT-16) ...
+        ("Pärnu County", "Estonia", "iso:EE-68"),
+        ("Kaunas County", "Lithuania", "iso:LT-KU"),
+        # ... but not a province ISO types as a district or a municipal consortium
+        ("Burgas Province", "Bulgaria", "iso:BG-02"),
+        ("Province of Ragusa", "Italy", "iso:IT-RG"),
+        # a district municipality is the mention's "district"
+        ("Kaunas District", "Lithuania", "iso:LT-16"),
+    ],
+)
+def test_kind_words_agree_with_the_iso_type(
+    area_resolver: Resolver, name: str, country: str, expected: str
+) -> None:
+    assert _id(_resolve(area_resolver, name, country)) == expected
 
 
 def test_a_parent_city_picks_its_district(area_resolver: Resolver) -> None:
