@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pycountry
+
 from databuild import curation as curation_mod
 from databuild import gazetteer, report, sources
 from databuild.gazetteer import distance_km
@@ -135,6 +137,63 @@ def _gn_target(gaz: gazetteer.Gazetteer, gid: int, method: str) -> Target:
     )
 
 
+def _division_target(gaz: gazetteer.Gazetteer, pid: str, where: str) -> Target:
+    """A GeoNames division (``gn:``) or ISO 3166-2 subdivision (``iso:``) as curation names it.
+
+    It stands at its largest gazetteer town, else at its region's largest city;
+    a division ISO 3166-2 codes is named by its ``iso:`` id, as the build names
+    it, so its ``gn:`` id is refused (naming ``where``, the file and entry).
+    """
+    area = gaz.areas_by_id.get(pid)
+    if area is not None and area.id != pid:
+        raise curation_mod.CurationError(
+            f"{where}: {pid} is the ISO 3166-2 subdivision {area.name}: use {area.id}, "
+            "the id the build gives it"
+        )
+    if area is not None:
+        name, cc, top = area.name, area.country, gaz.area_top(area)
+        kind = "region" if area.level == 1 else "county"
+        town = gaz.area_towns.get(area.id) or gaz.largest_in_admin1.get((cc, area.admin1))
+    elif pid.startswith("iso:"):
+        sub = pycountry.subdivisions.get(code=pid[4:])  # type: ignore[no-untyped-call]
+        if sub is None:
+            raise curation_mod.CurationError(f"{where}: unknown ISO 3166-2 subdivision {pid}")
+        name, cc, top = str(sub.name), str(sub.country_code), gazetteer.top_level(pid[4:])
+        kind = "region" if top == pid[4:] else "county"
+        town = gaz.largest_in_sub.get(pid[4:])
+    else:
+        raise curation_mod.CurationError(f"{where}: unknown place {pid} (not in the gazetteer)")
+    town = town or (gaz.largest_in_sub.get(top) if top else None)
+    anchor = town or gaz.largest[cc]
+    return Target(
+        id=pid,
+        name=name,
+        country=cc,
+        subdivision=top if top and top.startswith(cc + "-") else None,
+        kind=kind,
+        latitude=anchor.latitude,
+        longitude=anchor.longitude,
+        timezone=anchor.timezone,
+        population=None,
+        method="curated",
+        gazetteer=True,
+        approximate=town is None,
+        placed=f"gn:{anchor.gid}",
+    )
+
+
+def _curated_target(
+    gaz: gazetteer.Gazetteer, pid: str, defined: dict[str, Target], where: str
+) -> Target:
+    """The place a curation entry names: defined by a ``[[place]]``, a gazetteer city,
+    a GeoNames division or an ISO 3166-2 subdivision."""
+    if pid in defined:
+        return defined[pid]
+    if pid.startswith("gn:") and int(pid[3:]) in gaz.cities:
+        return _gn_target(gaz, int(pid[3:]), "curated")
+    return _division_target(gaz, pid, where)
+
+
 def _curated_places(
     cur: curation_mod.Curation, gaz: gazetteer.Gazetteer
 ) -> tuple[dict[str, Target], dict[str, dict[str, Any]], dict[tuple[str, str], Target]]:
@@ -142,10 +201,10 @@ def _curated_places(
     defined: dict[str, Target] = {}
     overrides: dict[str, dict[str, Any]] = {}
     mentions: dict[tuple[str, str], Target] = {}
-    for _stem, entry in cur.places:
+    for stem, entry in cur.places:
         pid = str(entry["id"])
         if pid.startswith("gn:"):
-            base = _gn_target(gaz, int(pid[3:]), "curated")
+            base = _curated_target(gaz, pid, {}, f"{stem}.toml: [[place]] {pid}")
         else:
             base = Target(
                 id=pid,
@@ -164,14 +223,9 @@ def _curated_places(
         overrides[pid] = entry
         for name in entry.get("mentions", []):
             mentions[(key(name), "")] = base
-    for _stem, entry in cur.mentions:
+    for stem, entry in cur.mentions:
         pid = str(entry["place"])
-        if pid in defined:
-            target = defined[pid]
-        elif pid.startswith("gn:"):
-            target = _gn_target(gaz, int(pid[3:]), "curated")
-        else:
-            raise ValueError(f"curated mention {entry!r}: unknown place {pid}")
+        target = _curated_target(gaz, pid, defined, f"{stem}.toml: [[mention]] {entry['name']!r}")
         mentions[(key(str(entry["name"])), str(entry.get("country", "")))] = target
     return defined, overrides, mentions
 
@@ -377,12 +431,8 @@ def run(
     for stem, entry in cur.partnerships:
         for pid in (entry["a"], entry["b"]):
             if pid not in places:
-                if pid in defined:
-                    tgt = defined[pid]
-                elif str(pid).startswith("gn:"):
-                    tgt = _gn_target(gaz, int(str(pid)[3:]), "curated")
-                else:
-                    raise ValueError(f"curation {stem}: unknown place {pid}")
+                where = f"{stem}.toml: [[partnership]] ({entry['a']} – {entry['b']})"
+                tgt = _curated_target(gaz, str(pid), defined, where)
                 places[pid] = _place(tgt, Counter(), overrides.get(pid), gaz, polygons)
         a, b = sorted((str(entry["a"]), str(entry["b"])))
         row = curated_rows.setdefault((a, b), {"stems": [], "urls": [], "claimed_by": set()})
@@ -487,6 +537,7 @@ def run(
             "files": len(
                 {s for s, _ in cur.partnerships}
                 | {s for s, _ in cur.places}
+                | {s for s, _ in cur.mentions}
                 | {s for s, _ in cur.seats}
                 | {s for s, _ in cur.exclusives}
             )

@@ -12,7 +12,9 @@ Each ``databuild/curation/<topic>.toml`` may hold four kinds of tables:
     and ``timezone``.
 ``[[mention]]``
     ``name`` (as a source spells it), optional ``country`` (alpha-2) and
-    ``place`` (a ``gn:``/``iso:``/``tt:`` id): forces how a mention resolves.
+    ``place`` (a ``gn:``/``iso:``/``tt:`` id: a gazetteer city, a GeoNames division
+    — by its ``iso:`` id where ISO 3166-2 has it —, an ISO subdivision or a curated
+    place), optional ``urls``: forces how a mention resolves.
 ``[[partnership]]``
     ``a``, ``b`` (place ids), ``kind``, ``status``, ``established``, ``ended``,
     ``note``, ``claimed_by`` (ids), ``urls`` (required: the sources of every
@@ -127,7 +129,7 @@ _PLACE_KEYS = {
     "ascii_name",
 }
 _OWN_PLACE_REQUIRED = {"name", "country", "latitude", "longitude", "timezone"}
-_MENTION_KEYS = {"name", "country", "place"}
+_MENTION_KEYS = {"name", "country", "place", "urls"}
 _SEAT_KEYS = {"place", "seat", "urls", "note"}
 _EXCLUSIVE_KEYS = {"place", "sister", "others", "note", "urls"}
 
@@ -317,6 +319,8 @@ def _mention(path: Path, number: int, entry: object) -> dict[str, Any]:
     _place_id(e, entry["place"], "place")
     if "country" in entry:
         _country(e, entry["country"])
+    if "urls" in entry:
+        _urls(e, entry)
     return dict(entry)
 
 

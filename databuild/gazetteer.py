@@ -407,6 +407,8 @@ class Gazetteer:
     areas_by_stem: dict[tuple[str, str], list[tuple[Area, str]]] = field(default_factory=dict)
     #: division id → its most populous gazetteer town
     area_towns: dict[str, City] = field(default_factory=dict)
+    #: division id (``iso:`` or ``gn:``), and ``gn:<geonameid>`` of every division → it
+    areas_by_id: dict[str, Area] = field(default_factory=dict)
 
     def candidates(self, name_key: str, country: str | None) -> list[City]:
         if country is None:
@@ -661,6 +663,11 @@ def _index_areas(gaz: Gazetteer, areas: Iterable[Area], towns: Mapping[str, int]
             for variant in [stem, *stem_variants(stem, cls, area.country)]:
                 if variant and (area, cls) not in by_stem[(area.country, variant)]:
                     by_stem[(area.country, variant)].append((area, cls))
+    gaz.areas_by_id = {}
+    for area in sorted(areas, key=lambda a: (a.country, a.admin_code, a.id, a.name)):
+        gaz.areas_by_id.setdefault(area.id, area)
+        if area.gid is not None:
+            gaz.areas_by_id.setdefault(f"gn:{area.gid}", area)
     gaz.areas_by_key = dict(by_key)
     gaz.areas_by_stem = dict(by_stem)
     gaz.area_towns = {aid: gaz.cities[gid] for aid, gid in towns.items() if gid in gaz.cities}

@@ -698,8 +698,7 @@ _TZ |= {"KR": "Asia/Seoul", "RU": "Europe/Ulyanovsk", "CN": "Asia/Shanghai"}
 _TZ |= {"EE": "Europe/Tallinn", "LT": "Europe/Vilnius", "BG": "Europe/Sofia", "IT": "Europe/Rome"}
 
 
-@pytest.fixture(scope="module")
-def area_resolver(polygons: Polygons) -> Resolver:
+def _area_gazetteer() -> gazetteer.Gazetteer:
     records = _records() + _records(AREA_CITIES)
     areas = [
         gazetteer.Area(
@@ -722,10 +721,103 @@ def area_resolver(polygons: Polygons) -> Resolver:
         "KR": "AS",
         "CN": "AS",
     }
-    gaz = gazetteer.build(
+    return gazetteer.build(
         records, continents, {}, [], areas=areas, area_towns={"gn:1832426": 1832427}
     )
-    return Resolver(gaz, {}, polygons)
+
+
+@pytest.fixture(scope="module")
+def area_resolver(polygons: Polygons) -> Resolver:
+    return Resolver(_area_gazetteer(), {}, polygons)
+
+
+def test_curation_may_name_divisions(
+    built: tuple[Path, dict[str, Any]], tmp_path: Path, polygons: Polygons
+) -> None:
+    root, _summary = built
+    cur = curation.Curation(
+        places=[("fix", {"id": "gn:8349500", "name": "Seongbuk District"})],
+        mentions=[("fix", {"name": "Gladsaxe", "country": "DK", "place": "gn:2621394"})],
+        partnerships=[
+            ("fix", {"a": "gn:8349500", "b": "gn:9", "urls": ["https://example.org/a"]}),
+            ("fix", {"a": "iso:RU-ULY", "b": "gn:14", "urls": ["https://example.org/b"]}),
+            ("fix", {"a": "iso:FR-75C", "b": "gn:10", "urls": ["https://example.org/c"]}),
+        ],
+    )
+    build.run(
+        root / "sources",
+        tmp_path / "data",
+        tmp_path / "report",
+        gaz=_area_gazetteer(),
+        polygons=polygons,
+        cur=cur,
+    )
+    places = {r["id"]: r for r in _rows(tmp_path / "data" / "places.csv")}
+    pairs = {(r["a"], r["b"]) for r in _rows(tmp_path / "data" / "partnerships.csv")}
+    # the Wikidata claim Uppsala–Gladsaxe reaches the Gladsaxe division by the mention
+    assert ("gn:14", "gn:2621394") in pairs
+    assert places["gn:2621394"]["resolution"] == "curated"
+    # a division overridden by [[place]], at its parent city; ISO subdivisions at their
+    # region's largest city, or their country's when the gazetteer has none there
+    seongbuk = places["gn:8349500"]
+    assert (seongbuk["name"], seongbuk["kind"], seongbuk["subdivision"]) == (
+        "Seongbuk District",
+        "county",
+        "KR-11",
+    )
+    assert ("gn:14", "iso:RU-ULY") in pairs and ("gn:8349500", "gn:9") in pairs
+    uly = places["iso:RU-ULY"]
+    assert (uly["kind"], uly["latitude"], uly["longitude"]) == ("region", "54.3282", "48.3866")
+    assert places["iso:FR-75C"]["country"] == "FR" and ("gn:10", "iso:FR-75C") in pairs
+
+
+@pytest.mark.parametrize(
+    ("cur", "fragment"),
+    [
+        (
+            curation.Curation(
+                mentions=[("fix", {"name": "Uljanowsk", "place": "gn:479119"})],
+            ),
+            "fix.toml: [[mention]] 'Uljanowsk': gn:479119 is the ISO 3166-2 subdivision "
+            "Ul'yanovskaya oblast': use iso:RU-ULY",
+        ),
+        (
+            curation.Curation(
+                partnerships=[
+                    ("fix", {"a": "gn:479119", "b": "gn:9", "urls": ["https://example.org"]})
+                ]
+            ),
+            "fix.toml: [[partnership]] (gn:479119 – gn:9): gn:479119 is the ISO",
+        ),
+        (
+            curation.Curation(places=[("fix", {"id": "gn:479119", "name": "Ulyanovsk"})]),
+            "fix.toml: [[place]] gn:479119: gn:479119 is the ISO",
+        ),
+        (
+            curation.Curation(mentions=[("fix", {"name": "X", "place": "gn:123456789"})]),
+            "fix.toml: [[mention]] 'X': unknown place gn:123456789 (not in the gazetteer)",
+        ),
+    ],
+)
+def test_curation_naming_a_division_badly_is_refused(
+    built: tuple[Path, dict[str, Any]],
+    tmp_path: Path,
+    polygons: Polygons,
+    cur: curation.Curation,
+    fragment: str,
+) -> None:
+    root, _summary = built
+    with pytest.raises(curation.CurationError) as info:
+        build.run(
+            root / "sources",
+            tmp_path / "data",
+            tmp_path / "report",
+            gaz=_area_gazetteer(),
+            polygons=polygons,
+            cur=cur,
+        )
+    assert str(info.value).startswith(fragment), info.value
+    assert not (tmp_path / "data").exists()  # nothing written
 
 
 def _target(outcome: Outcome) -> Any:
