@@ -413,7 +413,7 @@ def _stats_args(p: argparse.ArgumentParser) -> None:
         "countries partnered with a country's places",
         "twintowns stats partner-countries US -n 5",
     )
-    s.add_argument("country", metavar="COUNTRY")
+    _country_args(s)
     s.add_argument("-n", type=_positive, default=None, help="show only the first N")
     s = sub(
         "continents", "continents of a place's partners", "twintowns stats continents Charlotte"
@@ -424,7 +424,7 @@ def _stats_args(p: argparse.ArgumentParser) -> None:
         "partnerships within one country",
         "twintowns stats domestic JP -n 5",
     )
-    s.add_argument("country", metavar="COUNTRY", nargs="?")
+    _country_args(s)
     s.add_argument("-n", type=_positive, default=None, help="list only the first N")
     s = sub("same-name", "partnerships of two places with one name", "twintowns stats same-name")
     s.add_argument("-n", type=_positive, default=None, help="list only the first N")
@@ -434,6 +434,27 @@ def _stats_args(p: argparse.ArgumentParser) -> None:
     )
     s.add_argument("a", metavar="A")
     s.add_argument("b", metavar="B")
+
+
+def _country_args(s: argparse.ArgumentParser) -> None:
+    """COUNTRY, given as an argument or, as ``top-places`` takes it, with ``--country``."""
+    s.add_argument("country", metavar="COUNTRY", nargs="?", help="ISO code or name")
+    s.add_argument("--country", dest="country_option", metavar="COUNTRY", help="the same")
+
+
+def _country(args: argparse.Namespace, *, required: bool) -> str | None:
+    """The COUNTRY given (either way) as an ISO code, or None."""
+    from twintowns.countries import lookup_country
+
+    given, option = args.country, args.country_option
+    if given is not None and option is not None and given != option:
+        raise UsageError(f"two countries given: {given!r} and --country {option!r}")
+    text = given if given is not None else option
+    if text is None:
+        if required:
+            raise UsageError(f"stats {args.stat}: a COUNTRY is needed, e.g. US or 'Japan'")
+        return None
+    return lookup_country(text)
 
 
 def _pairs_out(ctx: Context, found: list[Partnership], limit: int | None, what: str) -> None:
@@ -489,9 +510,8 @@ def _stats(ctx: Context) -> int:
                 "rlr",
             )
     elif args.stat == "partner-countries":
-        from twintowns.countries import lookup_country
-
-        code = lookup_country(args.country)
+        code = _country(args, required=True)
+        assert code is not None
         counted = stats.partner_countries(atlas, code, status=status)[: args.n]
         if ctx.json:
             dump_json(
@@ -515,11 +535,7 @@ def _stats(ctx: Context) -> int:
             for c in continents:
                 ctx.out(f"  {c.value}  {c.label}")
     elif args.stat == "domestic":
-        code = None
-        if args.country is not None:
-            from twintowns.countries import lookup_country
-
-            code = lookup_country(args.country)
+        code = _country(args, required=False)
         found = stats.domestic(atlas, code, status=status)
         _pairs_out(ctx, found, args.n, "domestic partnerships" + (f" in {code}" if code else ""))
     elif args.stat == "same-name":
