@@ -13,6 +13,7 @@ import pycountry
 
 from databuild import curation as curation_mod
 from databuild import gazetteer, report, sources
+from databuild.duplicates import Candidate, likely_duplicates, name_parts
 from databuild.gazetteer import distance_km
 from databuild.geo import Polygons
 from databuild.merge import merge
@@ -343,6 +344,9 @@ def run(
                         )
 
     _namesake_twins(claims, outcomes, gaz)
+    duplicates_merged = _merge_duplicates(
+        outcomes, gaz, {str(e["place"]): str(e["seat"]) for _s, e in cur.seats}
+    )
 
     # ---- claims → pairs, dropped claims with reasons
     pairs: list[tuple[str, str, str]] = []
@@ -483,6 +487,16 @@ def run(
     final_places = [places[pid] for pid in sorted(used)]
 
     # ---- checks for the report
+    duplicates = [
+        [
+            a.id,
+            a.name,
+            b.id,
+            b.name,
+            f"{distance_km(a.latitude, a.longitude, b.latitude, b.longitude):.1f}",
+        ]
+        for a, b in likely_duplicates(_candidate(p) for p in final_places)
+    ]
     for p in final_places:
         d = polygons.distance_km(p.country, p.latitude, p.longitude)
         if d is not None and d > 25.0:
@@ -517,6 +531,8 @@ def run(
             "outside_polygon": len(outside),
             "approximate_position": sum(1 for row in approximate if row[0] in used),
             "curated_seat": sum(1 for row in seated if row[0] in used),
+            "duplicates_merged": len(duplicates_merged),
+            "likely_duplicates": len(duplicates),
             "by_resolution": dict(sorted(Counter(p.resolution for p in final_places).items())),
             "by_kind": dict(sorted(Counter(p.kind.value for p in final_places).items())),
             "own_by_resolution": dict(
@@ -632,6 +648,14 @@ def run(
         report_dir / "admin1_learnt.csv",
         ["country", "admin1", "subdivision"],
         [[cc, a1, code] for (cc, a1), code in sorted(learnt.items())],
+    )
+    report.write_table(
+        report_dir / "duplicates.csv", ["a", "a_name", "b", "b_name", "km"], duplicates
+    )
+    report.write_table(
+        report_dir / "duplicates_merged.csv",
+        ["kept", "kept_name", "merged", "merged_name"],
+        duplicates_merged,
     )
     report.write_table(
         report_dir / "outside_polygon.csv",
@@ -766,6 +790,91 @@ def _unify_own(outcomes: list[list[Outcome]]) -> None:
             t = oc.target
             if t is not None and t.id in alias:
                 sides[i] = Outcome(replace(alias[t.id], method=t.method), oc.status)
+
+
+def _candidate(t: Target | Place) -> Candidate:
+    kind = t.kind if isinstance(t.kind, str) else t.kind.value
+    return Candidate(t.id, t.name, t.country, t.subdivision, kind, t.latitude, t.longitude)
+
+
+def _merge_duplicates(
+    outcomes: list[list[Outcome]], gaz: gazetteer.Gazetteer, seats: dict[str, str]
+) -> list[list[object]]:
+    """One id for each entity the duplicate check (:mod:`databuild.duplicates`) finds
+    under several, unless all of them are gazetteer divisions (left to curation).
+
+    The id kept is a gazetteer one (a GeoNames city entry first, then the most
+    populous, then a name without kind words: Nanto over Nanto-shi), else the
+    place of our own whose name says what kind of area it is ("Borough of
+    Runnymede", "Hersfeld-Rotenburg district": there is no town of that name),
+    then the best-ranked method.  It takes the subdivision and the source
+    coordinates of the others when it lacks them.  Positions are compared as
+    the places will stand: at their curated seat (``seats``: id → ``gn:`` id)
+    where they have one, else at any position a mention gave them.  Rewrites
+    ``outcomes`` in place and returns the merges (kept id and name, merged id
+    and name).
+    """
+    targets: dict[str, Target] = {}
+    variants: set[Candidate] = set()
+    for sides in outcomes:
+        for oc in sides:
+            t = oc.target
+            if t is None:
+                continue
+            targets.setdefault(t.id, t)
+            seat = gaz.cities.get(int(seats[t.id][3:])) if t.id in seats else None
+            if seat is not None:
+                t = replace(t, latitude=seat.latitude, longitude=seat.longitude)
+            variants.add(
+                _candidate(replace(targets[t.id], latitude=t.latitude, longitude=t.longitude))
+            )
+    group_of: dict[str, str] = {}
+
+    def root(pid: str) -> str:
+        while group_of.get(pid, pid) != pid:
+            pid = group_of[pid]
+        return pid
+
+    for a, b in likely_duplicates(variants):
+        if a.id == b.id or not any(p.own or _is_city(p.id, gaz) for p in (a, b)):
+            continue  # two divisions: a curation decision
+        ra, rb = root(a.id), root(b.id)
+        if ra != rb:
+            group_of[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[Target]] = defaultdict(list)
+    for pid in sorted({*group_of, *group_of.values()}):
+        groups[root(pid)].append(targets[pid])
+
+    def rank(t: Target) -> tuple[object, ...]:
+        kind_word = bool(name_parts(t.name)[1])
+        if not t.id.startswith("tt:"):
+            city = _is_city(t.id, gaz)
+            return (0, not city, -(t.population or 0), kind_word, _method_rank(t.method), t.id)
+        return (1, False, 0, not kind_word, _method_rank(t.method), t.id)
+
+    alias: dict[str, Target] = {}
+    merges: list[list[object]] = []
+    for members in groups.values():
+        ranked = sorted(members, key=rank)
+        head = ranked[0]
+        if head.subdivision is None:
+            sub = next((t.subdivision for t in ranked if t.subdivision), None)
+            head = replace(head, subdivision=sub)
+        hinted = [t for t in ranked if t.coords_from_hint]
+        if head.id.startswith("tt:") and not head.coords_from_hint and hinted:
+            pos = hinted[0]
+            head = _placed_at(head, pos.latitude, pos.longitude, pos.timezone, True)
+            head = replace(head, placed=pos.placed)
+        for t in ranked:
+            alias[t.id] = head
+            if t.id != head.id:
+                merges.append([head.id, head.name, t.id, t.name])
+    for sides in outcomes:
+        for i, oc in enumerate(sides):
+            found = oc.target
+            if found is not None and found.id in alias:
+                sides[i] = Outcome(replace(alias[found.id], method=found.method), oc.status)
+    return sorted(merges)
 
 
 def _is_city(pid: str, gaz: gazetteer.Gazetteer) -> bool:

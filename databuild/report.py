@@ -72,6 +72,10 @@ def markdown(s: dict[str, Any]) -> str:
         f"- regions, counties and districts placed at their curated seat (capital or "
         f"administrative centre, `[[seat]]` in the curation files): "
         f"{p.get('curated_seat', 0)} (see `curated_seat.csv`)",
+        f"- duplicate ids merged into one place (same country, same name without kind "
+        f"words, within 15 km, not a town and the division named after it): "
+        f"{p.get('duplicates_merged', 0)} (see `duplicates_merged.csv`); likely duplicates "
+        f"left: {p.get('likely_duplicates', 0)} (see `duplicates.csv`)",
         "",
         "| resolution | places |",
         "|---|---|",
@@ -113,6 +117,8 @@ def markdown(s: dict[str, Any]) -> str:
         "than the one stated (filed under the country of the coordinates)",
         "- `approximate_position.csv`: places of ours placed at their country's largest city",
         "- `curated_seat.csv`: regions, counties and districts placed at their curated seat",
+        "- `duplicates_merged.csv`: ids merged into another place of the same entity; "
+        "`duplicates.csv`: likely duplicates left (two divisions: a curation decision)",
         "- `admin1_learnt.csv`: GeoNames admin1 codes mapped to ISO 3166-2 from qualified "
         'titles ("Santa Maria, Rio Grande do Sul")',
         "",

@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 import twintowns
 from databuild import curation
 from databuild.curation import CurationError
+from databuild.duplicates import Candidate, likely_duplicates
 from twintowns import Status
 from twintowns.atlas import Atlas
 from twintowns.model import Partnership, PartnershipKind, PlaceKind
@@ -294,6 +295,46 @@ def test_no_duplicate_places(places: list[dict[str, str]]) -> None:
         (p["name"], p["country"], p["kind"], p["latitude"], p["longitude"]) for p in places
     )
     assert not [k for k, n in same.items() if n > 1]
+
+
+def test_no_entity_under_two_ids(places: list[dict[str, str]]) -> None:
+    # same country, same name once kind words are stripped, within 15 km, and not a town
+    # with the division named after it (the town of Wesel and the Wesel district are two)
+    found = likely_duplicates(
+        Candidate(
+            p["id"],
+            p["name"],
+            p["country"],
+            p["subdivision"] or None,
+            p["kind"],
+            float(p["latitude"]),
+            float(p["longitude"]),
+        )
+        for p in places
+    )
+    assert not [(a.id, b.id) for a, b in found]
+    ids = {p["id"] for p in places}
+    assert {"gn:2810678", "tt:de:wesel-district"} <= ids  # Wesel and its district: two
+    # the cases the check was built on are one place each
+    for gone in (
+        "tt:cn:haidian-district",
+        "tt:de:hersfeld-rotenburg",
+        "tt:de:schleswig-flensburg",
+        "tt:de:wesermarsch",
+        "tt:gb:mumbles",
+        "tt:gb:runnymede",
+    ):
+        assert gone not in ids
+    report = _rows_of(REPORT / "duplicates.csv")
+    assert report == []
+    merged = {r["merged"]: r["kept"] for r in _rows_of(REPORT / "duplicates_merged.csv")}
+    assert merged["tt:cn:haidian-district"] == "gn:1809104"
+    assert merged["tt:gb:runnymede"] == "tt:gb:borough-of-runnymede"
+
+
+def _rows_of(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 def test_no_self_pairs_no_duplicates_every_reference_exists(

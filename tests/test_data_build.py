@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from databuild import build, curation, gazetteer
 from databuild.countries import country_code
+from databuild.duplicates import Candidate, likely_duplicates
 from databuild.geo import Polygons
 from databuild.resolve import Outcome, Resolver, name_matches
 from databuild.sources import Geocodes, Mention
@@ -926,3 +927,62 @@ def test_namesake_divisions_are_reported_not_guessed(area_resolver: Resolver) ->
 )
 def test_area_stem(text: str, expected: tuple[str, str]) -> None:
     assert gazetteer.area_stem(text) == expected
+
+
+# --------------------------------------------------------------------- duplicates
+
+
+def _cand(
+    pid: str, name: str, kind: str, lat: float, lon: float, sub: str | None = None
+) -> Candidate:
+    return Candidate(pid, name, "XX", sub, kind, lat, lon)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "duplicate"),
+    [
+        # a place of our own with no town of its name, and the district
+        (
+            _cand("tt:de:wesermarsch", "Wesermarsch", "city", 53.33, 8.33),
+            _cand("tt:de:wesermarsch-district", "Wesermarsch district", "county", 53.33, 8.33),
+            True,
+        ),
+        (
+            _cand("tt:gb:runnymede", "Runnymede", "city", 51.444, -0.565),
+            _cand("tt:gb:borough-of-runnymede", "Borough of Runnymede", "county", 51.371, -0.494),
+            True,
+        ),
+        # a GeoNames district entry and a place of our own: Haidian
+        (
+            _cand("gn:1809104", "Haidian", "district", 39.99, 116.29),
+            _cand("tt:cn:haidian-district", "Haidian District", "county", 39.99, 116.29),
+            True,
+        ),
+        # a town and the district named after it are two entities
+        (
+            _cand("gn:2810678", "Wesel", "city", 51.667, 6.62),
+            _cand("tt:de:wesel-district", "Wesel district", "county", 51.667, 6.62),
+            False,
+        ),
+        # divisions of two kinds; namesakes in two states; too far apart
+        (
+            _cand("gn:9114284", "Kharkiv Raion", "county", 50.0, 36.2),
+            _cand("iso:UA-63", "Kharkiv Oblast", "region", 50.0, 36.25),
+            False,
+        ),
+        (
+            _cand("gn:4273837", "Kansas City", "city", 39.114, -94.627, "US-KS"),
+            _cand("gn:4393217", "Kansas City", "city", 39.100, -94.579, "US-MO"),
+            False,
+        ),
+        (
+            _cand("tt:xx:a", "Springfield", "city", 40.0, 10.0),
+            _cand("tt:xx:b", "Springfield district", "county", 40.2, 10.0),
+            False,
+        ),
+    ],
+)
+def test_likely_duplicates(a: Candidate, b: Candidate, duplicate: bool) -> None:
+    found = likely_duplicates([a, b])
+    assert bool(found) == duplicate
+    assert likely_duplicates([b, a]) == found
