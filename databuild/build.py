@@ -497,6 +497,7 @@ def run(
         ]
         for a, b in likely_duplicates(_candidate(p) for p in final_places)
     ]
+    state_mismatch = _state_mismatches(final_places, resolver)
     for p in final_places:
         d = polygons.distance_km(p.country, p.latitude, p.longitude)
         if d is not None and d > 25.0:
@@ -533,6 +534,7 @@ def run(
             "curated_seat": sum(1 for row in seated if row[0] in used),
             "duplicates_merged": len(duplicates_merged),
             "likely_duplicates": len(duplicates),
+            "us_state_mismatch": len(state_mismatch),
             "by_resolution": dict(sorted(Counter(p.resolution for p in final_places).items())),
             "by_kind": dict(sorted(Counter(p.kind.value for p in final_places).items())),
             "own_by_resolution": dict(
@@ -648,6 +650,11 @@ def run(
         report_dir / "admin1_learnt.csv",
         ["country", "admin1", "subdivision"],
         [[cc, a1, code] for (cc, a1), code in sorted(learnt.items())],
+    )
+    report.write_table(
+        report_dir / "us_state_mismatch.csv",
+        ["place", "name", "subdivision", "state_of_coordinates", "nearest_towns"],
+        state_mismatch,
     )
     report.write_table(
         report_dir / "duplicates.csv", ["a", "a_name", "b", "b_name", "km"], duplicates
@@ -875,6 +882,35 @@ def _merge_duplicates(
             if found is not None and found.id in alias:
                 sides[i] = Outcome(replace(alias[found.id], method=found.method), oc.status)
     return sorted(merges)
+
+
+#: The U.S. towns around a place that tell which state its coordinates lie in.
+STATE_TOWNS = 5
+STATE_KM = 50.0
+
+
+def _state_mismatches(places: list[Place], resolver: Resolver) -> list[list[object]]:
+    """U.S. places whose state disagrees with the state of their coordinates.
+
+    The coordinates' state is that of the :data:`STATE_TOWNS` nearest gazetteer
+    towns within :data:`STATE_KM` (GeoNames gives every town its admin1): a
+    place whose state none of them has is listed, with them.  Near a border the
+    towns of both states count, so a border town is not listed.
+    """
+    out: list[list[object]] = []
+    for p in places:
+        if p.country != "US" or not p.subdivision:
+            continue
+        near = sorted(
+            (distance_km(p.latitude, p.longitude, c.latitude, c.longitude), c.gid, c)
+            for c in resolver._cities_near(p.latitude, p.longitude, "US")
+        )
+        towns = [c for d, _gid, c in near[:STATE_TOWNS] if d <= STATE_KM]
+        states = sorted({s for c in towns if (s := resolver.gaz.subdivision(c))})
+        if states and p.subdivision not in states:
+            names = "|".join(f"gn:{c.gid} {c.name}" for c in towns)
+            out.append([p.id, p.name, p.subdivision, "|".join(states), names])
+    return out
 
 
 def _is_city(pid: str, gaz: gazetteer.Gazetteer) -> bool:

@@ -76,6 +76,8 @@ def markdown(s: dict[str, Any]) -> str:
         f"words, within 15 km, not a town and the division named after it): "
         f"{p.get('duplicates_merged', 0)} (see `duplicates_merged.csv`); likely duplicates "
         f"left: {p.get('likely_duplicates', 0)} (see `duplicates.csv`)",
+        f"- U.S. places whose state is not that of the nearest towns to their coordinates: "
+        f"{p.get('us_state_mismatch', 0)} (see `us_state_mismatch.csv`)",
         "",
         "| resolution | places |",
         "|---|---|",
@@ -117,6 +119,7 @@ def markdown(s: dict[str, Any]) -> str:
         "than the one stated (filed under the country of the coordinates)",
         "- `approximate_position.csv`: places of ours placed at their country's largest city",
         "- `curated_seat.csv`: regions, counties and districts placed at their curated seat",
+        "- `us_state_mismatch.csv`: U.S. places filed under a state their coordinates are not in",
         "- `duplicates_merged.csv`: ids merged into another place of the same entity; "
         "`duplicates.csv`: likely duplicates left (two divisions: a curation decision)",
         "- `admin1_learnt.csv`: GeoNames admin1 codes mapped to ISO 3166-2 from qualified "

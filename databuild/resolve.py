@@ -419,9 +419,14 @@ class Resolver:
         countries = {c.split("-")[0] for c in codes}
         if len(countries) == 1:
             cc = countries.pop()
+            tops = {top_level(c) for c in codes}
+            if ctx.qualifier_used and ctx.sub is not None and ctx.sub not in tops:
+                # qualifiers are read from the last: an inner one lies inside the outer,
+                # so "Delaware County, Pennsylvania" is a county of Pennsylvania, not the
+                # state of Delaware
+                return
             if ctx.country is None:
                 ctx.country = cc
-            tops = {top_level(c) for c in codes}
             if len(tops) == 1:
                 ctx.sub = tops.pop()
             ctx.qualifier_used = True
@@ -598,10 +603,12 @@ class Resolver:
             return Outcome(division, "resolved")
         if not word or (cc == "US" and not (ctx.sub or "").startswith("US-")):
             return None
-        # an area of our own, anchored on its namesake city when there is one
-        own_anchor = self._namesake(stem, cc) or (
-            self.gaz.largest_in_sub.get(ctx.sub) if ctx.sub else None
-        )
+        # an area of our own, anchored on its namesake city when there is one in the
+        # stated subdivision (Howell Township, New Jersey is not at Howell, Michigan)
+        namesake = self._namesake(stem, cc)
+        if namesake is not None and ctx.sub and self._sub_of(namesake) not in (None, ctx.sub):
+            namesake = None
+        own_anchor = namesake or (self.gaz.largest_in_sub.get(ctx.sub) if ctx.sub else None)
         kind = "region" if word in _REGION_WORDS else "county"
         return Outcome(
             self._own(

@@ -332,6 +332,23 @@ def test_no_entity_under_two_ids(places: list[dict[str, str]]) -> None:
     assert merged["tt:gb:runnymede"] == "tt:gb:borough-of-runnymede"
 
 
+def test_country_and_state_mixups(places: list[dict[str, str]]) -> None:
+    by_id = {p["id"]: p for p in places}
+    # South Korea's list files North Korea's Sinchon County under KR
+    sinchon = by_id["gn:1870659"]
+    assert (sinchon["name"], sinchon["country"], sinchon["subdivision"]) == (
+        "Sinchon County",
+        "KP",
+        "KP-05",
+    )
+    assert not [p["id"] for p in places if p["name"] == "Sinchon County" and p["country"] != "KP"]
+    # "Upper Darby Township, Delaware County, Pennsylvania": Pennsylvania, not Delaware
+    assert by_id["tt:us:upper-darby-township-pa"]["subdivision"] == "US-PA"
+    assert "tt:us:upper-darby-township-de" not in by_id
+    # no U.S. place lies among another state's towns
+    assert _rows_of(REPORT / "us_state_mismatch.csv") == []
+
+
 def _rows_of(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -553,6 +570,8 @@ def test_every_curated_seat_is_applied(
 ) -> None:
     entries = _seat_entries()
     assert len(entries) >= 50
+    cur = curation.load()
+    curated = {e["id"] for _s, e in cur.places} | {e["place"] for _s, e in cur.mentions}
     by_id = {row["id"]: row for row in places}
     listed = {row["place"]: row for row in _report_rows("curated_seat.csv")}
     approximate = {row["place"] for row in _report_rows("approximate_position.csv")}
@@ -568,7 +587,8 @@ def test_every_curated_seat_is_applied(
         assert float(row["longitude"]) == pytest.approx(city["longitude"], abs=1e-6), where
         assert row["timezone"] == city["timezone"], where
         assert row["country"] == city["countrycode"], where
-        assert row["resolution"] != "curated", where  # how it was resolved is kept
+        if entry["place"] not in curated:  # how it was resolved is kept
+            assert row["resolution"] != "curated", where
         assert listed[entry["place"]]["seat"] == entry["seat"], where
         assert entry["place"] not in approximate, where
     assert applied == len(listed) == quality["places"]["curated_seat"]

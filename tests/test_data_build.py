@@ -255,6 +255,15 @@ def test_us_county(resolver: Resolver) -> None:
     assert len(orange.candidates) == 2
 
 
+def test_an_inner_qualifier_lies_inside_the_outer(resolver: Resolver) -> None:
+    # "Delaware County" names a county of the state after it, not the state of Delaware
+    out = _resolve(resolver, "Springfield, Delaware County, Massachusetts")
+    assert _id(out) == "gn:8"
+    darby = _resolve(resolver, "Upper Darby Township, Delaware County, Pennsylvania", "US")
+    assert darby.target is not None and darby.target.subdivision == "US-PA"
+    assert darby.target.id == "tt:us:upper-darby-township-pa"
+
+
 def test_kind_in_parentheses_is_not_a_place(resolver: Resolver) -> None:
     # "(district)" says what the place is: no parent city named "district"
     out = _resolve(resolver, "Krefeld (district)", "Germany")
