@@ -13,6 +13,7 @@ import pycountry
 
 from databuild import curation as curation_mod
 from databuild import gazetteer, report, sources
+from databuild.countries import DEPENDENCIES
 from databuild.duplicates import Candidate, likely_duplicates, name_parts
 from databuild.gazetteer import distance_km
 from databuild.geo import Polygons
@@ -344,6 +345,7 @@ def run(
                         )
 
     _namesake_twins(claims, outcomes, gaz)
+    _refile_dependencies(outcomes)
     duplicates_merged = _merge_duplicates(
         outcomes, gaz, {str(e["place"]): str(e["seat"]) for _s, e in cur.seats}
     )
@@ -802,6 +804,19 @@ def _unify_own(outcomes: list[list[Outcome]]) -> None:
 def _candidate(t: Target | Place) -> Candidate:
     kind = t.kind if isinstance(t.kind, str) else t.kind.value
     return Candidate(t.id, t.name, t.country, t.subdivision, kind, t.latitude, t.longitude)
+
+
+def _refile_dependencies(outcomes: list[list[Outcome]]) -> None:
+    """A place whose subdivision is a territory with its own ISO 3166-1 code
+    (``US-GU``: Guam) is filed under that code, without a subdivision, as ISO
+    3166-1 and GeoNames file the territory's towns: its continent is then the
+    territory's (Oceania), not the sovereign state's.  Rewrites ``outcomes``."""
+    for sides in outcomes:
+        for i, oc in enumerate(sides):
+            t = oc.target
+            sub = t.subdivision if t is not None else None
+            if t is not None and sub and sub[3:] in DEPENDENCIES.get(t.country, ()):
+                sides[i] = Outcome(replace(t, country=sub[3:], subdivision=None), oc.status)
 
 
 def _merge_duplicates(

@@ -349,6 +349,21 @@ def test_country_and_state_mixups(places: list[dict[str, str]]) -> None:
     assert _rows_of(REPORT / "us_state_mismatch.csv") == []
 
 
+def test_territories_are_filed_under_their_own_code(places: list[dict[str, str]]) -> None:
+    by_id = {p["id"]: p for p in places}
+    for pid, country in (("iso:US-GU", "GU"), ("iso:US-AS", "AS")):
+        row = by_id[pid]
+        assert (row["country"], row["subdivision"], row["continent"]) == (country, "", "OC")
+    expected = {"GU": "OC", "AS": "OC", "MP": "OC", "PR": "NA", "VI": "NA"}
+    territories = [p for p in places if p["country"] in expected]
+    assert len(territories) >= 10
+    assert all(p["continent"] == expected[p["country"]] for p in territories)
+    # no place filed under a sovereign state with a territory's code as its subdivision
+    codes = {f"US-{t}" for t in expected} | {"US-UM"}
+    assert not [p["id"] for p in places if p["subdivision"] in codes]
+    assert all(p["continent"] == "NA" for p in places if p["country"] == "US")
+
+
 def _rows_of(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
