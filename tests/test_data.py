@@ -367,6 +367,7 @@ def test_territories_are_filed_under_their_own_code(places: list[dict[str, str]]
 def test_jambyl_is_the_district_of_almaty_region(atlas: Atlas) -> None:
     # Keçiören's "Jambyl": the district seated at Uzynagash, not Zhambyl Region (Taraz)
     jambyl = atlas.get("gn:1524438")
+    assert jambyl is not None
     assert (jambyl.country, jambyl.subdivision) == ("KZ", "KZ-19")
     assert (round(jambyl.latitude, 2), round(jambyl.longitude, 2)) == (43.22, 76.32)
     assert jambyl in atlas.partners("gn:7733221")
