@@ -577,7 +577,10 @@ def run(
             "by_status": dict(sorted(Counter(p.status.value for p in partnerships).items())),
         },
         "admin1_learnt": len(learnt),
-        "subdivisions": _subdivision_summary(final_places, gaz, sub_empty, sub_mismatch),
+        "subdivisions": {
+            **_subdivision_summary(final_places, gaz, sub_empty, sub_mismatch),
+            "qualifier_conflicts": sum(1 for r in resolver.qualifier_conflicts if r[0] in used),
+        },
         "curation": {
             "files": len(
                 {s for s, _ in cur.partnerships}
@@ -701,6 +704,11 @@ def run(
     )
     report.write_table(
         report_dir / "subdivision_empty.csv", ["place", "name", "country", "reason"], sub_empty
+    )
+    report.write_table(
+        report_dir / "subdivision_qualifier.csv",
+        ["place", "name", "qualifier_subdivision", "admin1_subdivision"],
+        [list(row) for row in sorted(resolver.qualifier_conflicts) if row[0] in used],
     )
     report.write_table(
         report_dir / "us_state_mismatch.csv",

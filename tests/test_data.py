@@ -277,6 +277,50 @@ def test_us_places_have_their_state(places: list[dict[str, str]]) -> None:
     assert not missing, missing[:20]
 
 
+#: Floors for the share of places with a first-level ISO 3166-2 subdivision (98.99% of the
+#: GeoNames places and 97.57% of all places when set): a regression of the admin1 mapping fails.
+GN_SUBDIVISION_FLOOR = 0.985
+SUBDIVISION_FLOOR = 0.97
+
+
+def test_places_have_their_subdivision(places: list[dict[str, str]]) -> None:
+    gn = [p for p in places if p["id"].startswith("gn:")]
+    with_sub = sum(1 for p in gn if p["subdivision"])
+    assert with_sub / len(gn) >= GN_SUBDIVISION_FLOOR, f"{with_sub} of {len(gn)}"
+    assert sum(1 for p in places if p["subdivision"]) / len(places) >= SUBDIVISION_FLOOR
+
+
+@pytest.mark.parametrize(
+    ("pid", "country", "name"),
+    [
+        ("gn:3081368", "PL", "Dolnośląskie"),  # Wrocław: Lower Silesian Voivodeship
+        ("gn:1816971", "CN", "Hebei Sheng"),  # Baoding
+        ("gn:3947322", "PE", "Arequipa"),  # Arequipa: Arequipa region
+        ("gn:472045", "RU", "Voronezhskaya oblast'"),  # Voronezh
+        ("gn:2298890", "GH", "Ashanti"),  # Kumasi
+    ],
+)
+def test_charlottes_partners_have_their_subdivision(
+    places: list[dict[str, str]], pid: str, country: str, name: str
+) -> None:
+    place = next(p for p in places if p["id"] == pid)
+    sub = pycountry.subdivisions.get(code=place["subdivision"])  # type: ignore[no-untyped-call]
+    assert sub is not None, place
+    assert (sub.country_code, sub.name, sub.parent_code) == (country, name, None)
+
+
+def test_every_place_without_a_subdivision_is_listed_with_a_reason(
+    places: list[dict[str, str]], quality: dict[str, Any]
+) -> None:
+    empty = {p["id"] for p in places if not p["subdivision"]}
+    listed = {row["place"]: row["reason"] for row in _report_rows("subdivision_empty.csv")}
+    assert set(listed) == empty
+    assert all(listed.values())
+    assert quality["subdivisions"]["empty"] == len(empty)
+    # no gazetteer place disagrees with its GeoNames admin1 / ISO code
+    assert _report_rows("subdivision_mismatch.csv") == []
+
+
 def test_load_validates_every_record(atlas: Atlas, places: list[dict[str, str]]) -> None:
     # The loaded objects are the model's validated classes; spot-check the enums.
     assert len(atlas.places) == len(places)

@@ -264,6 +264,13 @@ def test_an_inner_qualifier_lies_inside_the_outer(resolver: Resolver) -> None:
     assert darby.target.id == "tt:us:upper-darby-township-pa"
 
 
+def test_a_qualifier_rules_out_namesakes_in_other_states(resolver: Resolver) -> None:
+    # the only Charlotte is North Carolina's: "Charlotte, Texas" is not it
+    assert _id(_resolve(resolver, "Charlotte, North Carolina")) == "gn:9"
+    outcome = _resolve(resolver, "Charlotte, Texas")
+    assert outcome.target is None and outcome.status == "unresolved"
+
+
 def test_kind_in_parentheses_is_not_a_place(resolver: Resolver) -> None:
     # "(district)" says what the place is: no parent city named "district"
     out = _resolve(resolver, "Krefeld (district)", "Germany")
@@ -995,3 +1002,122 @@ def test_likely_duplicates(a: Candidate, b: Candidate, duplicate: bool) -> None:
     found = likely_duplicates([a, b])
     assert bool(found) == duplicate
     assert likely_duplicates([b, a]) == found
+
+
+# ----------------------------------------------------------------- admin1 -> ISO 3166-2
+
+
+def test_sourced_admin1_keeps_only_codes_pycountry_knows() -> None:
+    m = gazetteer.sourced_admin1(
+        [
+            ("PL", "PL.72", "PL-02"),  # Lower Silesian: first level, exact
+            ("PL", "PL.99", "PL-99"),  # a code pycountry does not know
+            ("PL", "PL.98", "DE-BY"),  # another country's code
+            ("PL", "PL.97", None),  # no ISO code at all
+            ("IE", "IE.L.31", "IE-WW"),  # a second-level GeoNames code: not an admin1
+        ]
+    )
+    assert m.codes == {("PL", "72"): "PL-02"}
+    assert [(cc, a1, why) for cc, a1, _iso, why in m.rejected] == [
+        ("PL", "97", "no ISO 3166-2 code"),
+        ("PL", "98", "a code of DE"),
+        ("PL", "99", "not in pycountry"),
+    ]
+
+
+def test_sourced_admin1_second_level_codes_stand_for_their_parent() -> None:
+    # Indonesia's provinces are ISO's second level, below the island groups
+    m = gazetteer.sourced_admin1([("ID", "ID.08", "ID-JI"), ("ID", "ID.04", "ID-JK")])
+    assert m.codes == {("ID", "04"): "ID-JW", ("ID", "08"): "ID-JW"}
+    assert m.via_parent == {("ID", "04"), ("ID", "08")}
+
+
+def test_sourced_admin1_refuses_what_is_not_exact() -> None:
+    m = gazetteer.sourced_admin1(
+        [
+            # two first-level codes for one admin1
+            ("MT", "MT.58", "MT-58"),
+            ("MT", "MT.58", "MT-59"),
+            # "Taipei" (TW.03) holds New Taipei's division: ISO's first level lies below it
+            ("TW", "TW.03", "TW-TPE"),
+            ("TW", "TW.03.TPQ", "TW-NWT"),
+        ]
+    )
+    assert m.codes == {}
+    assert ("MT", "58", "MT-58|MT-59", "two first-level codes") in m.rejected
+    assert m.doubtful == {("TW", "03"): frozenset({"TW-TPE", "TW-NWT"})}
+
+
+def _hungary(admin1: gazetteer.Admin1Mapping | None) -> gazetteer.Gazetteer:
+    records = [
+        {
+            "geonameid": gid,
+            "name": name,
+            "countrycode": "HU",
+            "admin1code": a1,
+            "population": pop,
+            "latitude": lat,
+            "longitude": lon,
+            "timezone": "Europe/Budapest",
+        }
+        for gid, name, a1, pop, lat, lon in [
+            (3050434, "Kecskemét", "01", 111_000, 46.9062, 19.6913),
+            (3050719, "Kalocsa", "01", 17_000, 46.5281, 18.9856),
+            (721472, "Debrecen", "10", 202_000, 47.5317, 21.6244),
+            (720276, "Hajdúszoboszló", "10", 23_000, 47.45, 21.3833),
+        ]
+    ]
+    return gazetteer.build(records, {"HU": "EU"}, {}, [], admin1=admin1)
+
+
+def test_sourced_admin1_wins_over_the_city_name_vote() -> None:
+    # the vote maps Bács-Kiskun's admin1 to the city Kecskemét (HU-KM), Hajdú-Bihar's to
+    # Debrecen (HU-DE): cities with county rights, not the counties around them
+    voted = _hungary(None)
+    assert voted.admin1_iso[("HU", "01")] == "HU-KM"
+    sourced = gazetteer.sourced_admin1([("HU", "HU.01", "HU-BK"), ("HU", "HU.10", "HU-HB")])
+    gaz = _hungary(sourced)
+    assert gaz.admin1_iso[("HU", "01")] == "HU-BK"
+    assert ("HU", "01", "vote", "HU-KM", "HU-BK") in gaz.admin1_disagreements
+    # the towns take the county; the cities with county rights are their own code
+    assert gaz.subdivision(gaz.cities[3050719]) == "HU-BK"
+    assert gaz.subdivision(gaz.cities[720276]) == "HU-HB"
+    assert gaz.subdivision(gaz.cities[3050434]) == "HU-KM"
+    assert gaz.subdivision(gaz.cities[721472]) == "HU-DE"
+
+
+def test_the_reviewed_table_wins_over_the_sourced_mapping() -> None:
+    sourced = gazetteer.sourced_admin1([("DE", "DE.07", "DE-HE")])
+    gaz = gazetteer.build(_records(), {"DE": "EU"}, {}, [], admin1=sourced)
+    assert gaz.admin1_iso[("DE", "07")] == "DE-NW"
+    assert ("DE", "07", "table", "DE-NW", "DE-HE") in gaz.admin1_disagreements
+
+
+def test_an_own_place_takes_the_towns_subdivision_only_away_from_borders(
+    polygons: Polygons,
+) -> None:
+    towns = [
+        # (geonameid, name, admin1, latitude, longitude): Bavaria (02) and Baden-Württemberg (01)
+        (101, "Ulm", "01", 48.3984, 9.9916),
+        (102, "Neu-Ulm", "02", 48.3923, 10.0112),
+        (103, "Augsburg", "02", 48.3705, 10.8978),
+        (104, "Friedberg", "02", 48.3569, 10.9846),
+        (105, "Gersthofen", "02", 48.4243, 10.8733),
+    ]
+    records = [
+        {
+            "geonameid": gid,
+            "name": name,
+            "countrycode": "DE",
+            "admin1code": a1,
+            "population": 20_000,
+            "latitude": lat,
+            "longitude": lon,
+            "timezone": "Europe/Berlin",
+        }
+        for gid, name, a1, lat, lon in towns
+    ]
+    r = Resolver(gazetteer.build(records, {"DE": "EU"}, {}, []), {}, polygons)
+    near = list(r.gaz.cities.values())
+    assert r._sub_around(48.39, 10.93, near) == "DE-BY"  # between Augsburg and Friedberg
+    assert r._sub_around(48.395, 10.0, near) is None  # on the Danube between Ulm and Neu-Ulm
