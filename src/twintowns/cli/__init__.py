@@ -14,7 +14,7 @@ only what it needs.
 
 >>> from twintowns.cli import main
 >>> main(["distance", "Charlotte", "Arequipa", "--unit", "mi"])
-Charlotte, US-NC, US → Arequipa, PE: 3,6... mi (haversine; initial bearing 168.7°)
+Charlotte, US-NC, US → Arequipa, PE-ARE, PE: 3,6... mi (haversine; initial bearing 168.7°)
 0
 """
 
