@@ -417,6 +417,21 @@ def test_jambyl_is_the_district_of_almaty_region(atlas: Atlas) -> None:
     assert jambyl in atlas.partners("gn:7733221")
 
 
+def test_beijing_districts_are_the_districts(atlas: Atlas) -> None:
+    # "Dongcheng (Beijing)" is the district, not a subdistrict found by coordinates
+    # (Jingshan) nor the town of Dongcheng in Hainan; one place for both spellings
+    for query, name in [
+        ("Dongcheng (Beijing)", "Dongcheng District"),
+        ("Dongcheng District, Beijing", "Dongcheng District"),
+        ("Shijingshan (Beijing)", "Shijingshan District"),
+    ]:
+        place = atlas.place(query)
+        assert (place.name, place.kind.value, place.subdivision) == (name, "district", "CN-BJ")
+    dongcheng = atlas.place("Dongcheng (Beijing)")
+    assert len(atlas.partners(dongcheng)) >= 5
+    assert not [p for p in atlas.places if p.name == "Dongcheng District" and p is not dongcheng]
+
+
 def _rows_of(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
