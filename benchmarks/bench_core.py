@@ -9,6 +9,7 @@ Side by side in one run:
 
 from __future__ import annotations
 
+import gc
 import statistics
 import subprocess
 import sys
@@ -34,6 +35,7 @@ def _fresh(code: str) -> float:
 def _median_time(func: object, repeat: int = 7) -> float:
     times = []
     for _ in range(repeat):
+        gc.collect()  # the previous run's garbage is not this run's cost
         start = time.perf_counter()
         func()  # type: ignore[operator]
         times.append(time.perf_counter() - start)
