@@ -1051,7 +1051,7 @@ def name_matches(mention: str, candidate: str) -> bool:
         return False
     if a.endswith("shire") != b.endswith("shire"):  # Northamptonshire is not Northampton
         return False
-    if a == b or _similar(a, b):
+    if a == b or _spelled_alike(a, b):
         return True
     ta, tb = _tokens(mention), _tokens(candidate)
     short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
@@ -1084,6 +1084,49 @@ def _variants(base: str) -> list[str]:
     if folded and folded != base:
         out.append(folded)
     return out
+
+
+#: Initial letters that transliterations swap: Yevpatoria / Evpatoria, Vroclav / Wrocław,
+#: Hlukhiv / Glukhov, Kharkiv / Charkow, Haidari / Chaïdári.
+_INITIALS = ({"e", "i", "j", "y"}, {"v", "w"}, {"g", "h"}, {"c", "k", "h"})
+
+
+def _same_initial(a: str, b: str) -> bool:
+    return a[:1] == b[:1] or any(a[:1] in s and b[:1] in s for s in _INITIALS)
+
+
+def _spelled_alike(a: str, b: str) -> bool:
+    """Two keys spelled alike: transliteration variants of one name.
+
+    The whole names must be similar and start alike, and so must every word
+    (``Zaporizhia`` / ``Zaporizhzhya``, ``Zvyozdny gorodok`` / ``Zvëzdnyy Gorodok``,
+    ``Haidari`` / ``Chaïdári``; not ``Trenčianska Teplá`` / ``Trenčianske Teplice``).
+    Names with another number of words are compared without their spaces, and one
+    may not be the other plus a tail (``Glynneath`` / ``Glyn-neath`` are alike,
+    ``Košice-Juh`` / ``Košice`` are not).  Neighbours that share all but one word are
+    not alike (``Vilassar de Mar`` / ``Vilassar de Dalt``, ``Limone sul Garda`` /
+    ``Tremosine sul Garda``), nor names with other first letters
+    (``Magyarbánhegyes`` / ``Nagybánhegyes``).
+
+    >>> _spelled_alike("zaporizhia", "zaporizhzhya"), _spelled_alike("glyn neath", "glynneath")
+    (True, True)
+    >>> _spelled_alike("vilassar de mar", "vilassar de dalt")
+    False
+    >>> _spelled_alike("kosice juh", "kosice")
+    False
+    >>> _spelled_alike("magyarbanhegyes", "nagybanhegyes"), _spelled_alike("yalta", "jalta")
+    (False, True)
+    """
+    if not _same_initial(a, b) or not _similar(a, b):
+        return False
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        ja, jb = "".join(wa), "".join(wb)
+        return ja == jb or not (ja.startswith(jb) or jb.startswith(ja))
+    return all(
+        x == y or (_same_initial(x, y) and difflib.SequenceMatcher(None, x, y).ratio() >= 0.7)
+        for x, y in zip(wa, wb, strict=True)
+    )
 
 
 def _similar(a: str, b: str) -> bool:
