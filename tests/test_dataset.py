@@ -245,6 +245,10 @@ def test_fast_path_builds_each_record_once_on_first_use() -> None:
     assert records._places.count(None) == len(records._places)  # nothing built by loading
     charlotte = atlas.get("gn:4460243")
     assert charlotte is not None and charlotte.name == "Charlotte"
+    # a query by id needs no name table
+    assert atlas.place(" gn:4460243 ") is charlotte
+    assert atlas.place("gn:4460243", country="US") is charlotte
+    assert atlas._names is not None and atlas._names._exact_table is None
     ties = atlas.partnerships_of(charlotte)
     built = len(records._places) - records._places.count(None)
     assert built == 1 + len(ties)  # Charlotte and its partners, nothing else

@@ -174,7 +174,7 @@ class Atlas:
             with self._lock:
                 if self._names is None:
                     records = self._records
-                    self._names = NameIndex(records.names(), records.place, self.get)
+                    self._names = NameIndex(records.names, records.place, self.get)
         return self._names
 
     def get(self, place_id: str) -> Place | None:
@@ -202,10 +202,6 @@ class Atlas:
         """
         if isinstance(query, Place):
             return self.resolve(query)
-        if country is None and isinstance(query, str) and ":" in query:
-            found = self.get(query.strip())  # an id: no need for the name index
-            if found is not None:
-                return found
         return self._name_index().resolve(query, country=country)
 
     def search(self, query: str, *, limit: int = 10) -> list[Place]:

@@ -115,25 +115,53 @@ def _population(place: Place) -> int:
 class NameIndex:
     """Exact (folded) and fuzzy indexes over the names of a set of places."""
 
-    __slots__ = ("_exact", "_get", "_key_places", "_keys", "_place_at", "_postings")
+    __slots__ = (
+        "_exact_table",
+        "_get",
+        "_key_places",
+        "_keys",
+        "_place_at",
+        "_postings",
+        "_source",
+    )
 
     def __init__(
         self,
-        names: Iterable[tuple[str, str, tuple[str, ...]]],
+        names: Callable[[], Iterable[tuple[str, str, tuple[str, ...]]]],
         place_at: Callable[[int], Place],
         get: Callable[[str], Place | None],
     ) -> None:
-        """Index ``names``: the ``(name, ascii_name, aliases)`` of place 0, 1, …
+        """Index the names ``names()`` gives: ``(name, ascii_name, aliases)`` of place 0, 1, …
 
         ``place_at(i)`` returns place ``i`` (candidates are only built when a
-        query finds them) and ``get(id)`` returns a place by id, or None.
+        query finds them) and ``get(id)`` returns a place by id, or None.  The
+        name table is built by the first query that needs it: a query by id
+        does not.
         """
+        self._source = names
         self._place_at = place_at
         self._get = get
-        # folded key -> positions of the places it names: ``i`` when it is the
-        # place's own name (or ASCII name), ``~i`` (negative) when an alias
+        self._exact_table: dict[str, list[int]] | None = None
+        self._keys: list[str] | None = None
+        self._key_places: list[list[int]] = []
+        self._postings: dict[str, list[int]] = {}
+
+    @property
+    def _exact(self) -> dict[str, list[int]]:
+        """Folded name -> positions of the places it names: ``i`` when it is the
+        place's own name (or ASCII name), ``~i`` (negative) when an alias.
+
+        Built once; a racing second build makes an equal table (as for the
+        fuzzy index), so no lock is needed.
+        """
+        table = self._exact_table
+        if table is None:
+            table = self._exact_table = self._build_exact()
+        return table
+
+    def _build_exact(self) -> dict[str, list[int]]:
         exact: dict[str, list[int]] = defaultdict(list)
-        for i, (name, ascii_name, aliases) in enumerate(names):
+        for i, (name, ascii_name, aliases) in enumerate(self._source()):
             key = fold(name)
             if key:
                 exact[key].append(i)
@@ -147,10 +175,7 @@ class NameIndex:
                     if akey not in seen:
                         seen.add(akey)
                         exact[akey].append(~i)
-        self._exact = dict(exact)
-        self._keys: list[str] | None = None
-        self._key_places: list[list[int]] = []
-        self._postings: dict[str, list[int]] = {}
+        return dict(exact)
 
     @staticmethod
     def _texts(name: str, ascii_name: str, aliases: tuple[str, ...]) -> Iterable[tuple[str, bool]]:

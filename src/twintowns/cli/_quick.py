@@ -173,7 +173,7 @@ class QuickIndex:
         rows = self._ids_for(keys - {""})
         candidates = sorted((self._place(i) for i in rows), key=lambda p: p.id)
         names = NameIndex(
-            ((p.name, p.ascii_name, p.aliases) for p in candidates),
+            lambda: [(p.name, p.ascii_name, p.aliases) for p in candidates],
             candidates.__getitem__,
             {p.id: p for p in candidates}.get,
         )
