@@ -18,7 +18,7 @@ Each ``databuild/curation/<topic>.toml`` may hold four kinds of tables:
 ``[[partnership]]``
     ``a``, ``b`` (place ids), ``kind``, ``status``, ``established``, ``ended``,
     ``note``, ``claimed_by`` (ids), ``urls`` (required: the sources of every
-    fact in the entry).  Updates the bulk partnership of the same pair, or
+    fact in the entry), ``consulted`` (the date the pages were read).  Updates the bulk partnership of the same pair, or
     adds it.  For a suspended partnership ``ended`` is the date of the
     suspension.
 ``[[seat]]``
@@ -112,6 +112,7 @@ _PARTNERSHIP_KEYS = {
     "note",
     "claimed_by",
     "urls",
+    "consulted",
 }
 _PLACE_KEYS = {
     "id",
@@ -335,6 +336,8 @@ def _partnership(path: Path, number: int, entry: object) -> dict[str, Any]:
         raise e.fail(f"a place cannot partner itself: {a}")
     out: dict[str, Any] = {"a": a, "b": b}
     out["urls"] = _urls(e, entry)
+    if "consulted" in entry:
+        out["consulted"] = _consulted(e, entry)
     try:
         if "kind" in entry:
             out["kind"] = PartnershipKind(_enum_text(entry["kind"], PartnershipKind)).value
@@ -374,6 +377,20 @@ def _urls(e: _Entry, entry: dict[str, Any]) -> list[str]:
         if not _URL.match(url):
             raise e.fail(f"not an http(s) URL: {url!r}")
     return urls
+
+
+def _consulted(e: _Entry, entry: dict[str, Any]) -> str:
+    """The day the entry's pages were consulted: a full date, not in the future."""
+    value = entry["consulted"]
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+        raise e.fail(f"consulted must be a date (YYYY-MM-DD), not {value!r}")
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    except ValueError:
+        raise e.fail(f"consulted must be a date (YYYY-MM-DD), not {value!r}") from None
+    if day > dt.date.today():
+        raise e.fail(f"consulted {day.isoformat()} is in the future")
+    return day.isoformat()
 
 
 def _seat(path: Path, number: int, entry: object) -> dict[str, Any]:
