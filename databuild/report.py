@@ -106,6 +106,8 @@ def markdown(s: dict[str, Any]) -> str:
     lines += ["", "| status | count |", "|---|---|"]
     for k, v in q["by_status"].items():
         lines.append(f"| {k} | {v} |")
+    lines += _as_of_lines(q)
+    lines += _curation_lines(s.get("curation", {}))
     lines += [
         "",
         "## Case lists",
@@ -116,6 +118,8 @@ def markdown(s: dict[str, Any]) -> str:
         "claim, unique name, population, areas and districts of our own)",
         "- `merged.csv`: partnerships backed by several claims",
         "- `outside_polygon.csv`: places outside their country's polygon",
+        "- `curated_domains.csv`: the source domains of the curated entries; "
+        "`not_found.csv`: what the curation campaign looked for and did not find",
         "- `country_moved.csv`: Wikidata mentions whose coordinates lie in another country "
         "than the one stated (filed under the country of the coordinates)",
         "- `approximate_position.csv`: places of ours placed at their country's largest city",
@@ -176,4 +180,89 @@ def _subdivision_lines(d: dict[str, Any] | None) -> list[str]:
     lines += [f"| {k} | {v} |" for k, v in d["empty_by_reason"].items()]
     lines += ["", "| country | places without a subdivision |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in d["empty_by_country"].items()]
+    return lines
+
+
+def _as_of_lines(q: dict[str, Any]) -> list[str]:
+    """Status basis (listed / confirmed) and as-of dates of the partnerships."""
+    if "by_status_basis" not in q:
+        return []
+    lines = [
+        "",
+        "### Status basis and as-of dates",
+        "",
+        "A status is *listed* when a source lists the tie and none states its status "
+        "(`active` then means: listed, no end known), *confirmed* when a curated fact "
+        "states it, from a page consulted on a known day. `as_of` is the newest date a "
+        "source is known to list the tie (snapshot dates below, or the curated fact's "
+        "consulted day); see docs/data.md.",
+        "",
+        "| status (basis) | count |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {v} |" for k, v in q["by_status_and_basis"].items()]
+    lines += ["", "| source | snapshot date (as_of) |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in q["source_dates"].items()]
+    lines += ["", "| as_of year | partnerships |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in q["as_of_by_year"].items()]
+    lines += ["", f"- partnerships with an established date: {q['established']}"]
+    return lines
+
+
+def _curation_lines(c: dict[str, Any]) -> list[str]:
+    """Curated facts by kind and by source domain; what the campaign did not find."""
+    if "facts" not in c:
+        return []
+    t, n = c["ties"], c["not_found"]
+    lines = [
+        "",
+        "## Curated facts",
+        "",
+        "Every curated entry carries the URLs of the pages that state its facts and the day "
+        "they were consulted (`consulted`; for entries of the first sessions, the day of the "
+        "commit that added them).",
+        "",
+        "- entries: " + ", ".join(f"[[{k}]] {v}" for k, v in c["entries"].items()),
+        f"- curated ties: {t['curated']} (added, not in the bulk lists: {t['added']}); with an "
+        f"established date: {t['established']}; with a confirmed status: "
+        f"{t['status_confirmed']} (suspended or ended: {t['suspended_or_ended']}); with a "
+        f"kind other than sister: {t['not_sister']}",
+        "- entries with sources, by day consulted: "
+        + ", ".join(f"{k} {v}" for k, v in c["consulted"].items()),
+        "",
+        "| fact | entries |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {v} |" for k, v in c["facts"].items()]
+    lines += ["", "| source domain | entries citing it |", "|---|---|"]
+    domains = list(c["by_domain"].items())
+    lines += [f"| {k} | {v} |" for k, v in domains[:30]]
+    if len(domains) > 30:
+        rest = sum(v for _k, v in domains[30:])
+        lines.append(f"| {len(domains) - 30} other domains | {rest} |")
+    lines += [
+        "",
+        "### Looked for and not found",
+        "",
+        f"The curation campaign looked for these facts and found no page stating them "
+        f"({n['total']} rows of `databuild/curation/not_found.csv`"
+        + (
+            ": " + ", ".join(f"{k} {v}" for k, v in n["by_looked_for"].items())
+            if n["by_looked_for"]
+            else ""
+        )
+        + "). `list`: a place's current official list, as of the day consulted, does not "
+        "name the tie (not an ending).",
+        "",
+    ]
+    if n["rows"]:
+        lines += ["| a | b | in data | looked for | consulted | note |", "|---|---|---|---|---|---|"]
+        for a, a_name, b, b_name, in_data, looked_for, consulted, note in n["rows"]:
+            cell = note.replace("|", "/")
+            lines.append(
+                f"| {a_name} ({a}) | {b_name} ({b}) | {in_data} | {looked_for} | {consulted} "
+                f"| {cell} |"
+            )
+    else:
+        lines.append("(none recorded)")
     return lines

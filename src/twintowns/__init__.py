@@ -30,6 +30,7 @@ from twintowns.model import (
     Place,
     PlaceKind,
     Status,
+    StatusBasis,
 )
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ __all__ = [
     "PlaceKind",
     "PlaceNotFound",
     "Status",
+    "StatusBasis",
     "TwinTownsError",
     "ValidationReport",
     "bearing",

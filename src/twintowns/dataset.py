@@ -395,5 +395,6 @@ def _partnership(
     try:
         return Partnership(**values)
     except (TypeError, ValueError) as exc:
-        problems.append(DatasetProblem(file, number, "claimed_by", str(exc)))
+        column = "as_of" if "as_of" in str(exc) else "claimed_by"
+        problems.append(DatasetProblem(file, number, column, str(exc)))
         return None

@@ -39,7 +39,15 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from twintowns.model import Continent, Partnership, PartnershipKind, Place, PlaceKind, Status
+from twintowns.model import (
+    Continent,
+    Partnership,
+    PartnershipKind,
+    Place,
+    PlaceKind,
+    Status,
+    StatusBasis,
+)
 from twintowns.schema import (
     METADATA_FILE,
     PARTNERSHIP_COLUMNS,
@@ -216,6 +224,8 @@ def partnership_record(p: Partnership) -> dict[str, Any]:
         "claimed_by": sorted(p.claimed_by),
         "sources": list(p.sources),
         "urls": list(p.urls),
+        "as_of": None if p.as_of is None else str(p.as_of),
+        "status_basis": p.status_basis.value,
     }
 
 
@@ -454,6 +464,8 @@ CREATE TABLE partnerships (
     note        TEXT NOT NULL,
     claimed_by_a INTEGER NOT NULL CHECK (claimed_by_a IN (0, 1)),
     claimed_by_b INTEGER NOT NULL CHECK (claimed_by_b IN (0, 1)),
+    as_of       TEXT,                   -- newest date a source lists it (docs/data.md)
+    status_basis TEXT NOT NULL {_check("status_basis", (b.value for b in StatusBasis))},
     PRIMARY KEY (a, b),
     CHECK (a < b)
 ) WITHOUT ROWID;
@@ -530,7 +542,7 @@ def to_sqlite(
                 )
             for p in _counted(atlas.partnerships, progress, len(atlas.places), total):
                 connection.execute(
-                    "INSERT INTO partnerships VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO partnerships VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         p.a.id,
                         p.b.id,
@@ -541,6 +553,8 @@ def to_sqlite(
                         p.note,
                         int(p.a.id in p.claimed_by),
                         int(p.b.id in p.claimed_by),
+                        None if p.as_of is None else str(p.as_of),
+                        p.status_basis.value,
                     ),
                 )
                 connection.executemany(

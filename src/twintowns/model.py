@@ -39,6 +39,7 @@ __all__ = [
     "Place",
     "PlaceKind",
     "Status",
+    "StatusBasis",
 ]
 
 #: Separator of list-valued fields (aliases, sources, urls) in the CSV schema;
@@ -92,6 +93,16 @@ class Status(_StrEnum):
     ENDED = "ended"
     PROPOSED = "proposed"
     """Declared intent, not (yet) a partnership."""
+
+
+class StatusBasis(_StrEnum):
+    """What a partnership's ``status`` rests on (see docs/data.md, "Status and as-of dates")."""
+
+    LISTED = "listed"
+    """A source lists the tie (as of :attr:`Partnership.as_of`) and none states its status:
+    ``active`` then means "listed, no end known", not "confirmed active"."""
+    CONFIRMED = "confirmed"
+    """A curated fact states the status, from a page consulted on a known date."""
 
 
 class Continent(_StrEnum):
@@ -365,6 +376,10 @@ def _status(value: Any) -> Status:
     return _enum(Status, value)  # type: ignore[no-any-return]
 
 
+def _status_basis(value: Any) -> StatusBasis:
+    return _enum(StatusBasis, value)  # type: ignore[no-any-return]
+
+
 def _optional_subdivision(value: Any) -> str | None:
     return None if value == "" else value
 
@@ -476,6 +491,13 @@ class Partnership:
     ``claimed_by`` holds the ids of the places whose own list names the
     other; ``reciprocal`` is true when both do.  ``sources`` are references to
     the source rows behind the record; ``urls`` document curated facts.
+
+    ``as_of`` is the newest date at which a source is known to list the tie
+    (the snapshot date of a bulk source, or the day a curated fact's page was
+    consulted), ``None`` when unknown; ``status_basis`` tells a status a source
+    merely implies by listing the tie (:attr:`StatusBasis.LISTED`) from one a
+    dated curated fact states (:attr:`StatusBasis.CONFIRMED`, which needs
+    ``as_of``).
     """
 
     a: Place
@@ -496,8 +518,16 @@ class Partnership:
     urls: tuple[str, ...] = attrs.field(
         default=(), converter=_to_tuple, validator=_check_items("url")
     )
+    as_of: PartialDate | None = attrs.field(
+        default=None, converter=_to_partial_date, validator=_optional_date
+    )
+    status_basis: StatusBasis = attrs.field(default=StatusBasis.LISTED, converter=_status_basis)
 
     def __attrs_post_init__(self) -> None:
+        if self.status_basis is StatusBasis.CONFIRMED and self.as_of is None:
+            raise ValueError(
+                "a confirmed status needs as_of, the date of the source that confirms it"
+            )
         for side in ("a", "b"):
             if not isinstance(getattr(self, side), Place):
                 raise TypeError(f"{side} must be a Place, not {getattr(self, side)!r}")
@@ -518,6 +548,11 @@ class Partnership:
     @property
     def ids(self) -> tuple[str, str]:
         return (self.a.id, self.b.id)
+
+    @property
+    def confirmed(self) -> bool:
+        """True when a dated curated source states the status (``status_basis``)."""
+        return self.status_basis is StatusBasis.CONFIRMED
 
     @property
     def reciprocal(self) -> bool:

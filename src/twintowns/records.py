@@ -46,6 +46,7 @@ from twintowns.model import (
     Place,
     PlaceKind,
     Status,
+    StatusBasis,
 )
 from twintowns.schema import PARTNERSHIP_COLUMNS, PLACE_COLUMNS, unescape_cell
 
@@ -60,6 +61,7 @@ _PLACE_KINDS = {k.value: k for k in PlaceKind}
 _CONTINENTS = {c.value: c for c in Continent}
 _PARTNERSHIP_KINDS = {k.value: k for k in PartnershipKind}
 _STATUSES = {s.value: s for s in Status}
+_BASES = {b.value: b for b in StatusBasis}
 
 
 class Records:
@@ -337,7 +339,7 @@ class CsvRecords(Records):
     def _make_partnership(self, j: int, cells: list[str]) -> Partnership:
         if len(cells) != len(PARTNERSHIP_COLUMNS):
             raise self._malformed(1, j, len(cells), len(PARTNERSHIP_COLUMNS))
-        a, b, kind, status, est, end, note, claimed, sources, urls = cells
+        a, b, kind, status, est, end, note, claimed, sources, urls, as_of, basis = cells
         index = self.index
         return _unchecked(
             Partnership,
@@ -354,6 +356,8 @@ class CsvRecords(Records):
                 else frozenset(),
                 _items(sources),
                 _items(urls),
+                self._date(as_of),
+                _BASES.get(basis) or StatusBasis(basis),
             ),
         )
 

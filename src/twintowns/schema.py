@@ -6,7 +6,8 @@ Two UTF-8 CSV files (RFC 4180, ``\\n`` line ends, header row) and a JSON file:
     ``id, name, ascii_name, country, subdivision, kind, latitude, longitude,
     timezone, population, continent, aliases, resolution``
 ``partnerships.csv``
-    ``a, b, kind, status, established, ended, note, claimed_by, sources, urls``
+    ``a, b, kind, status, established, ended, note, claimed_by, sources, urls,
+    as_of, status_basis`` (``status_basis``: ``listed`` or ``confirmed``)
 ``metadata.json``
     dataset version, counts, sources and licenses.
 
@@ -74,6 +75,8 @@ PARTNERSHIP_COLUMNS: tuple[str, ...] = (
     "claimed_by",
     "sources",
     "urls",
+    "as_of",
+    "status_basis",
 )
 NUMERIC_COLUMNS = frozenset({"latitude", "longitude", "population"})
 
@@ -142,6 +145,8 @@ def partnership_row(p: Partnership) -> list[str]:
         _join(sorted(p.claimed_by)),
         _join(p.sources),
         _join(p.urls),
+        "" if p.as_of is None else str(p.as_of),
+        p.status_basis.value,
     ]
 
 

@@ -31,6 +31,9 @@ atlas order, with a default ``RangeIndex``.
 | ended_precision | `category` | likewise |
 | reciprocal | `bool` | both sides claim it |
 | note | `string` | free text (`""` if none) |
+| as_of | `datetime64[s]` | first day of the newest date a source lists it (`NaT` if unknown) |
+| as_of_precision | `category` | year, month or day (`<NA>` if unknown) |
+| status_basis | `category` (StatusBasis) | listed, confirmed |
 
 Enum columns list every member as a category, in declaration order, even
 those absent from the data, so counts show zeros and frames of different
@@ -50,6 +53,7 @@ from twintowns.model import (
     PartnershipKind,
     PlaceKind,
     Status,
+    StatusBasis,
 )
 from twintowns.stats._common import adjacency, check_atlas, selected, statuses_of
 
@@ -117,6 +121,7 @@ def to_pandas(atlas: Atlas, *, status: StatusFilter = None) -> tuple[Any, Any]:
     rows = selected(atlas, statuses)
     established, established_precision = _dates(pd, [p.established for p in rows])
     ended, ended_precision = _dates(pd, [p.ended for p in rows])
+    as_of, as_of_precision = _dates(pd, [p.as_of for p in rows])
     partnerships_df = pd.DataFrame(
         {
             "a": pd.array([p.a.id for p in rows], dtype="string"),
@@ -133,6 +138,9 @@ def to_pandas(atlas: Atlas, *, status: StatusFilter = None) -> tuple[Any, Any]:
             "ended_precision": ended_precision,
             "reciprocal": pd.array([p.reciprocal for p in rows], dtype="bool"),
             "note": pd.array([p.note for p in rows], dtype="string"),
+            "as_of": as_of,
+            "as_of_precision": as_of_precision,
+            "status_basis": enum_column([p.status_basis.value for p in rows], StatusBasis),
         }
     )
     return places_df, partnerships_df
