@@ -18,6 +18,7 @@ in ``.ci/run`` rebuilds from the sources and diffs against the committed files.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
@@ -40,7 +41,7 @@ from databuild.curation import CurationError
 from databuild.duplicates import Candidate, likely_duplicates
 from twintowns import Status
 from twintowns.atlas import Atlas
-from twintowns.model import Partnership, PartnershipKind, PlaceKind
+from twintowns.model import PartialDate, Partnership, PartnershipKind, PlaceKind
 from twintowns.schema import PARTNERSHIP_COLUMNS, PLACE_COLUMNS, unescape_cell
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -489,7 +490,7 @@ def test_charlotte_sister_cities(atlas: Atlas) -> None:
         assert p.kind is PartnershipKind.SISTER
         assert str(p.established) == established, name
         assert any("charlottenc.gov" in url for url in p.urls), name
-        assert "curation:charlotte" in p.sources
+        assert "curation:charlotte:2026-11-23" in p.sources
     dated = {
         p.other(CHARLOTTE).name: p.established.as_date()
         for p in atlas.partnerships_of(CHARLOTTE)
@@ -527,7 +528,7 @@ def test_paris_rome_exclusive_and_paris_pacts_are_not_sister(atlas: Atlas) -> No
     for pid in ("gn:4887398", SAN_FRANCISCO, "gn:1857910", "gn:1850147"):
         pact = _pair(atlas, PARIS, pid)
         assert pact.kind is PartnershipKind.PARTNER, pact
-        assert pact.urls and "curation:paris" in pact.sources
+        assert pact.urls and "curation:paris:2026-11-23" in pact.sources
 
 
 def test_asheville_and_dunkeld_and_birnam(atlas: Atlas) -> None:
@@ -567,17 +568,25 @@ def test_every_curated_fact_is_in_the_data_with_its_urls(atlas: Atlas) -> None:
     cur = curation.load()
     assert len(cur.partnerships) >= 60
     assert len({stem for stem, _ in cur.partnerships}) >= 10
+    ties = curation.merged_partnerships(cur)
     for stem, entry in cur.partnerships:
         p = _pair(atlas, entry["a"], entry["b"])
         where = f"{stem}: {entry['a']} – {entry['b']}"
+        merged = ties[p.ids].fields
+        # each fact's URLs and consulted day reach the data's provenance
         assert set(entry["urls"]) <= set(p.urls), where
-        assert f"curation:{stem}" in p.sources, where
-        assert p.kind.value == entry.get("kind", "sister"), where
-        assert p.status.value == entry.get("status", "active"), where
+        assert f"curation:{stem}:{entry['consulted']}" in p.sources, where
+        assert p.kind.value == merged.get("kind", "sister"), where
+        assert p.status.value == merged.get("status", "active"), where
         for field in ("established", "ended"):
             value = getattr(p, field)
-            assert (None if value is None else str(value)) == entry.get(field), where
-        assert p.note == entry.get("note", ""), where
+            assert (None if value is None else str(value)) == merged.get(field), where
+            if field in entry:  # an entry's date is the merged one or a less precise form
+                assert str(value).startswith(entry[field]), where
+        assert p.note == merged.get("note", ""), where
+        assert p.confirmed == ("status" in merged), where
+        if p.confirmed:
+            assert p.as_of is not None and str(p.as_of) >= entry["consulted"], where
     for _stem, entry in cur.places:
         assert atlas.get(entry["id"]) is not None, entry["id"]
 
@@ -748,6 +757,7 @@ GOOD = """
 a = "gn:4460243"
 b = "gn:3947322"
 urls = ["https://example.org/a"]
+consulted = "2026-11-23"
 """
 
 
@@ -814,12 +824,84 @@ def test_mistakes_fail_naming_file_and_entry(
     _fails(tmp_path, GOOD.replace(old, new, 1), *fragments)
 
 
-def test_a_pair_curated_twice_fails(tmp_path: Path) -> None:
-    (tmp_path / "a.toml").write_text(GOOD, encoding="utf-8")
-    swapped = GOOD.replace("gn:4460243", "X").replace("gn:3947322", "gn:4460243")
-    (tmp_path / "b.toml").write_text(swapped.replace("X", "gn:3947322"), encoding="utf-8")
-    with pytest.raises(CurationError, match=r"b\.toml.*already curated in a\.toml"):
+def _swapped(text: str) -> str:
+    """``text`` with the pair written the other way round."""
+    swapped = text.replace("gn:4460243", "X").replace("gn:3947322", "gn:4460243")
+    return swapped.replace("X", "gn:3947322")
+
+
+def test_entries_about_one_tie_merge_when_they_agree(tmp_path: Path) -> None:
+    first = GOOD.replace("urls", "established = '1991'\nstatus = 'active'\nnote = 'One.'\nurls")
+    (tmp_path / "a.toml").write_text(first, encoding="utf-8")
+    second = GOOD.replace("urls", "established = '1991-05-12'\nkind = 'sister'\nurls")
+    second = second.replace("example.org/a", "example.org/b").replace("11-23", "12-02")
+    second += second.replace("example.org/b", "example.org/c").replace("1991-05-12", "1991-05")
+    (tmp_path / "b.toml").write_text(_swapped(second), encoding="utf-8")
+    cur = curation.load(tmp_path, gazetteer_ids=KNOWN)
+    (tie,) = curation.merged_partnerships(cur).values()
+    assert tie.fields == {
+        "established": "1991-05-12",
+        "status": "active",
+        "kind": "sister",
+        "note": "One.",
+    }
+    assert tie.urls == [f"https://example.org/{x}" for x in "abc"]
+    # each fact keeps its own URLs and consulted day
+    assert [(s, e["urls"], e["consulted"]) for s, e in tie.facts] == [
+        ("a", ["https://example.org/a"], "2026-11-23"),
+        ("b", ["https://example.org/b"], "2026-12-02"),
+        ("b", ["https://example.org/c"], "2026-12-02"),
+    ]
+    assert tie.refs() == ["curation:a:2026-11-23", "curation:b:2026-12-02"]
+    assert tie.status_consulted() == ["2026-11-23"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "field"),
+    [
+        ("status = 'active'", "status = 'suspended'\nended = '2022'", "status"),
+        ("kind = 'sister'", "kind = 'friendship'", "kind"),
+        ("established = '1991'", "established = '1992-01'", "established"),
+        ("established = '1991-05'", "established = '1991-06-01'", "established"),
+        ("status = 'ended'\nended = '2022-03'", "status = 'ended'\nended = '2022-04'", "ended"),
+    ],
+)
+def test_entries_about_one_tie_that_disagree_fail_naming_both(
+    tmp_path: Path, first: str, second: str, field: str
+) -> None:
+    (tmp_path / "a.toml").write_text(GOOD.replace("urls", f"{first}\nurls"), encoding="utf-8")
+    text = _swapped(GOOD.replace("urls", f"{second}\nurls"))
+    (tmp_path / "b.toml").write_text(GOOD.replace("gn:3947322", "gn:1") + text, encoding="utf-8")
+    with pytest.raises(CurationError) as info:
+        curation.load(tmp_path, gazetteer_ids={*KNOWN, 1})
+    message = str(info.value)
+    assert message.startswith("b.toml: [[partnership]] #2 (gn:3947322 – gn:4460243)"), message
+    assert f"says {field} = " in message
+    assert "a.toml: [[partnership]] #1 (gn:4460243 – gn:3947322)" in message, message
+    assert "disagree" in message
+
+
+def test_merged_dates_must_stay_in_order(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text(
+        GOOD.replace("urls", "established = '2000'\nurls"), encoding="utf-8"
+    )
+    (tmp_path / "b.toml").write_text(
+        GOOD.replace("urls", "status = 'ended'\nended = '1999'\nurls"), encoding="utf-8"
+    )
+    with pytest.raises(CurationError, match="ended 1999, another established 2000"):
         curation.load(tmp_path, gazetteer_ids=KNOWN)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (GOOD.replace('consulted = "2026-11-23"\n', ""), "missing keys ['consulted']"),
+        (GOOD.replace("2026-11-23", "2026-11"), "consulted must be a date"),
+        (GOOD.replace("2026-11-23", "2999-01-01"), "is in the future"),
+    ],
+)
+def test_a_fact_needs_its_consulted_day(tmp_path: Path, text: str, fragment: str) -> None:
+    _fails(tmp_path, text, "[[partnership]] #1", fragment)
 
 
 def test_invalid_toml_fails_naming_the_file(tmp_path: Path) -> None:
@@ -838,6 +920,7 @@ latitude = 56.56
 longitude = -3.58
 timezone = "Europe/London"
 urls = ["https://example.org/db"]
+consulted = "2026-11-23"
 
 [[mention]]
 name = "Birnam"
@@ -848,6 +931,7 @@ place = "tt:gb:dunkeld-and-birnam"
 a = "gn:4460243"
 b = "tt:gb:dunkeld-and-birnam"
 urls = ["https://example.org/a"]
+consulted = "2026-11-23"
 """
 
 
@@ -881,6 +965,7 @@ place = "iso:ES-CT"
 seat = "gn:3128760"
 urls = ["https://example.org/catalonia"]
 note = "Barcelona is the capital of Catalonia."
+consulted = 2026-11-23
 """
 SEAT_IDS = {3128760, 115019}
 
@@ -894,6 +979,7 @@ def test_a_seat_loads(tmp_path: Path) -> None:
                 "place": "iso:ES-CT",
                 "seat": "gn:3128760",
                 "urls": ["https://example.org/catalonia"],
+                "consulted": "2026-11-23",
                 "note": "Barcelona is the capital of Catalonia.",
             },
         )
@@ -970,6 +1056,67 @@ def test_malformed_dates_are_rejected(tmp_path_factory: Any, text: str) -> None:
     )
     with pytest.raises(CurationError, match=r"topic\.toml: \[\[partnership\]\] #1.*established"):
         curation.load(folder, gazetteer_ids=KNOWN)
+
+
+#: The curation tables that state facts, and whether every entry must cite a page.
+FACT_TABLES = {"partnerships": True, "seats": True, "exclusives": True, "places": True}
+
+
+def test_every_curated_fact_has_a_url_and_a_consulted_day() -> None:
+    """Issue 15: every curated fact (the first wave's included) is checkable."""
+    cur = curation.load()
+    today = dt.date.today().isoformat()
+    checked = 0
+    for table in FACT_TABLES:
+        for stem, entry in getattr(cur, table):
+            where = f"{stem}.toml [{table}] {entry.get('a') or entry.get('place') or entry['id']}"
+            assert entry.get("urls"), where
+            assert all(u.startswith(("https://", "http://")) for u in entry["urls"]), where
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry.get("consulted", "")), where
+            assert "2026-11-23" <= entry["consulted"] <= today, where
+            checked += 1
+    # a [[mention]] maps a spelling to a place; one that cites a page gives its day too
+    for stem, entry in cur.mentions:
+        if entry.get("urls"):
+            assert entry.get("consulted"), f"{stem}.toml [[mention]] {entry['name']}"
+    assert checked >= 246  # 109 partnerships, 128 seats, 2 exclusives, 7 places
+
+
+def test_no_two_curated_facts_about_one_tie_disagree() -> None:
+    cur = curation.load()
+    ties = curation.merged_partnerships(cur)  # raises naming both entries if two disagree
+    assert len(ties) == len({tuple(sorted((e["a"], e["b"]))) for _s, e in cur.partnerships})
+    for tie in ties.values():
+        for name in ("kind", "status"):
+            said = {e[name] for _s, e in tie.facts if name in e}
+            assert len(said) <= 1, (tie.a, tie.b, name, said)
+        for name in ("established", "ended"):
+            said = {e[name] for _s, e in tie.facts if name in e}
+            assert all(tie.fields[name].startswith(d) for d in said), (tie.a, tie.b, name)
+
+
+def test_every_partnership_has_as_of_and_a_status_basis(
+    atlas: Atlas, partnerships: list[dict[str, str]]
+) -> None:
+    dates = curation.read_source_dates()
+    assert {"wpcont", "wpcountry", "wikidata"} <= set(dates)
+    for row in partnerships:
+        assert row["as_of"], row
+        assert row["status_basis"] in ("listed", "confirmed"), row
+    confirmed = [p for p in atlas.partnerships if p.confirmed]
+    assert len(confirmed) >= 100
+    for p in atlas.partnerships:
+        bulk = [dates[r.split(":", 1)[0]] for r in p.sources if not r.startswith("curation:")]
+        curated = [r.rsplit(":", 1)[1] for r in p.sources if r.startswith("curation:")]
+        assert p.as_of is not None
+        if bulk:
+            assert p.as_of >= max(bulk), p
+        if not p.confirmed:
+            # a listed status: the newest snapshot of the lists naming it (or a page naming it)
+            assert p.as_of == (max(bulk) if bulk else PartialDate.parse(max(curated))), p
+        else:
+            assert curated and str(p.as_of) in curated, p
+            assert p.as_of.precision.value == "day"
 
 
 def _iter_curation_urls() -> Iterator[str]:

@@ -686,14 +686,14 @@ def test_exclusive_twinning_files_the_other_ties_as_pacts(
 def test_exclusive_needs_its_sister_partnership_curated(tmp_path: Path) -> None:
     (tmp_path / "x.toml").write_text(
         '[[exclusive]]\nplace = "gn:2988507"\nsister = "gn:3169070"\nothers = "partner"\n'
-        'note = "pact"\nurls = ["https://example.org"]\n',
+        'note = "pact"\nurls = ["https://example.org"]\nconsulted = "2026-11-23"\n',
         encoding="utf-8",
     )
     with pytest.raises(curation.CurationError, match=r"x\.toml: \[\[exclusive\]\] gn:2988507"):
         curation.load(tmp_path, gazetteer_ids={2988507, 3169070})
     (tmp_path / "x.toml").write_text(
         '[[exclusive]]\nplace = "gn:2988507"\nsister = "gn:3169070"\nothers = "sister"\n'
-        'note = "pact"\nurls = ["https://example.org"]\n',
+        'note = "pact"\nurls = ["https://example.org"]\nconsulted = "2026-11-23"\n',
         encoding="utf-8",
     )
     with pytest.raises(curation.CurationError, match="others must be 'partner' or 'friendship'"):
@@ -1138,3 +1138,158 @@ def test_an_own_place_takes_the_towns_subdivision_only_away_from_borders(
     near = list(r.gaz.cities.values())
     assert r._sub_around(48.39, 10.93, near) == "DE-BY"  # between Augsburg and Friedberg
     assert r._sub_around(48.395, 10.0, near) is None  # on the Danube between Ulm and Neu-Ulm
+
+
+# --------------------------------------------------------------------- as_of and status basis
+
+
+def test_as_of_and_status_basis_from_source_dates_and_curated_facts(
+    built: tuple[Path, dict[str, Any]],
+    tmp_path: Path,
+    rebuild: Callable[[curation.Curation], dict[str, Any]],
+) -> None:
+    root, summary = built
+    pairs = {(r["a"], r["b"]): r for r in _rows(root / "data" / "partnerships.csv")}
+    # listed by wpcont (early 2026) and wpcountry (2021–2025): the newer snapshot
+    assert pairs[("gn:3", "gn:9")]["as_of"] == "2026"
+    assert all(r["status_basis"] == "listed" and r["as_of"] for r in pairs.values())
+    assert summary["partnerships"]["by_status_basis"] == {"listed": len(pairs)}
+    urls = ["https://example.org/a", "https://example.org/b"]
+    cur = curation.Curation(
+        partnerships=[
+            (
+                "x",
+                {"a": "gn:9", "b": "gn:3", "status": "suspended", "ended": "2022-03"}
+                | {"urls": urls[:1], "consulted": "2026-11-23", "entry": 1},
+            ),
+            (
+                "y",
+                {"a": "gn:3", "b": "gn:9", "established": "1980", "ended": "2022-03-28"}
+                | {"urls": urls, "consulted": "2026-12-02", "entry": 4},
+            ),
+            # a page names Charlotte–Krefeld; no status stated: still listed
+            ("y", {"a": "gn:10", "b": "gn:9", "established": "1985", "urls": urls[1:]}),
+        ]
+    )
+    summary = rebuild(cur)
+    after = {(r["a"], r["b"]): r for r in _rows(tmp_path / "data" / "partnerships.csv")}
+    orange = after[("gn:3", "gn:9")]
+    assert (orange["status"], orange["ended"], orange["established"]) == (
+        "suspended",
+        "2022-03-28",
+        "1980",
+    )
+    assert orange["status_basis"] == "confirmed"
+    assert orange["as_of"] == "2026-11-23", "the day of the fact that states the status"
+    assert orange["urls"].split("|") == urls
+    assert orange["sources"].split("|") == [
+        "wpcont:1",
+        "wpcountry:1",
+        "curation:x:2026-11-23",
+        "curation:y:2026-12-02",
+    ]
+    krefeld = after[("gn:10", "gn:9")]
+    assert (krefeld["status_basis"], krefeld["as_of"]) == ("listed", pairs[("gn:10", "gn:9")]["as_of"])
+    facts = summary["curation"]["facts"]
+    assert facts["established dates"] == 2 and facts["status suspended"] == 1
+    assert summary["curation"]["by_domain"] == {"example.org": 3}
+    assert summary["curation"]["ties"]["suspended_or_ended"] == 1
+    report = (tmp_path / "report" / "quality.md").read_text(encoding="utf-8")
+    assert "| suspended (confirmed) | 1 |" in report
+    assert "| example.org | 3 |" in report
+
+
+def test_a_claim_source_without_a_snapshot_date_stops_the_build(
+    built: tuple[Path, dict[str, Any]], tmp_path: Path, gaz: gazetteer.Gazetteer, polygons: Polygons
+) -> None:
+    root, _summary = built
+    dates = tmp_path / "source_dates.csv"
+    dates.write_text("source,as_of,basis\nwpcont,2026,README\n", encoding="utf-8")
+    with pytest.raises(curation.CurationError, match=r"no snapshot date .*'wpcountry'"):
+        build.run(
+            root / "sources",
+            tmp_path / "data",
+            tmp_path / "report",
+            gaz=gaz,
+            polygons=polygons,
+            cur=curation.Curation(),
+            source_dates_file=dates,
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("source,date,basis\n", "the header must be source,as_of,basis"),
+        ("source,as_of,basis\nwpcont,early 2026,README\n", "row 2: invalid date"),
+        ("source,as_of,basis\nwpcont,2026,README\nwpcont,2025,x\n", "row 3: source 'wpcont'"),
+        ("source,as_of,basis\nwpcont,2026,\n", "basis"),
+        ("source,as_of,basis\nWP Cont,2026,x\n", "not a reference prefix"),
+    ],
+)
+def test_source_dates_file_mistakes(tmp_path: Path, text: str, fragment: str) -> None:
+    path = tmp_path / "source_dates.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(curation.CurationError, match="^source_dates.csv") as info:
+        curation.read_source_dates(path)
+    assert fragment in str(info.value)
+
+
+def test_the_shipped_source_dates_cover_every_claim_source() -> None:
+    dates = curation.read_source_dates()
+    assert {k: str(v) for k, v in dates.items()} == {
+        "wpcont": "2026",
+        "wpcountry": "2021",
+        "wikidata": "2017",
+        "wikidata-2016": "2016-09",
+    }
+
+
+NOT_FOUND = "a,b,looked_for,consulted,note\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "fragment"),
+    [
+        ("gn:1,gn:2,established,2026-12-02,x\n", ""),
+        ("gn:1,Krefeld,list,2026-12-02,x\n", "b 'Krefeld' is not a place id"),
+        ("gn:1,gn:2,founding,2026-12-02,x\n", "looked_for 'founding'"),
+        ("gn:1,gn:2,status,2026-12,x\n", "consulted must be YYYY-MM-DD"),
+        ("gn:1,gn:2,status,2999-01-01,x\n", "in the future"),
+        ("gn:1,gn:1,status,2026-12-02,x\n", "cannot partner itself"),
+        ("gn:1,gn:2,status,2026-12-02\n", "4 cells, expected 5"),
+    ],
+)
+def test_not_found_rows(tmp_path: Path, row: str, fragment: str) -> None:
+    path = tmp_path / "not_found.csv"
+    path.write_text(NOT_FOUND + row, encoding="utf-8")
+    if not fragment:
+        (found,) = curation.read_not_found(path)
+        assert (found.a, found.b, found.looked_for, found.consulted) == (
+            "gn:1",
+            "gn:2",
+            "established",
+            "2026-12-02",
+        )
+        return
+    with pytest.raises(curation.CurationError, match=r"^not_found\.csv: row 2") as info:
+        curation.read_not_found(path)
+    assert fragment in str(info.value)
+
+
+def test_not_found_rows_reach_the_report(
+    tmp_path: Path, rebuild: Callable[[curation.Curation], dict[str, Any]]
+) -> None:
+    rows = [
+        curation.NotFound("gn:3", "gn:9", "established", "2026-12-02", "no year on the page"),
+        curation.NotFound("gn:9", "gn:77", "list", "2026-12-02", "not on the city's list"),
+    ]
+    summary = rebuild(curation.Curation(not_found=rows))
+    assert summary["curation"]["not_found"]["by_looked_for"] == {"established": 1, "list": 1}
+    report = (tmp_path / "report" / "quality.md").read_text(encoding="utf-8")
+    assert "no year on the page" in report and "2 rows of" in report
+    listed = _rows(tmp_path / "report" / "not_found.csv")
+    assert [(r["a"], r["b"], r["in_data"], r["looked_for"]) for r in listed] == [
+        ("gn:3", "gn:9", "yes", "established"),
+        ("gn:9", "gn:77", "no", "list"),
+    ]

@@ -472,7 +472,7 @@ def test_sqlite_schema_has_keys_and_indexes(bundled_db: Path) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         db.execute(
             "INSERT INTO partnerships VALUES ('gn:2', 'gn:1', 'sister', 'active', NULL, NULL, "
-            "'', 0, 0)"
+            "'', 0, 0, NULL, 'listed')"
         )
     db.close()
     assert "CREATE TABLE partnerships" in SQLITE_SCHEMA
