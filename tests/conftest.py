@@ -143,6 +143,7 @@ def small_atlas() -> Atlas:
             established="1962-02-05",
             claimed_by=("gn:1", "gn:2"),
             sources=("wpcont:1",),
+            as_of="2026",
         ),
         Partnership(
             charlotte,
@@ -151,6 +152,8 @@ def small_atlas() -> Atlas:
             established="1991",
             note="suspended by council vote 2022-03-28",
             claimed_by=("gn:1",),
+            as_of="2026-11-23",
+            status_basis="confirmed",
         ),
         Partnership(orange_ca, orange_fr, claimed_by=("gn:3",)),
         Partnership(orange_ca, orange_au, claimed_by=("gn:3", "gn:5")),

@@ -137,11 +137,16 @@ def test_partners_table_sort_and_filters(
         "Established",
         "Distance",
         "(km)",
+        "Basis",
+        "As",
+        "of",
     ]
     assert lines[3].split()[:5] == ["Arequipa", "PE", "sister", "active", "1962-02-05"]
     assert lines[4].split()[:4] == ["Voronezh", "RU", "sister", "suspended"]
     km = distance(small_atlas.place("gn:1"), small_atlas.place("gn:2"))
-    assert lines[3].split()[-1] == f"{km:,.0f}"
+    assert lines[3].split()[-3:] == [f"{km:,.0f}", "listed", "2026"]
+    assert lines[4].split()[-2:] == ["confirmed", "2026-11-23"]
+    assert "Notes:" in lines and "  Voronezh: suspended by council vote 2022-03-28" in lines
     _, out, _ = run(
         capsys,
         "partners",
@@ -266,8 +271,14 @@ def test_search_and_stats(capsys: pytest.CaptureFixture[str], small_data: str) -
     assert out.startswith("no chain of partnerships links")
     _, out, _ = run(capsys, "stats", "by-decade", "--json", "--data", small_data)
     assert json.loads(out) == {
-        "decades": [{"decade": 1960, "partnerships": 1}, {"decade": 1990, "partnerships": 1}]
+        "decades": [{"decade": 1960, "partnerships": 1}, {"decade": 1990, "partnerships": 1}],
+        "dated": 2,
+        "total": 5,
+        "by_precision": {"day": 1, "year": 1},
+        "by_domain": {},
     }
+    _, out, _ = run(capsys, "stats", "by-decade", "--data", small_data)
+    assert out.splitlines()[-1] == "2 of 5 partnerships have an established date"
     _, out, _ = run(
         capsys, "stats", "partner-countries", "United States", "--json", "--data", small_data
     )

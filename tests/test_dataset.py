@@ -12,6 +12,7 @@ import pytest
 import twintowns
 from twintowns import dataset
 from twintowns.atlas import Atlas
+from twintowns.model import StatusBasis
 from twintowns.errors import DatasetError
 from twintowns.records import CsvRecords
 from twintowns.schema import (
@@ -23,7 +24,8 @@ from twintowns.schema import (
 )
 
 HEADER_P = ",".join(PLACE_COLUMNS)
-HEADER_S = ",".join(PARTNERSHIP_COLUMNS)
+# the columns before as_of and status_basis: files written without them still load
+HEADER_S = ",".join(PARTNERSHIP_COLUMNS[:10])
 GOOD_PLACES = [
     "gn:1,Charlotte,Charlotte,US,US-NC,city,35.2271,-80.8431,America/New_York,874579,NA,,",
     "gn:2,Arequipa,Arequipa,PE,,city,-16.3989,-71.535,America/Lima,,SA,Arequipa city|AQP,",
@@ -45,6 +47,32 @@ def test_load_a_good_folder(tmp_path: Path) -> None:
     assert p.reciprocal and str(p.established) == "1962-02-05"
     assert atlas.place("AQP").id == "gn:2"
     assert twintowns.load(folder / "places.csv") == atlas  # a file of the pair means its folder
+
+
+def test_as_of_and_status_basis_columns(tmp_path: Path) -> None:
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "places.csv").write_text("\n".join([HEADER_P, *GOOD_PLACES]) + "\n", "utf-8")
+    header = ",".join(PARTNERSHIP_COLUMNS)
+    good = "gn:1,gn:2,sister,suspended,1962,2022-03,,,,,2026-11-23,confirmed"
+    (folder / "partnerships.csv").write_text(f"{header}\n{good}\n", "utf-8")
+    (p,) = twintowns.load(folder).partnerships
+    assert (str(p.as_of), p.status_basis, p.confirmed) == ("2026-11-23", StatusBasis.CONFIRMED, True)
+    old = twintowns.load(write(tmp_path / "old", GOOD_PLACES, ["gn:1,gn:2,sister,active,,,,,,"]))
+    (q,) = old.partnerships
+    assert (q.as_of, q.status_basis, q.confirmed) == (None, StatusBasis.LISTED, False)
+    for cells, column, message in (
+        (",2026,maybe", "status_basis", "invalid StatusBasis 'maybe'"),
+        (",2026-13,listed", "as_of", "invalid date '2026-13'"),
+        (",,confirmed", "as_of", "a confirmed status needs as_of"),
+    ):
+        row = "gn:1,gn:2,sister,active,,,,,," + cells
+        (folder / "partnerships.csv").write_text(f"{header}\n{row}\n", "utf-8")
+        with pytest.raises(DatasetError) as info:
+            twintowns.load(folder)
+        (problem,) = info.value.problems
+        assert (problem.row, problem.column) == (2, column), problem
+        assert message in problem.message
 
 
 def test_every_problem_is_reported_with_file_row_column(tmp_path: Path) -> None:

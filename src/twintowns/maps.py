@@ -65,7 +65,7 @@ from twintowns.geography import (
     intermediate_points,
     split_antimeridian,
 )
-from twintowns.model import Partnership, Place, Status
+from twintowns.model import Partnership, Place, Status, StatusBasis
 
 if TYPE_CHECKING:
     from twintowns.atlas import Atlas
@@ -657,7 +657,23 @@ def _draw_outlines(
         _el(path, "title", country.name)
 
 
-def _draw_legend(svg: ET.Element, home: Place, counts: Counter[Status], y: float) -> None:
+def _basis_text(partnerships: Sequence[Partnership], status: Status) -> str:
+    """How many ties of ``status`` are listed and how many confirmed: ``"2 listed, 1 confirmed"``.
+
+    *Listed*: a source lists the tie and none states its status; *confirmed*: a
+    dated curated source states it (see :class:`~twintowns.StatusBasis`).
+    """
+    counts = Counter(p.status_basis for p in partnerships if p.status is status)
+    return ", ".join(f"{counts[b]} {b.value}" for b in StatusBasis if counts.get(b))
+
+
+def _draw_legend(
+    svg: ET.Element,
+    home: Place,
+    counts: Counter[Status],
+    y: float,
+    partnerships: Sequence[Partnership] = (),
+) -> None:
     legend = _el(svg, "g", **{"class": "legend"})
     x = _PAD + 4
     item = _el(legend, "g", **{"class": "legend-item", "data-status": "home"})
@@ -681,6 +697,9 @@ def _draw_legend(svg: ET.Element, home: Place, counts: Counter[Status], y: float
         )
         _el(item, "circle", cx=_fmt(x + 28), cy=_fmt(y), r=_fmt(_PARTNER_RADIUS), fill=style.colour)
         text = f"{style.description} ({counts.get(status, 0)})"
+        basis = _basis_text(partnerships, status)
+        if basis:
+            text += f" {basis}"
         _el(item, "text", text, x=_fmt(x + 36), y=_fmt(y + 4), font_size="11", fill="#222")
         x += 36 + _text_width(text, 11) + 18
 
@@ -952,7 +971,7 @@ def _build_svg(
 
     _el(svg, "text", heading, x=_fmt(_PAD), y="24", font_size="19", font_weight="bold", fill="#111")
     _el(svg, "text", summary_text, x=_fmt(_PAD), y="42", font_size="12", fill="#444")
-    _draw_legend(svg, home, counts, legend_y)
+    _draw_legend(svg, home, counts, legend_y, [e.partnership for e in entries])
     if key_height:
         _draw_key(svg, entries, width, key_y)
 
@@ -1018,11 +1037,13 @@ def _popup_html(home: Place, p: Partnership) -> str:
     rows = [
         ("Partner", partner.label),
         ("Kind", p.kind.value),
-        ("Status", p.status.value),
+        ("Status", f"{p.status.value} ({p.status_basis.value})"),
         ("Established", str(p.established) if p.established else "unknown"),
     ]
     if p.ended:
         rows.append(("Ended", str(p.ended)))
+    if p.as_of:
+        rows.append(("As of", str(p.as_of)))
     rows.append(("Distance", f"{distance(home, partner):,.0f} km"))
     rows.append(("Claimed by", "both sides" if p.reciprocal else "one side"))
     if p.note:
@@ -1089,10 +1110,17 @@ def html_map(
         tooltip=home.label,
         popup=folium.Popup(html.escape(f"{home.label}: {len(entries)} partners"), max_width=320),
     ).add_to(fmap)
+    shown = [e.partnership for e in entries]
     legend = "".join(
         f"<div><span style='display:inline-block;width:12px;height:12px;border-radius:6px;"
-        f"background:{s.colour};margin-right:6px'></span>{html.escape(s.description)}</div>"
-        for s in STATUS_STYLES.values()
+        f"background:{s.colour};margin-right:6px'></span>{html.escape(s.description)}"
+        + (f" ({html.escape(basis)})" if (basis := _basis_text(shown, status)) else "")
+        + "</div>"
+        for status, s in STATUS_STYLES.items()
+    )
+    legend += (
+        "<div style='color:#555;margin-top:4px'>listed: a source lists the tie, no status "
+        "source; confirmed: a dated source states the status</div>"
     )
     fmap.get_root().html.add_child(
         folium.Element(

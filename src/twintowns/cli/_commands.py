@@ -230,6 +230,8 @@ def _partners(ctx: Context) -> int:
                         "established": None if p.established is None else str(p.established),
                         "ended": None if p.ended is None else str(p.ended),
                         "note": p.note,
+                        "as_of": None if p.as_of is None else str(p.as_of),
+                        "status_basis": p.status_basis.value,
                         "distance": d,
                     }
                     for p, other, d in rows
@@ -249,6 +251,8 @@ def _partners(ctx: Context) -> int:
             "Status",
             "Established",
             f"Distance ({unit})",
+            "Basis",
+            "As of",
         ],
         [
             [
@@ -259,11 +263,24 @@ def _partners(ctx: Context) -> int:
                 p.status.value if p.ended is None else f"{p.status.value} {p.ended}",
                 "" if p.established is None else str(p.established),
                 _number(d, 0),
+                p.status_basis.value,
+                "" if p.as_of is None else str(p.as_of),
             ]
             for p, other, d in rows
         ],
-        "llllllr",
+        "llllllrll",
     )
+    notes = [(other, p.note) for p, other, _d in rows if p.note]
+    if notes:
+        ctx.out("Notes:")
+        for other, note in notes:
+            ctx.out(f"  {other.name}: {note}")
+    if rows:
+        ctx.out(
+            "Basis listed: a source lists the tie, none states its status (active: no end "
+            "known); confirmed: a dated source states the status. As of: the newest date a "
+            "source lists the tie or states its status."
+        )
     return EXIT_OK
 
 
@@ -542,9 +559,16 @@ def _stats(ctx: Context) -> int:
         _pairs_out(ctx, stats.same_name(atlas, status=status), args.n, "same-name partnerships")
     elif args.stat == "by-decade":
         decades = stats.by_decade(atlas, status=status)
+        dated = stats.dating(atlas, status=status)
         if ctx.json:
             dump_json(
-                {"decades": [{"decade": d, "partnerships": n} for d, n in decades.items()]},
+                {
+                    "decades": [{"decade": d, "partnerships": n} for d, n in decades.items()],
+                    "dated": dated.dated,
+                    "total": dated.total,
+                    "by_precision": dict(dated.by_precision),
+                    "by_domain": dict(dated.by_domain),
+                },
                 ctx.stdout,
             )
         else:
@@ -553,6 +577,18 @@ def _stats(ctx: Context) -> int:
                 ["Decade", "Partnerships"],
                 [[f"{d}s", str(n)] for d, n in decades.items()],
                 "lr",
+            )
+            top = list(dated.by_domain.items())
+            ctx.out(
+                f"{dated.dated:,} of {dated.total:,} partnerships have an established date"
+                + (
+                    " (sources: "
+                    + ", ".join(f"{d} {n}" for d, n in top[:5])
+                    + (f", {len(top) - 5} other domains" if len(top) > 5 else "")
+                    + ")"
+                    if top
+                    else ""
+                )
             )
     else:  # chain
         a, b = atlas.place(args.a), atlas.place(args.b)

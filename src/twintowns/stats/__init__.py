@@ -11,7 +11,8 @@ questions are answered without a new pass over the data.
 
 * counting (:mod:`~twintowns.stats.counts`): :func:`top_places`,
   :func:`partner_countries`, :func:`countries_of`, :func:`continents_of`,
-  :func:`country_pairs`, :func:`domestic`, :func:`same_name`, :func:`by_decade`;
+  :func:`country_pairs`, :func:`domestic`, :func:`same_name`, :func:`by_decade`,
+  :func:`dating`;
 * summaries (:mod:`~twintowns.stats.summaries`): :func:`distance_summary`,
   :func:`reciprocity`, :func:`subdivisions_without_partnerships`;
 * the network (:mod:`~twintowns.stats.network`, no networkx needed):
@@ -31,7 +32,9 @@ True
 from __future__ import annotations
 
 from twintowns.stats.counts import (
+    Dating,
     by_decade,
+    dating,
     continents_of,
     countries_of,
     country_pairs,
@@ -60,6 +63,7 @@ from twintowns.stats.summaries import (
 
 __all__ = [
     "Components",
+    "Dating",
     "DistanceSummary",
     "Reciprocity",
     "Share",
@@ -68,6 +72,7 @@ __all__ = [
     "continents_of",
     "countries_of",
     "country_pairs",
+    "dating",
     "degree_distribution",
     "distance_summary",
     "domestic",

@@ -29,7 +29,11 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import attrs
 
 from twintowns.filters import StatusFilter
 from twintowns.model import Continent, Partnership, Place, Status
@@ -48,6 +52,7 @@ if TYPE_CHECKING:
     from twintowns.atlas import Atlas
 
 __all__ = [
+    "Dating",
     "by_decade",
     "continents_of",
     "countries_of",
@@ -241,7 +246,8 @@ def by_decade(atlas: Atlas, *, status: StatusFilter = None) -> dict[int, int]:
 
     Keys are the first year of each decade (``1960`` for 1960–1969), in
     increasing order; decades with none are left out.  Partnerships whose
-    establishment date is unknown are not counted.
+    establishment date is unknown are not counted: :func:`dating` tells how
+    many are dated, how precisely and from which sources.
     """
     atlas = check_atlas(atlas)
     counts = Counter(
@@ -250,3 +256,71 @@ def by_decade(atlas: Atlas, *, status: StatusFilter = None) -> dict[int, int]:
         if p.established is not None
     )
     return dict(sorted(counts.items()))
+
+
+@attrs.frozen
+class Dating:
+    """How many partnerships have an established date, and where the dates come from.
+
+    ``total`` partnerships were counted, ``dated`` of them have an established
+    date; ``by_precision`` counts those by ``year``/``month``/``day``.  The
+    bulk lists give no dates: every date in the bundled data comes from a
+    curated fact, whose file ``by_file`` counts (``curation:<file>`` in the
+    partnership's ``sources``; ``""`` for a date without one, as in an atlas
+    built in code) and whose pages' domains ``by_domain`` counts (each
+    partnership once per domain of its ``urls``).  Mappings are ordered most
+    first, then by name.
+    """
+
+    total: int
+    dated: int
+    by_precision: Mapping[str, int]
+    by_file: Mapping[str, int]
+    by_domain: Mapping[str, int]
+
+    @property
+    def share(self) -> float:
+        """``dated / total`` (0.0 for no partnerships)."""
+        return self.dated / self.total if self.total else 0.0
+
+
+def _ranked(counts: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _domain(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def dating(atlas: Atlas, *, status: StatusFilter = None) -> Dating:
+    """How many partnerships are dated and from which sources (see :class:`Dating`).
+
+    >>> from twintowns.atlas import Atlas
+    >>> from twintowns.model import Partnership, Place
+    >>> a, b, c = (Place(id=f"t:{x}", name=x, country="FR") for x in "abc")
+    >>> atlas = Atlas([a, b, c], [
+    ...     Partnership(a, b, established="1962-02", sources=["curation:x:2026-11-23"],
+    ...                 urls=["https://www.example.org/x"]),
+    ...     Partnership(a, c)])
+    >>> d = dating(atlas)
+    >>> d.dated, d.total, dict(d.by_precision), dict(d.by_file), dict(d.by_domain)
+    (1, 2, {'month': 1}, {'x': 1}, {'example.org': 1})
+    """
+    atlas = check_atlas(atlas)
+    rows = selected(atlas, statuses_of(status))
+    dated = [p for p in rows if p.established is not None]
+    files: Counter[str] = Counter()
+    domains: Counter[str] = Counter()
+    for p in dated:
+        stems = {r.split(":")[1] for r in p.sources if r.startswith("curation:")}
+        files.update(stems or {""})
+        domains.update({_domain(u) for u in p.urls})
+    precision = Counter(p.established.precision.value for p in dated if p.established)
+    return Dating(
+        total=len(rows),
+        dated=len(dated),
+        by_precision=_ranked(precision),
+        by_file=_ranked(files),
+        by_domain=_ranked(domains),
+    )
