@@ -33,7 +33,7 @@ from twintowns.export import (
 )
 from twintowns.geography import distance
 from twintowns.model import Continent, PartialDate, Partnership, Place, PlaceKind, Status
-from twintowns.schema import PLACE_COLUMNS
+from twintowns.schema import PARTNERSHIP_COLUMNS, PLACE_COLUMNS
 
 from .conftest import make_place
 
@@ -110,6 +110,8 @@ def atlases(draw: st.DrawFn) -> Atlas:
                 claimed_by=draw(st.sets(st.sampled_from([a.id, b.id]))),
                 sources=tuple(draw(st.lists(_texts(allow_empty=False), max_size=2))),
                 urls=tuple(draw(st.lists(_texts(allow_empty=False), max_size=2))),
+                as_of=(as_of := draw(_dates())),
+                status_basis="confirmed" if as_of and draw(st.booleans()) else "listed",
             )
         )
     metadata = draw(
@@ -348,6 +350,23 @@ def test_geojson_export_is_valid_rfc7946(small_atlas: Atlas, tmp_path: Path) -> 
         assert geojson.GeoJSON.to_instance(feature["geometry"]).is_valid
 
 
+@_SETTINGS
+@given(atlas=atlases())
+def test_geojson_partnership_properties_are_lossless(atlas: Atlas) -> None:
+    """Every partnership field, as_of and status_basis included, reads back from GeoJSON."""
+    document = geojson_document(atlas, segment_km=5000)
+    places = {p.id: p for p in atlas.places}
+    found = []
+    for feature in document["features"]:
+        props = feature["properties"]
+        if props["feature"] != "partnership":
+            continue
+        fields = {k: props[k] for k in PARTNERSHIP_COLUMNS}
+        fields["a"], fields["b"] = places[props["a"]], places[props["b"]]
+        found.append(Partnership(**fields))
+    assert tuple(found) == atlas.partnerships
+
+
 def test_geojson_of_bundled_charlotte_is_valid(tmp_path: Path) -> None:
     atlas = twintowns.load()
     document: Any = geojson.loads(json.dumps(geojson_document(subset(atlas, "Charlotte"))))
@@ -381,9 +400,9 @@ def _atlas_from_sqlite(path: Path) -> Atlas:
     ):
         refs.setdefault((a, b, kind), []).append(value)
     partnerships = []
-    for a, b, kind, status, est, end, note, ca, cb in db.execute(
-        "SELECT a, b, kind, status, established, ended, note, claimed_by_a, claimed_by_b "
-        "FROM partnerships"
+    for a, b, kind, status, est, end, note, ca, cb, as_of, basis in db.execute(
+        "SELECT a, b, kind, status, established, ended, note, claimed_by_a, claimed_by_b, "
+        "as_of, status_basis FROM partnerships"
     ):
         partnerships.append(
             Partnership(
@@ -397,6 +416,8 @@ def _atlas_from_sqlite(path: Path) -> Atlas:
                 claimed_by=[pid for pid, flag in ((a, ca), (b, cb)) if flag],
                 sources=refs.get((a, b, "source"), ()),
                 urls=refs.get((a, b, "url"), ()),
+                as_of=as_of,
+                status_basis=basis,
             )
         )
     metadata = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM metadata")}

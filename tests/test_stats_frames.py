@@ -10,16 +10,34 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_place
+from tests.test_export import atlases as export_atlases
 from tests.test_stats_network import COUNTRIES, atlases, status_filters
 from twintowns import stats
 from twintowns.atlas import Atlas
-from twintowns.model import Continent, Partnership, PartnershipKind, PlaceKind, Status
+from twintowns.model import (
+    Continent,
+    PartialDate,
+    Partnership,
+    PartnershipKind,
+    PlaceKind,
+    Status,
+    StatusBasis,
+)
 
 A = make_place("t:a", "Alpha", "US", subdivision="US-NC", population=10, continent="NA")
 B = make_place("t:b", "Beta", "FR", ascii_name="Beta", latitude=44.5, longitude=4.25)
 C = make_place("t:c", "Gamma", "FR", kind="region", subdivision="FR-PAC")
 AB = Partnership(A, B, established="1962-02-05", claimed_by=("t:a", "t:b"), note="=1+1")
-AC = Partnership(A, C, kind="friendship", status="ended", established="1990", ended="2018-07")
+AC = Partnership(
+    A,
+    C,
+    kind="friendship",
+    status="ended",
+    established="1990",
+    ended="2018-07",
+    as_of="2026-11-23",
+    status_basis="confirmed",
+)
 
 
 def test_columns_dtypes_and_values() -> None:
@@ -61,9 +79,17 @@ def test_columns_dtypes_and_values() -> None:
         "ended_precision": "category",
         "reciprocal": "bool",
         "note": "string",
+        "as_of": "datetime64[s]",
+        "as_of_precision": "category",
+        "status_basis": "category",
     }
     assert list(partnerships["status"].cat.categories) == [s.value for s in Status]
     assert list(partnerships["kind"].cat.categories) == [k.value for k in PartnershipKind]
+    assert list(partnerships["status_basis"].cat.categories) == ["listed", "confirmed"]
+    assert partnerships["status_basis"].tolist() == ["listed", "confirmed"]
+    assert pd.isna(partnerships.iloc[0]["as_of"])
+    assert partnerships.iloc[1]["as_of"].date() == dt.date(2026, 11, 23)
+    assert partnerships.iloc[1]["as_of_precision"] == "day"
     first, second = partnerships.iloc[0], partnerships.iloc[1]
     assert (first["a"], first["b"], first["b_name"]) == ("t:a", "t:b", "Beta")
     assert first["established"].date() == dt.date(1962, 2, 5)
@@ -130,3 +156,32 @@ def test_counts_agree_with_pandas_groupby(
     per_country = per_country.sort_values(["n", "country"], ascending=[False, True])
     expected = list(zip(per_country["country"], per_country["n"], strict=True))
     assert stats.partner_countries(atlas, country, status=status) == expected
+
+
+def _partial(stamp: Any, precision: Any) -> PartialDate | None:
+    """A date column and its precision column back to the PartialDate."""
+    if pd.isna(stamp):
+        return None
+    d = stamp.date()
+    return PartialDate(
+        d.year,
+        d.month if precision in ("month", "day") else None,
+        d.day if precision == "day" else None,
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(atlas=export_atlases())
+def test_partnership_frame_is_lossless_for_dates_and_status_basis(atlas: Atlas) -> None:
+    """The dates (with their precision) and the status basis round-trip through the frame."""
+    _places, frame = stats.to_pandas(atlas)
+    for p, (_i, row) in zip(atlas.partnerships, frame.iterrows(), strict=True):
+        assert (row["a"], row["b"]) == p.ids
+        for name in ("established", "ended", "as_of"):
+            assert _partial(row[name], row[f"{name}_precision"]) == getattr(p, name)
+        assert StatusBasis(row["status_basis"]) is p.status_basis
+        assert (row["kind"], row["status"], row["note"]) == (
+            p.kind.value,
+            p.status.value,
+            p.note,
+        )
