@@ -628,7 +628,7 @@ def run(
                 | {s for s, _ in cur.mentions}
                 | {s for s, _ in cur.seats}
                 | {s for s, _ in cur.exclusives}
-            )
+            ),
         },
     }
     summary["curation"]["not_found"]["rows"] = [

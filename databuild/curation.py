@@ -28,9 +28,9 @@ Each ``databuild/curation/<topic>.toml`` may hold four kinds of tables:
     ``place`` (an ``iso:`` or ``tt:`` region, county or district as the build
     names it, or a GeoNames division's ``gn:`` id: divisions have no position
     of their own), ``seat`` (the ``gn:`` id of its capital or administrative
-    centre), ``urls`` (required: pages stating that the seat is the capital)
-    , ``consulted`` (required) and an optional ``note``.  The place takes the seat's latitude, longitude
-    and time zone instead of an approximate position.
+    centre), ``urls`` (required: pages stating that the seat is the capital),
+    ``consulted`` (required) and an optional ``note``.  The place takes the
+    seat's latitude, longitude and time zone instead of an approximate position.
 ``[[exclusive]]``
     ``place`` (id), ``sister`` (id of its one sister city), ``others`` (the
     kind its other bulk ties really are: ``partner`` or ``friendship``),
@@ -96,12 +96,12 @@ from twintowns.model import PartialDate, PartnershipKind, Place, PlaceKind, Stat
 
 __all__ = [
     "CURATION_DIR",
+    "NOT_FOUND_FILE",
+    "SOURCE_DATES_FILE",
     "Curation",
     "CurationError",
     "MergedTie",
     "NotFound",
-    "SOURCE_DATES_FILE",
-    "NOT_FOUND_FILE",
     "load",
     "merged_partnerships",
     "read_not_found",

@@ -256,7 +256,10 @@ def _curation_lines(c: dict[str, Any]) -> list[str]:
         "",
     ]
     if n["rows"]:
-        lines += ["| a | b | in data | looked for | consulted | note |", "|---|---|---|---|---|---|"]
+        lines += [
+            "| a | b | in data | looked for | consulted | note |",
+            "|---|---|---|---|---|---|",
+        ]
         for a, a_name, b, b_name, in_data, looked_for, consulted, note in n["rows"]:
             cell = note.replace("|", "/")
             lines.append(

@@ -1189,7 +1189,10 @@ def test_as_of_and_status_basis_from_source_dates_and_curated_facts(
         "curation:y:2026-12-02",
     ]
     krefeld = after[("gn:10", "gn:9")]
-    assert (krefeld["status_basis"], krefeld["as_of"]) == ("listed", pairs[("gn:10", "gn:9")]["as_of"])
+    assert (krefeld["status_basis"], krefeld["as_of"]) == (
+        "listed",
+        pairs[("gn:10", "gn:9")]["as_of"],
+    )
     facts = summary["curation"]["facts"]
     assert facts["established dates"] == 2 and facts["status suspended"] == 1
     assert summary["curation"]["by_domain"] == {"example.org": 3}
@@ -1230,7 +1233,7 @@ def test_a_claim_source_without_a_snapshot_date_stops_the_build(
 def test_source_dates_file_mistakes(tmp_path: Path, text: str, fragment: str) -> None:
     path = tmp_path / "source_dates.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(curation.CurationError, match="^source_dates.csv") as info:
+    with pytest.raises(curation.CurationError, match=r"^source_dates\.csv") as info:
         curation.read_source_dates(path)
     assert fragment in str(info.value)
 

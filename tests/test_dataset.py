@@ -12,8 +12,8 @@ import pytest
 import twintowns
 from twintowns import dataset
 from twintowns.atlas import Atlas
-from twintowns.model import StatusBasis
 from twintowns.errors import DatasetError
+from twintowns.model import StatusBasis
 from twintowns.records import CsvRecords
 from twintowns.schema import (
     PARTNERSHIP_COLUMNS,
@@ -57,7 +57,11 @@ def test_as_of_and_status_basis_columns(tmp_path: Path) -> None:
     good = "gn:1,gn:2,sister,suspended,1962,2022-03,,,,,2026-11-23,confirmed"
     (folder / "partnerships.csv").write_text(f"{header}\n{good}\n", "utf-8")
     (p,) = twintowns.load(folder).partnerships
-    assert (str(p.as_of), p.status_basis, p.confirmed) == ("2026-11-23", StatusBasis.CONFIRMED, True)
+    assert (str(p.as_of), p.status_basis, p.confirmed) == (
+        "2026-11-23",
+        StatusBasis.CONFIRMED,
+        True,
+    )
     old = twintowns.load(write(tmp_path / "old", GOOD_PLACES, ["gn:1,gn:2,sister,active,,,,,,"]))
     (q,) = old.partnerships
     assert (q.as_of, q.status_basis, q.confirmed) == (None, StatusBasis.LISTED, False)

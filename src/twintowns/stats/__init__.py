@@ -34,10 +34,10 @@ from __future__ import annotations
 from twintowns.stats.counts import (
     Dating,
     by_decade,
-    dating,
     continents_of,
     countries_of,
     country_pairs,
+    dating,
     domestic,
     partner_countries,
     same_name,
