@@ -392,3 +392,14 @@ def test_any_json_document_raises_only_agreement_error(doc: Any) -> None:
 def test_attrs_evolve_keeps_validation() -> None:
     with pytest.raises(ValueError, match="exactly two"):
         attrs.evolve(two(), parties=[CHARLOTTE])
+
+
+def test_error_lines_count_only_toml_line_ends() -> None:
+    """A U+0085 in a comment is no line end for TOML: the error's line stays right."""
+    text = "#\x85\x85 comment\n" + VALID_TOML
+    bad = text.replace('donor = "Queen City Rotary Foundation"', 'donor = "\x80Queen City"')
+    assert bad != text
+    with pytest.raises(AgreementError) as info:
+        Agreement.from_toml(bad, file="x.toml")
+    line = bad[: bad.index("\x80Queen")].count("\n") + 1
+    assert info.value.line == line

@@ -1040,7 +1040,9 @@ def _toml_positions(text: str) -> dict[str, tuple[int, int]]:
     counts: dict[str, int] = {}
     current = ""
     in_multiline = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    # TOML lines end at LF (or CRLF) only: str.splitlines would also break at U+0085,
+    # U+2028 and the like, which TOML allows in comments and strings
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         if in_multiline:
             if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
                 in_multiline = False
