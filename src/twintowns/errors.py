@@ -10,8 +10,10 @@ __all__ = [
     "AmbiguousPlace",
     "DatasetError",
     "DatasetProblem",
+    "PartnershipNotFound",
     "PlaceNotFound",
     "TwinTownsError",
+    "UnknownPlaceId",
 ]
 
 
@@ -27,6 +29,26 @@ class PlaceNotFound(TwinTownsError, LookupError):
         self.suggestions: tuple[str, ...] = tuple(suggestions)
         hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"no place matches {query!r}{hint}")
+
+
+class UnknownPlaceId(PlaceNotFound, KeyError):
+    """``atlas[place_id]`` with an id the atlas does not hold.
+
+    A :class:`PlaceNotFound` that is also a ``KeyError``, as a mapping's
+    ``[]`` raises; its message is the plain text, not the quoted key.
+    """
+
+    def __str__(self) -> str:
+        return LookupError.__str__(self)
+
+
+class PartnershipNotFound(TwinTownsError, LookupError):
+    """Two places of the atlas have no partnership.  ``.places`` holds them (Places)."""
+
+    def __init__(self, a: object, b: object) -> None:
+        self.places: tuple[object, object] = (a, b)
+        labels = [str(getattr(p, "label", p)) for p in self.places]
+        super().__init__(f"no partnership between {labels[0]} and {labels[1]}")
 
 
 class AmbiguousPlace(TwinTownsError, LookupError):

@@ -2,6 +2,13 @@
 
 Every function takes a :class:`~twintowns.model.Place` or a
 ``(latitude, longitude)`` pair in decimal degrees wherever it needs a point.
+:func:`distance`, :func:`distances`, :func:`bearing`, :func:`time_difference`
+and :func:`local_time` — the ones ``twintowns`` exports — also take a place
+name, resolved in the bundled atlas as :meth:`twintowns.Atlas.place` does
+(with its errors: :class:`~twintowns.PlaceNotFound`,
+:class:`~twintowns.AmbiguousPlace`); the time functions take an IANA time
+zone name too (``"Europe/Paris"``, ``"UTC"``): a string that is an IANA key
+is a time zone, any other string a place name.
 
 >>> from twintowns.model import Place
 >>> lyon = Place(id="tt:lyon", name="Lyon", country="FR", latitude=45.7597,
@@ -36,6 +43,7 @@ __all__ = [
     "METHODS",
     "UNITS",
     "MissingDependencyError",
+    "PlaceOrPoint",
     "PointLike",
     "as_point",
     "bearing",
@@ -53,6 +61,9 @@ EARTH_RADIUS_KM: Final = 6371.0088
 
 #: A place or a ``(latitude, longitude)`` pair in decimal degrees.
 PointLike: TypeAlias = Place | Sequence[float] | tuple[float, float]
+
+#: A place, a ``(latitude, longitude)`` pair or a place name for the bundled atlas.
+PlaceOrPoint: TypeAlias = PointLike | str
 
 UnitName: TypeAlias = Literal["km", "m", "mi", "nmi", "ft", "in", "rad", "deg"]
 
@@ -209,6 +220,18 @@ def as_point(value: object) -> tuple[float, float]:
         raise type(exc)(f"invalid point {value!r}: {exc}") from None
 
 
+def _named(value: object) -> object:
+    """``value``, or the place of the bundled atlas that a name denotes.
+
+    The bundled data is loaded here, on the first name, not at import.
+    """
+    if isinstance(value, str):
+        from twintowns.dataset import load
+
+        return load().place(value)
+    return value
+
+
 # --------------------------------------------------------------------------
 # distances
 
@@ -251,8 +274,10 @@ def _geodesic_inverse() -> Callable[[float, float, float, float], float]:
     return km
 
 
-def distance(a: PointLike, b: PointLike, *, unit: str = "km", method: str = "haversine") -> float:
-    """Distance between two places or ``(latitude, longitude)`` points.
+def distance(
+    a: PlaceOrPoint, b: PlaceOrPoint, *, unit: str = "km", method: str = "haversine"
+) -> float:
+    """Distance between two places, place names or ``(latitude, longitude)`` points.
 
     ``method="haversine"`` (default) is the great-circle distance on a sphere
     of the mean Earth radius (via the ``haversine`` package);
@@ -267,9 +292,11 @@ def distance(a: PointLike, b: PointLike, *, unit: str = "km", method: str = "hav
     343.862
     >>> distance((0, 0), (0, 180), unit="deg")
     180.0
+    >>> round(distance("Charlotte", "Arequipa", unit="mi"))
+    3619
     """
-    pa = as_point(a)
-    pb = as_point(b)
+    pa = as_point(_named(a))
+    pb = as_point(_named(b))
     factor = UNITS[parse_unit(unit)]
     if _parse_method(method) == "geodesic":
         return _geodesic_inverse()(pa[0], pa[1], pb[0], pb[1]) * factor
@@ -277,7 +304,7 @@ def distance(a: PointLike, b: PointLike, *, unit: str = "km", method: str = "hav
     return km if factor == 1.0 else km * factor
 
 
-def bearing(a: PointLike, b: PointLike) -> float:
+def bearing(a: PlaceOrPoint, b: PlaceOrPoint) -> float:
     """Initial great-circle bearing from ``a`` to ``b`` in degrees, in ``[0, 360)``.
 
     0 is north, 90 east.  The bearing from a point to itself is 0.
@@ -287,8 +314,8 @@ def bearing(a: PointLike, b: PointLike) -> float:
     >>> round(bearing((35.2271, -80.8431), (-16.3989, -71.5350)), 2)
     168.7
     """
-    lat1, lon1 = as_point(a)
-    lat2, lon2 = as_point(b)
+    lat1, lon1 = as_point(_named(a))
+    lat2, lon2 = as_point(_named(b))
     phi1 = math.radians(lat1)
     phi2 = math.radians(lat2)
     dlon = math.radians(lon2 - lon1)
@@ -415,8 +442,8 @@ def _pair_list(pairs: Iterable[object]) -> list[float]:
                 f"pairs[{i}] must be a (point, point) pair, got {len(items)} items: {pair!r}"
             )
         try:
-            la, lo = as_point(items[0])
-            lb, lob = as_point(items[1])
+            la, lo = as_point(_named(items[0]))
+            lb, lob = as_point(_named(items[1]))
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"pairs[{i}]: {exc}") from None
         append((la, lo, lb, lob))
@@ -470,7 +497,8 @@ def distances(pairs: Iterable[object], *, unit: str = "km") -> list[float]:
     """Haversine distances of many pairs at once, in the order given.
 
     ``pairs`` holds :class:`~twintowns.model.Partnership` objects and/or
-    ``(point, point)`` pairs (each point a Place or ``(lat, lon)``); a numpy
+    ``(point, point)`` pairs (each point a Place, ``(lat, lon)`` or a place
+    name); a numpy
     array of shape ``(n, 2, 2)`` works too.  Vectorised with numpy when it is
     installed (the ``twintowns[numpy]`` extra), where results may differ from
     :func:`distance` in the last bits; a plain loop over the same formula
@@ -505,13 +533,17 @@ def distances(pairs: Iterable[object], *, unit: str = "km") -> list[float]:
 
 
 def _zone(value: object) -> zoneinfo.ZoneInfo:
+    # an IANA key is a zone ("Europe/Paris", "UTC"); any other string names a place
+    # ("Biel/Bienne" has a "/" but is no zone)
+    if isinstance(value, str) and not valid_timezone(value):
+        value = _named(value)
     key = value.timezone if isinstance(value, Place) else value
     if isinstance(key, zoneinfo.ZoneInfo):
         return key
     if not isinstance(key, str):
         raise TypeError(
-            "expected a Place or an IANA time zone name such as 'Europe/Paris', "
-            f"not {type(value).__name__}: {value!r}"
+            "expected a Place, a place name or an IANA time zone name such as "
+            f"'Europe/Paris', not {type(value).__name__}: {value!r}"
         )
     if not valid_timezone(key):
         raise ValueError(f"unknown IANA time zone: {key!r}")
@@ -537,9 +569,11 @@ def time_difference(
 ) -> _dt.timedelta:
     """UTC offset of ``b`` minus UTC offset of ``a`` at the instant ``at`` (default: now).
 
-    ``a`` and ``b`` are Places or IANA time zone names.  Daylight saving time
-    is taken into account, so the answer depends on ``at``, which must be an
-    aware ``datetime``.
+    ``a`` and ``b`` are Places, IANA time zone names (``"Asia/Shanghai"``,
+    ``"UTC"``) or place names, resolved in the bundled atlas (a string that is
+    an IANA key is a time zone, any other a place name).  Daylight
+    saving time is taken into account, so the answer depends on ``at``, which
+    must be an aware ``datetime``.
 
     >>> from datetime import datetime, timedelta, timezone
     >>> june = datetime(2026, 6, 15, 12, tzinfo=timezone.utc)
@@ -547,6 +581,8 @@ def time_difference(
     12.0
     >>> print(time_difference("Asia/Shanghai", "Asia/Kolkata", at=june))
     -1 day, 21:30:00
+    >>> time_difference("Charlotte", "Baoding", at=june) / timedelta(hours=1)
+    12.0
     """
     instant = _instant(at)
     offset_a = instant.astimezone(_zone(a)).utcoffset()
@@ -556,7 +592,10 @@ def time_difference(
 
 
 def local_time(place: Place | str, at: _dt.datetime | None = None) -> _dt.datetime:
-    """The wall-clock time at ``place`` (a Place or IANA name) at instant ``at`` (default: now).
+    """The wall-clock time at ``place`` at instant ``at`` (default: now).
+
+    ``place`` is a Place, a place name or an IANA time zone name, as for
+    :func:`time_difference`.
 
     >>> from datetime import datetime, timezone
     >>> local_time("Asia/Shanghai", datetime(2026, 12, 1, 12, tzinfo=timezone.utc)).isoformat()

@@ -542,3 +542,23 @@ class Partnership:
 
     def __str__(self) -> str:
         return f"{self.a.label} – {self.b.label} ({self.kind.value}, {self.status.value})"
+
+    def __repr__(self) -> str:
+        """Short: the two places (label and id), kind, status and dates; not every field.
+
+        >>> a = Place(id="gn:1", name="Lyon", country="FR")
+        >>> b = Place(id="gn:2", name="Turin", country="IT")
+        >>> Partnership(a, b, established="1958")
+        <Partnership Lyon, FR (gn:1) – Turin, IT (gn:2): sister, active, established 1958>
+        >>> Partnership(a, b, status="ended", ended="2001-05")
+        <Partnership Lyon, FR (gn:1) – Turin, IT (gn:2): sister, ended 2001-05>
+        """
+        status = self.status.value
+        if self.ended is not None:
+            status += f" {self.ended}"
+        if self.established is not None:
+            status += f", established {self.established}"
+        return (
+            f"<Partnership {self.a.label} ({self.a.id}) – {self.b.label} ({self.b.id}): "
+            f"{self.kind.value}, {status}>"
+        )

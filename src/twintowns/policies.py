@@ -334,7 +334,7 @@ def _one_per_country(atlas: Atlas, a: Place, b: Place, ctx: Context) -> Iterator
 def _duplicate(atlas: Atlas, a: Place, b: Place, ctx: Context) -> Iterator[Violation]:
     if a.id == b.id or not (_in_atlas(ctx, a) and _in_atlas(ctx, b)):
         return
-    existing = atlas.partnership(a, b)
+    existing = atlas.get_partnership(a, b)
     if existing is not None and existing.status in _LIVE:
         since = f" since {existing.established}" if existing.established else ""
         yield Violation(
