@@ -14,6 +14,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from twintowns.errors import PlaceNotFound
 from twintowns.geography import (
     EARTH_RADIUS_KM,
     UNITS,
@@ -26,7 +27,6 @@ from twintowns.geography import (
     parse_unit,
     time_difference,
 )
-from twintowns.errors import PlaceNotFound
 from twintowns.model import Partnership, Place
 
 CHARLOTTE = Place(
