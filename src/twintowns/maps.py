@@ -666,6 +666,8 @@ def _draw_legend(svg: ET.Element, home: Place, counts: Counter[Status], y: float
     _el(item, "text", text, x=_fmt(x + 16), y=_fmt(y + 4), font_size="11", fill="#222")
     x += 16 + _text_width(text, 11) + 18
     for status, style in STATUS_STYLES.items():
+        if not counts.get(status):
+            continue  # a category the map does not show is not in its legend
         item = _el(legend, "g", **{"class": "legend-item", "data-status": status.value})
         dash = {"stroke-dasharray": style.dash} if style.dash else {}
         _el(
@@ -1089,10 +1091,13 @@ def html_map(
         tooltip=home.label,
         popup=folium.Popup(html.escape(f"{home.label}: {len(entries)} partners"), max_width=320),
     ).add_to(fmap)
+    counts = Counter(entry.partnership.status for entry in entries)
     legend = "".join(
         f"<div><span style='display:inline-block;width:12px;height:12px;border-radius:6px;"
-        f"background:{s.colour};margin-right:6px'></span>{html.escape(s.description)}</div>"
-        for s in STATUS_STYLES.values()
+        f"background:{s.colour};margin-right:6px'></span>"
+        f"{html.escape(s.description)} ({counts[status]})</div>"
+        for status, s in STATUS_STYLES.items()
+        if counts[status]  # only the categories the map shows
     )
     fmap.get_root().html.add_child(
         folium.Element(
