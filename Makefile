@@ -57,7 +57,7 @@ docs: $(STAMP)
 # The sdist and the wheel, built from a clean dist/ and checked with twine.
 dist: $(STAMP)
 	rm -rf dist build
-	$(PY) -m build --outdir dist .
+	$(PY) -m build --quiet --outdir dist .
 	$(PY) -m twine check --strict dist/*
 
 # What `make dist` built, checked as users and packagers meet it (scripts/dist-check.sh):

@@ -62,7 +62,7 @@ for what, text in (("sdist PKG-INFO", pkg_info), ("wheel METADATA", wheel_meta))
     if files != sorted(needed):
         problems.append(f"{what}: License-File is {files!r}")
 for name in ["tests/conftest.py", "tests/data", "docs/index.md", "CHANGELOG.md", "mkdocs.yml",
-             "examples/demo.py", "databuild/__main__.py", "Makefile"]:
+             "examples/demo.py", "databuild/__main__.py", "Makefile", ".ci/run"]:
     if not any(n == name or n.startswith(name + "/") for n in in_sdist):
         problems.append(f"sdist lacks {name}")
 if problems:
