@@ -18,6 +18,7 @@ from twintowns.errors import (
     AmbiguousPlace,
     DatasetError,
     DatasetProblem,
+    MissingDependencyError,
     PlaceNotFound,
     TwinTownsError,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "DatasetError",
     "DatasetProblem",
     "DatePrecision",
+    "MissingDependencyError",
     "PartialDate",
     "Partnership",
     "PartnershipKind",

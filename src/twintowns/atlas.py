@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from twintowns.errors import PlaceNotFound
+from twintowns.errors import InvalidTypeError, InvalidValueError, PlaceNotFound
 from twintowns.filters import KindFilter, StatusFilter, kind_filter, status_filter
 from twintowns.lookup import NameIndex
 from twintowns.model import Partnership, Place, PlaceKind
@@ -67,22 +67,22 @@ class Atlas:
         by_id: dict[str, Place] = {}
         for place in places:
             if not isinstance(place, Place):
-                raise TypeError(f"expected a Place, not {place!r}")
+                raise InvalidTypeError(f"expected a Place, not {place!r}")
             if place.id in by_id:
-                raise ValueError(f"duplicate place id: {place.id!r}")
+                raise InvalidValueError(f"duplicate place id: {place.id!r}")
             by_id[place.id] = place
         pairs: dict[tuple[str, str], Partnership] = {}
         for p in partnerships:
             if not isinstance(p, Partnership):
-                raise TypeError(f"expected a Partnership, not {p!r}")
+                raise InvalidTypeError(f"expected a Partnership, not {p!r}")
             for side in p.places:
                 known = by_id.get(side.id)
                 if known is not side and known != side:
-                    raise ValueError(
+                    raise InvalidValueError(
                         f"partnership {p.ids} refers to a place not in the atlas: {side.id!r}"
                     )
             if p.ids in pairs:
-                raise ValueError(f"duplicate partnership: {p.ids}")
+                raise InvalidValueError(f"duplicate partnership: {p.ids}")
             pairs[p.ids] = p
         self._init(
             BuiltRecords(

@@ -28,7 +28,7 @@ import attrs
 
 from twintowns.atlas import Atlas
 from twintowns.countries import is_country
-from twintowns.errors import DatasetError, DatasetProblem
+from twintowns.errors import DatasetError, DatasetProblem, InvalidTypeError, InvalidValueError
 from twintowns.model import (
     LIST_SEPARATOR,
     Partnership,
@@ -130,16 +130,16 @@ def _json_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        raise ValueError(f"unexpected boolean {value!r}")
+        raise InvalidValueError(f"unexpected boolean {value!r}")
     if isinstance(value, list):
         items = [_json_cell(v) for v in value]
         for item in items:
             if LIST_SEPARATOR in item:
-                raise ValueError(f"list item may not contain {LIST_SEPARATOR!r}: {item!r}")
+                raise InvalidValueError(f"list item may not contain {LIST_SEPARATOR!r}: {item!r}")
         return LIST_SEPARATOR.join(items)
     if isinstance(value, int | float | str):
         return value if isinstance(value, str) else repr(value)
-    raise ValueError(f"unexpected value {value!r}")
+    raise InvalidValueError(f"unexpected value {value!r}")
 
 
 def _json_rows(records: object, file: str, key: str, problems: list[DatasetProblem]) -> list[_Row]:
@@ -164,7 +164,7 @@ def _json_rows(records: object, file: str, key: str, problems: list[DatasetProbl
 def read_dataset(path: str | Path) -> Atlas:
     """Read a user's dataset from a folder, a CSV file of the pair, or a JSON file."""
     if not isinstance(path, str | Path):
-        raise TypeError(f"path must be a str or Path, not {type(path).__name__}: {path!r}")
+        raise InvalidTypeError(f"path must be a str or Path, not {type(path).__name__}: {path!r}")
     target = Path(path)
     if not target.exists():
         raise FileNotFoundError(f"no such dataset: {str(target)!r}")
@@ -191,7 +191,7 @@ def read_dataset(path: str | Path) -> Atlas:
         try:
             loaded = json.loads(meta_file.read_text(encoding="utf-8"))
             if not isinstance(loaded, dict):
-                raise ValueError("metadata must be a JSON object")
+                raise InvalidValueError("metadata must be a JSON object")
             metadata = loaded
         except (ValueError, UnicodeDecodeError) as exc:
             problems.append(DatasetProblem(str(meta_file), None, None, f"invalid JSON: {exc}"))

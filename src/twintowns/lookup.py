@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 import pycountry
 
 from twintowns.countries import lookup_country
-from twintowns.errors import AmbiguousPlace, PlaceNotFound
+from twintowns.errors import AmbiguousPlace, InvalidTypeError, InvalidValueError, PlaceNotFound
 from twintowns.model import Place
 from twintowns.normalize import fold, trigrams
 
@@ -45,23 +45,25 @@ OBVIOUS_RATIO = 5
 #: Longest query accepted (characters).
 MAX_QUERY_LENGTH = 200
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]+)\)$")
 
 
 def check_query(query: object, what: str = "place query") -> str:
     """Return the stripped query, or raise ``TypeError``/``ValueError`` naming it."""
     if not isinstance(query, str):
-        raise TypeError(f"{what} must be a str or a Place, not {type(query).__name__}: {query!r}")
+        raise InvalidTypeError(
+            f"{what} must be a str or a Place, not {type(query).__name__}: {query!r}"
+        )
     text = query.strip()
     if not text:
-        raise ValueError(f"{what} must not be empty or blank: {query!r}")
+        raise InvalidValueError(f"{what} must not be empty or blank: {query!r}")
     if len(text) > MAX_QUERY_LENGTH:
-        raise ValueError(
+        raise InvalidValueError(
             f"{what} is longer than {MAX_QUERY_LENGTH} characters: {text[:40]!r}… ({len(text)})"
         )
     if _CONTROL.search(text):
-        raise ValueError(f"{what} contains control characters: {query!r}")
+        raise InvalidValueError(f"{what} contains control characters or lone surrogates: {query!a}")
     return text
 
 
@@ -208,7 +210,7 @@ class NameIndex:
             try:
                 code = lookup_country(check_query(country, "country"))
             except LookupError:
-                raise ValueError(f"unknown country: {country!r}") from None
+                raise InvalidValueError(f"unknown country: {country!r}") from None
         place = self._get(text) if ":" in text else None
         if place is not None:
             if code is not None and place.country != code:
@@ -262,7 +264,7 @@ class NameIndex:
         """
         text = check_query(query, "search query")
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ValueError(f"limit must be a positive int: {limit!r}")
+            raise InvalidValueError(f"limit must be a positive int: {limit!r}")
         return self._ranked(text, limit, min_score=0.5)
 
     def _ranked(self, text: str, limit: int, *, min_score: float) -> list[Place]:

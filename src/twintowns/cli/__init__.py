@@ -38,7 +38,7 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 
 
-class UsageError(Exception):
+class UsageError(TwinTownsError):
     """A bad argument found after parsing (exit code 2)."""
 
 
