@@ -43,7 +43,9 @@ class Atlas:
     or directly from objects.  Places are kept sorted by id and partnerships
     by their pair of ids.  Indexes for names, fuzzy search and geography are
     built on first use, once, thread-safely; so are the bundled data's
-    records themselves (see :mod:`twintowns.records`).
+    records themselves (see :mod:`twintowns.records`).  Atlases pickle (the
+    bundled one as a reference to the bundled data), so they can be sent to
+    ``multiprocessing`` workers.
     """
 
     __slots__ = (
@@ -168,6 +170,17 @@ class Atlas:
         return self.places == other.places and self.partnerships == other.partnerships
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle support (``multiprocessing`` pools, caches): an atlas pickles as its
+        places, partnerships and metadata; indexes are rebuilt on use.  The bundled
+        atlas pickles as a reference to the bundled data, so it unpickles as the
+        receiving process's own :func:`twintowns.load()` (no data is copied)."""
+        from twintowns import dataset
+
+        if self is dataset._bundled:
+            return (dataset.load, ())
+        return (Atlas._trusted, (self.places, self.partnerships, self.metadata))
 
     def _name_index(self) -> NameIndex:
         if self._names is None:

@@ -28,6 +28,7 @@ import difflib
 import functools
 import heapq
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
@@ -118,6 +119,7 @@ class NameIndex:
     """Exact (folded) and fuzzy indexes over the names of a set of places."""
 
     __slots__ = (
+        "_build_lock",
         "_exact_table",
         "_get",
         "_key_places",
@@ -147,18 +149,23 @@ class NameIndex:
         self._keys: list[str] | None = None
         self._key_places: list[list[int]] = []
         self._postings: dict[str, list[int]] = {}
+        # the first query builds each table; concurrent first queries wait for it
+        self._build_lock = threading.Lock()
 
     @property
     def _exact(self) -> dict[str, list[int]]:
         """Folded name -> positions of the places it names: ``i`` when it is the
         place's own name (or ASCII name), ``~i`` (negative) when an alias.
 
-        Built once; a racing second build makes an equal table (as for the
-        fuzzy index), so no lock is needed.
+        Built once, by the first query that needs it; queries in other threads
+        meanwhile wait for it instead of building their own.
         """
         table = self._exact_table
         if table is None:
-            table = self._exact_table = self._build_exact()
+            with self._build_lock:
+                table = self._exact_table
+                if table is None:
+                    table = self._exact_table = self._build_exact()
         return table
 
     def _build_exact(self) -> dict[str, list[int]]:
@@ -242,15 +249,15 @@ class NameIndex:
 
     # ------------------------------------------------------------------ fuzzy
 
-    def _build_fuzzy(self) -> None:
-        keys = sorted(self._exact)
+    def _build_fuzzy(self, exact: dict[str, list[int]]) -> None:
+        keys = sorted(exact)
         postings: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(keys):
             for gram in trigrams(key):
                 postings[gram].append(i)
-        self._key_places = [[i if i >= 0 else ~i for i in self._exact[k]] for k in keys]
+        self._key_places = [[i if i >= 0 else ~i for i in exact[k]] for k in keys]
         self._postings = dict(postings)
-        self._keys = keys
+        self._keys = keys  # last: readers test it without the lock
 
     def suggest(self, query: str, *, limit: int = 5) -> list[Place]:
         """The closest names to ``query``, however distant (for error messages)."""
@@ -272,7 +279,10 @@ class NameIndex:
         if not qkey:
             return []
         if self._keys is None:
-            self._build_fuzzy()
+            exact = self._exact  # built first: it takes the same lock
+            with self._build_lock:
+                if self._keys is None:
+                    self._build_fuzzy(exact)
         keys = self._keys
         assert keys is not None
         counts: Counter[int] = Counter()

@@ -232,6 +232,11 @@ class PartialDate:
     ('month', '1962-02', datetime.date(1962, 2, 1))
     >>> PartialDate.parse("1962") < PartialDate.parse("1962-02-05")
     True
+
+    Equality is by value among PartialDates: a PartialDate never equals a
+    ``datetime.date`` (compare ``PartialDate.from_date(day)`` or ``.as_date()``),
+    and ordering it against anything but a PartialDate raises ``TypeError``.
+    See :meth:`sort_key` for sorting with unknown dates.
     """
 
     year: int
@@ -301,17 +306,46 @@ class PartialDate:
     def _key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
 
+    @staticmethod
+    def sort_key(value: PartialDate | None) -> tuple[int, int, int, int]:
+        """A sort key for optional partial dates: by date, unknown (None) last.
+
+        PartialDates are totally ordered among themselves (a year before its
+        months, a month before its days), but ``None`` and ``datetime.date``
+        do not compare with them (``TypeError``).  To sort partnerships by
+        date established with the unknown ones last:
+
+        >>> dates = [PartialDate.parse("1991"), None, PartialDate.parse("1962-02")]
+        >>> [str(d) for d in sorted(dates, key=PartialDate.sort_key)]
+        ['1962-02', '1991', 'None']
+
+        (``sorted(partnerships, key=lambda p: PartialDate.sort_key(p.established))``.)
+        """
+        if value is None:
+            return (1, 0, 0, 0)
+        if not isinstance(value, PartialDate):
+            raise InvalidTypeError(f"expected a PartialDate or None, not {value!r}")
+        return (0, *value._key())
+
+    def _other_key(self, other: object) -> tuple[int, int, int]:
+        if isinstance(other, PartialDate):
+            return other._key()
+        raise InvalidTypeError(
+            f"a PartialDate compares only with PartialDates, not {type(other).__name__}: "
+            f"{other!r} (use PartialDate.coerce(value), or .as_date() to compare days)"
+        )
+
     def __lt__(self, other: PartialDate) -> bool:
-        return self._key() < other._key()
+        return self._key() < self._other_key(other)
 
     def __le__(self, other: PartialDate) -> bool:
-        return self._key() <= other._key()
+        return self._key() <= self._other_key(other)
 
     def __gt__(self, other: PartialDate) -> bool:
-        return self._key() > other._key()
+        return self._key() > self._other_key(other)
 
     def __ge__(self, other: PartialDate) -> bool:
-        return self._key() >= other._key()
+        return self._key() >= self._other_key(other)
 
     def __str__(self) -> str:
         out = f"{self.year:04d}"
@@ -416,9 +450,15 @@ def _check_timezone(_inst: object, _attr: object, value: Any) -> None:
         raise InvalidValueError(f"unknown IANA time zone: {value!r}")
 
 
+#: Largest population a place may have (above the world's: a bound, not a fact).
+MAX_POPULATION = 10**10
+
+
 def _check_population(_inst: object, _attr: object, pop: Any) -> None:
     if pop is not None and (isinstance(pop, bool) or not isinstance(pop, int) or pop < 0):
         raise InvalidValueError(f"population must be a non-negative int or None: {pop!r}")
+    if pop is not None and pop > MAX_POPULATION:
+        raise InvalidValueError(f"population must be at most {MAX_POPULATION:,}: {pop!r}")
 
 
 @attrs.frozen(cache_hash=True)
