@@ -524,8 +524,11 @@ def _build(
             continue
         place = _place(places_file, number, row, problems)
         if place is None:
-            if excused is not None:
-                excused.add(row.get("id", ""))
+            pid = row.get("id", "")
+            if excused is not None and pid and not _UNDECODABLE.search(pid):
+                excused.add(pid)
+            else:  # which place the row was is unknown
+                excused = None
             continue
         if place.id in places:
             problems.append(

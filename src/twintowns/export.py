@@ -209,8 +209,10 @@ def to_csv(
     """Write ``places.csv``, ``partnerships.csv`` and ``metadata.json`` into ``folder``.
 
     The folder is created if needed (not its parents); existing files of those names are
-    replaced.  Returns the paths written.  Coordinates keep every digit they
-    have (the bundled data has at most six decimals).
+    replaced once all three are written (an export that fails leaves them untouched;
+    exports racing to one folder each replace all three together).  Returns the paths
+    written.  Coordinates keep every digit they have (the bundled data has at most six
+    decimals).
     """
     target = _prepare(folder, folder=True)
     total = len(atlas.places) + len(atlas.partnerships)
@@ -238,9 +240,26 @@ def to_csv(
             with temporary.open("w", encoding="utf-8", newline="") as out:
                 write(out)
             finished.append(temporary)
-        for temporary, path in zip(finished, paths, strict=True):
-            _publish(temporary, path)
+        with _folder_lock(target):  # exports racing to one folder never mix their files
+            for temporary, path in zip(finished, paths, strict=True):
+                _publish(temporary, path)
     return paths
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``folder`` (where the platform has ``flock``)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks on folders
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
 
 
 def _metadata_text(atlas: Atlas) -> str:
