@@ -538,6 +538,8 @@ class Agreement:
     @classmethod
     def from_toml(cls, text: str, *, file: str | None = None) -> Agreement:
         """Parse TOML text; errors name the field and its line and column."""
+        if not isinstance(text, str):
+            raise InvalidTypeError(f"TOML text must be a str, not {type(text).__name__}: {text!r}")
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -558,6 +560,8 @@ class Agreement:
     @classmethod
     def from_json(cls, text: str, *, file: str | None = None) -> Agreement:
         """Parse JSON text; errors name the field and its line and column."""
+        if not isinstance(text, str):
+            raise InvalidTypeError(f"JSON text must be a str, not {type(text).__name__}: {text!r}")
         try:
             data = json.loads(text, parse_constant=_reject)
         except json.JSONDecodeError as exc:

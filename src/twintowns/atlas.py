@@ -192,6 +192,10 @@ class Atlas:
 
     def get(self, place_id: str) -> Place | None:
         """The place with id ``place_id``, or None."""
+        if not isinstance(place_id, str):
+            raise InvalidTypeError(
+                f"a place id must be a str, not {type(place_id).__name__}: {place_id!r}"
+            )
         i = self._records.index.get(place_id)
         return None if i is None else self._records.place(i)
 

@@ -404,9 +404,19 @@ def split_antimeridian(points: Sequence[tuple[float, float]]) -> list[list[tuple
     >>> split_antimeridian([(0.0, 10.0), (1.0, 20.0)])
     [[(0.0, 10.0), (1.0, 20.0)]]
     """
+    if isinstance(points, str | bytes | Mapping) or not hasattr(points, "__iter__"):
+        raise InvalidTypeError(
+            f"points must be a sequence of (latitude, longitude) pairs: {points!r}"
+        )
+    checked: list[tuple[float, float]] = []
+    for i, point in enumerate(points):
+        try:
+            checked.append(as_point(point))
+        except (InvalidTypeError, InvalidValueError) as exc:
+            raise _same_kind(exc)(f"points[{i}]: {exc}") from None
     pieces: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
-    for lat, lon in points:
+    for lat, lon in checked:
         if current:
             lat0, lon0 = current[-1]
             if abs(lon) == abs(lon0) == 180.0:
@@ -433,6 +443,8 @@ def _pair_list(pairs: Iterable[object]) -> list[float]:
     """Flat ``[lat1, lon1, lat2, lon2, ...]`` of validated pairs."""
     flat: list[float] = []
     append = flat.extend
+    if isinstance(pairs, str | bytes | Mapping) or not hasattr(pairs, "__iter__"):
+        raise InvalidTypeError(f"pairs must be an iterable of pairs, not {pairs!r}")
     for i, pair in enumerate(pairs):
         if type(pair) is Partnership or isinstance(pair, Partnership):
             pa = pair.a

@@ -246,7 +246,9 @@ class PartialDate:
     def __attrs_post_init__(self) -> None:
         for name in ("year", "month", "day"):
             v = getattr(self, name)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+            if (v is not None or name == "year") and (
+                isinstance(v, bool) or not isinstance(v, int)
+            ):
                 raise InvalidTypeError(f"{name} must be an int: {v!r}")
         if not 1 <= self.year <= 9999:
             raise InvalidValueError(f"year out of range: {self.year!r}")

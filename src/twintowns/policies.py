@@ -519,6 +519,8 @@ def _check_rates(rates: Rates | None) -> dict[str, Decimal]:
     from twintowns.agreement import Money
 
     out: dict[str, Decimal] = {}
+    if rates is not None and not isinstance(rates, Mapping):
+        raise InvalidTypeError(f"rates must be a mapping of currency to rate, not {rates!r}")
     for code, rate in (rates or {}).items():
         if isinstance(rate, bool) or not isinstance(rate, Decimal | int | str):
             raise InvalidTypeError(
