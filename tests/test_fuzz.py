@@ -161,6 +161,7 @@ def _public_functions() -> list[tuple[str, Callable[..., Any]]]:
         Agreement.from_dict,
         Agreement.from_json,
         Agreement.from_toml,
+        Agreement.from_file,
     ):
         found[f"{extra.__module__}.{extra.__qualname__}"] = extra
     return sorted(found.items())
@@ -541,3 +542,13 @@ def test_every_command_exits_cleanly(
             json.loads(out.getvalue())  # … and valid JSON
 
     run()
+
+
+def test_the_bounds_stated_in_the_docs_are_the_ones_used() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "robustness.md").read_text("utf-8")
+    assert (
+        f"| each public function ({len(FUNCTIONS)}) and each `Atlas` method "
+        f"({len(_atlas_methods())}) | {EXAMPLES} |" in page
+    )
+    assert f"| each command ({len(_COMMANDS)}) | {EXAMPLES} |" in page
+    assert f"JSON, SQLite) | {FILE_EXAMPLES} |" in page

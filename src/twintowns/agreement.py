@@ -96,6 +96,7 @@ import datetime as _dt
 import decimal
 import json
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -588,6 +589,10 @@ class Agreement:
         the field and, where it can be found, the line and column.  A file that
         cannot be opened raises ``OSError`` as usual.
         """
+        if not isinstance(path, str | os.PathLike):
+            raise InvalidTypeError(
+                f"path must be a str or Path, not {type(path).__name__}: {path!r}"
+            )
         source = Path(path)
         try:
             fmt = _format_of(source, format)
@@ -665,6 +670,8 @@ def _party_dict(party: Party) -> dict[str, Any]:
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
+    if fmt is not None and not isinstance(fmt, str):
+        raise InvalidTypeError(f"format must be 'toml' or 'json', not {fmt!r}")
     value = (fmt or path.suffix.lstrip(".")).lower()
     if value not in ("toml", "json"):
         raise InvalidValueError(
