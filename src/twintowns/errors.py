@@ -4,25 +4,23 @@ Every exception twintowns raises on purpose is an instance of
 :class:`TwinTownsError` *and* of the built-in exception it stands for, so
 ``except ValueError`` and ``except twintowns.TwinTownsError`` both work:
 
-========================= ==================================== ===============================
-exception                 also a                               raised for
-========================= ==================================== ===============================
-:class:`InvalidValueError` ``ValueError``                      a bad value (out of range,
-                                                               malformed text, unknown code…)
-:class:`InvalidTypeError`  ``TypeError``                       an argument of the wrong type
-:class:`PlaceNotFound`     ``LookupError``                     no place matches a query
-:class:`AmbiguousPlace`    ``LookupError``                     several places match a query
-:class:`UnknownNameError`  ``LookupError`` (and ``KeyError``)  an unknown country, rule…
-:class:`DatasetError`      ``ValueError``                      a dataset cannot be loaded
-:class:`AgreementError`    ``ValueError``                      an agreement is malformed
-                                                               (:mod:`twintowns.agreement`)
-:class:`PathNotFoundError` ``FileNotFoundError``               a missing input file or folder
-:class:`NotAFileError`     ``IsADirectoryError``               a folder where a file is needed
-:class:`NotAFolderError`   ``NotADirectoryError``              a file where a folder is needed
-:class:`MissingDependencyError` ``ImportError``                an optional extra is missing
-========================= ==================================== ===============================
+* :class:`InvalidValueError` (a ``ValueError``): a bad value — out of range,
+  malformed text, an unknown code;
+* :class:`InvalidTypeError` (a ``TypeError``): an argument of the wrong type;
+* :class:`PlaceNotFound`, :class:`AmbiguousPlace` (``LookupError``): a place
+  query that matches no place, or several;
+* :class:`UnknownNameError` (a ``LookupError``, precisely a ``KeyError``): an
+  unknown country, rule…;
+* :class:`DatasetError` (a ``ValueError``): a dataset that cannot be loaded;
+* ``AgreementError`` (a ``ValueError``, in :mod:`twintowns.agreement`): a
+  malformed agreement;
+* :class:`PathNotFoundError` (``FileNotFoundError``), :class:`NotAFileError`
+  (``IsADirectoryError``), :class:`NotAFolderError` (``NotADirectoryError``):
+  a path that is missing or of the wrong kind;
+* :class:`MissingDependencyError` (an ``ImportError``): an optional extra is
+  not installed.
 
-Other ``OSError`` s (permissions, a full disk) pass through unchanged.  Every
+Other ``OSError`` exceptions (permissions, a full disk) pass through unchanged.  Every
 exception pickles and unpickles equal in type, attributes and message, so it
 crosses :mod:`multiprocessing` boundaries intact.
 """
