@@ -744,3 +744,18 @@ def test_errors_paths(small_atlas: Atlas, tmp_path: Path) -> None:
     assert isinstance(unknown.value, LookupError)
     with pytest.raises(InvalidValueError, match="unknown country"):
         small_atlas.place("Charlotte", country="Atlantis")
+
+
+@pytest.mark.parametrize("fmt", list(EXPORTERS))
+def test_1_exports_keep_permissions(fmt: str, small_atlas: Atlas, tmp_path: Path) -> None:
+    import stat
+
+    target = _target(tmp_path, fmt)
+    EXPORTERS[fmt](small_atlas, target)
+    written = target / "places.csv" if fmt == "csv" else target
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(written.stat().st_mode) == 0o666 & ~umask  # as a new file's
+    written.chmod(0o640)
+    EXPORTERS[fmt](small_atlas, target)
+    assert stat.S_IMODE(written.stat().st_mode) == 0o640  # the replaced file's

@@ -35,6 +35,7 @@ import itertools
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -162,11 +163,31 @@ def _temporary(target: Path) -> Iterator[Path]:
 
 
 def _publish(temporary: Path, target: Path) -> None:
-    """Move the finished ``temporary`` over ``target`` in one step (permissions as a new file's)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)
+    """Move the finished ``temporary`` over ``target`` in one step.
+
+    The file gets the permissions of the file it replaces, or those of a new
+    file (``0o666`` less the umask) instead of the temporary file's private ``0o600``.
+    """
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    os.chmod(temporary, mode)
     os.replace(temporary, target)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(umask)
+    return umask
 
 
 def _write_atomically(target: Path, write: Callable[[IO[str]], None], *, newline: str) -> None:
