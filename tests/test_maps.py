@@ -149,7 +149,7 @@ def test_intermediate_points_edge_cases() -> None:
     assert lat == pytest.approx(0.0, abs=1e-9) and abs(lon) == pytest.approx(180.0)
     with pytest.raises(ValueError, match="antipodal"):
         intermediate_points((10, 20), (-10, -160), 5)
-    with pytest.raises(ValueError, match="n must be >= 0: -1"):
+    with pytest.raises(ValueError, match=r"n must be within \[0, 1,000,000\]: -1"):
         intermediate_points((0, 0), (1, 1), -1)
     with pytest.raises(TypeError, match="n must be an int"):
         intermediate_points((0, 0), (1, 1), True)

@@ -25,7 +25,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from twintowns.errors import PartnershipNotFound, PlaceNotFound, UnknownPlaceId
+from twintowns.errors import (
+    InvalidTypeError,
+    InvalidValueError,
+    PartnershipNotFound,
+    PlaceNotFound,
+    UnknownPlaceId,
+)
 from twintowns.filters import KindFilter, StatusFilter, kind_filter, status_filter
 from twintowns.lookup import NameIndex
 from twintowns.model import Partnership, Place, PlaceKind
@@ -59,6 +65,9 @@ class Atlas:
     :class:`~twintowns.PlaceNotFound`) for an unknown id.  Lookups come in
     pairs, as in pycountry: :meth:`get` and :meth:`get_partnership` return
     None, :meth:`place` and :meth:`partnership` raise a ``LookupError``.
+
+    Atlases pickle (the bundled one as a reference to the bundled data), so
+    they can be sent to ``multiprocessing`` workers.
     """
 
     __slots__ = (
@@ -82,22 +91,22 @@ class Atlas:
         by_id: dict[str, Place] = {}
         for place in places:
             if not isinstance(place, Place):
-                raise TypeError(f"expected a Place, not {place!r}")
+                raise InvalidTypeError(f"expected a Place, not {place!r}")
             if place.id in by_id:
-                raise ValueError(f"duplicate place id: {place.id!r}")
+                raise InvalidValueError(f"duplicate place id: {place.id!r}")
             by_id[place.id] = place
         pairs: dict[tuple[str, str], Partnership] = {}
         for p in partnerships:
             if not isinstance(p, Partnership):
-                raise TypeError(f"expected a Partnership, not {p!r}")
+                raise InvalidTypeError(f"expected a Partnership, not {p!r}")
             for side in p.places:
                 known = by_id.get(side.id)
                 if known is not side and known != side:
-                    raise ValueError(
+                    raise InvalidValueError(
                         f"partnership {p.ids} refers to a place not in the atlas: {side.id!r}"
                     )
             if p.ids in pairs:
-                raise ValueError(f"duplicate partnership: {p.ids}")
+                raise InvalidValueError(f"duplicate partnership: {p.ids}")
             pairs[p.ids] = p
         self._init(
             BuiltRecords(
@@ -208,11 +217,22 @@ class Atlas:
         Ids only (``"gn:4460243"``): names go to :meth:`place`.
         """
         if not isinstance(place_id, str):
-            raise TypeError(f"atlas[...] takes a place id (str), not {type(place_id).__name__}")
+            raise InvalidTypeError(f"atlas[...] takes a place id (str), not {type(place_id).__name__}")
         place = self.get(place_id)
         if place is None:
             raise UnknownPlaceId(place_id)
         return place
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle support (``multiprocessing`` pools, caches): an atlas pickles as its
+        places, partnerships and metadata; indexes are rebuilt on use.  The bundled
+        atlas pickles as a reference to the bundled data, so it unpickles as the
+        receiving process's own :func:`twintowns.load()` (no data is copied)."""
+        from twintowns import dataset
+
+        if self is dataset._bundled:
+            return (dataset.load, ())
+        return (Atlas._trusted, (self.places, self.partnerships, self.metadata))
 
     def _name_index(self) -> NameIndex:
         if self._names is None:
@@ -224,6 +244,10 @@ class Atlas:
 
     def get(self, place_id: str) -> Place | None:
         """The place with id ``place_id``, or None."""
+        if not isinstance(place_id, str):
+            raise InvalidTypeError(
+                f"a place id must be a str, not {type(place_id).__name__}: {place_id!r}"
+            )
         i = self._records.index.get(place_id)
         return None if i is None else self._records.place(i)
 

@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias
 
 import attrs
 
+from twintowns.errors import InvalidValueError
 from twintowns.filters import KindFilter, StatusFilter
 from twintowns.geography import (
     MissingDependencyError,
@@ -733,13 +734,15 @@ def _build_svg(
         or not isinstance(center, int | float)
         or not -180.0 <= center <= 180.0
     ):
-        raise ValueError(f"center must be 'auto' or a longitude in [-180, 180], not {center!r}")
+        raise InvalidValueError(
+            f"center must be 'auto' or a longitude in [-180, 180], not {center!r}"
+        )
     if inset_option not in ("auto", True, False):
-        raise ValueError(f"inset must be 'auto', True or False, not {inset_option!r}")
+        raise InvalidValueError(f"inset must be 'auto', True or False, not {inset_option!r}")
     if labels not in ("auto", "names", "numbers"):
-        raise ValueError(f"labels must be 'auto', 'names' or 'numbers', not {labels!r}")
+        raise InvalidValueError(f"labels must be 'auto', 'names' or 'numbers', not {labels!r}")
     if isinstance(width, bool) or not isinstance(width, int | float) or not 400 <= width <= 10000:
-        raise ValueError(f"width must be a number of pixels in [400, 10000], not {width!r}")
+        raise InvalidValueError(f"width must be a number of pixels in [400, 10000], not {width!r}")
     home = _resolve(atlas, place)
     entries = _partner_entries(atlas, home, status, kind)
     frame = _frame(home, entries, float(width), center)
@@ -1115,13 +1118,15 @@ def html_map(
 def _format_of(path: Path, format: str | None) -> str:
     if format is not None:
         if format not in FORMATS:
-            raise ValueError(f"unknown map format {format!r}: expected one of {', '.join(FORMATS)}")
+            raise InvalidValueError(
+                f"unknown map format {format!r}: expected one of {', '.join(FORMATS)}"
+            )
         return format
     suffix = path.suffix.lower().lstrip(".")
     if suffix in ("htm",):
         suffix = "html"
     if suffix not in FORMATS:
-        raise ValueError(
+        raise InvalidValueError(
             f"cannot tell the map format from {str(path)!r}: "
             f"use a .svg, .png or .html file name, or pass format="
         )
