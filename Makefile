@@ -3,17 +3,23 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SOURCES ?= ../shared/sources
+# Two levels of set-up in the one .venv: `make demo` installs twintowns with its
+# runtime dependencies only; every other target adds the development tools.
+RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck data data-check bench docs clean
+.PHONY: demo test lint typecheck data data-check bench docs dist dist-check clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(PY) examples/demo.py
 
 test: $(STAMP)
@@ -47,6 +53,17 @@ bench: $(STAMP)
 # The documentation site, built strictly (any warning fails) and offline into site/.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --clean --site-dir site
+
+# The sdist and the wheel, built from a clean dist/ and checked with twine.
+dist: $(STAMP)
+	rm -rf dist build
+	$(PY) -m build --quiet --outdir dist .
+	$(PY) -m twine check --strict dist/*
+
+# What `make dist` built, checked as users and packagers meet it (scripts/dist-check.sh):
+# licence files and metadata, the test suite from the unpacked sdist, the wheel in a clean venv.
+dist-check: dist
+	scripts/dist-check.sh $(PY)
 
 clean:
 	rm -rf $(VENV) build dist site .data-check .mypy_cache .pytest_cache .ruff_cache

@@ -1,14 +1,17 @@
 """The main job on the bundled data: answer the questions users ask most.
 
-Run with ``make demo`` (creates .venv, installs, runs this file).
+Run with ``make demo`` (creates .venv, installs twintowns with its runtime
+dependencies only, runs this file).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import twintowns
 from twintowns import stats
+from twintowns.policies import DATASET_INTEGRITY
 
 
 def main() -> None:
@@ -44,6 +47,15 @@ def main() -> None:
 
     report = atlas.validate()
     print(f"\nDataset validation: {len(report.errors)} errors, {len(report.warnings)} warnings")
+    print("Warnings mark records worth a second look, not faults; by rule:")
+    for rule, counts in report.summary().items():
+        findings = [f for f in report.findings if f.rule == rule]
+        countries = Counter(atlas[f.subject[0]].country for f in findings if f.subject)
+        top = ", ".join(f"{country} {n}" for country, n in countries.most_common(4))
+        severities = ", ".join(f"{n} {severity}s" for severity, n in counts.items())
+        print(f"  {rule} ({severities}); the rule: {DATASET_INTEGRITY[rule].message}")
+        print(f"    most in (country: count): {top}")
+        print(f"    e.g. {findings[0].message}")
 
 
 if __name__ == "__main__":

@@ -31,9 +31,10 @@ def test_partners_and_filters(small_atlas: Atlas) -> None:
 
 def test_partnership_lookup(small_atlas: Atlas) -> None:
     p = small_atlas.partnership("Voronezh", "Charlotte")
-    assert p is not None and p.status is Status.SUSPENDED and str(p.established) == "1991"
-    assert small_atlas.partnership("Arequipa", "Voronezh") is None
-    assert small_atlas.partnership("Orange, CA", "Orange, FR") is not None
+    assert p.status is Status.SUSPENDED and str(p.established) == "1991"
+    assert small_atlas.get_partnership("Voronezh", "Charlotte") is p
+    assert small_atlas.get_partnership("Arequipa", "Voronezh") is None
+    assert small_atlas.get_partnership("Orange, CA", "Orange, FR") is not None
 
 
 def test_every_partnership_in_both_places_lists(small_atlas: Atlas) -> None:

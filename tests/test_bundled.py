@@ -33,9 +33,9 @@ def test_charlotte(atlas: Atlas) -> None:
     }
     for name, country in expected.items():
         assert by_name[name].country == country, name
-    voronezh = atlas.partnership(charlotte, by_name["Voronezh"])
+    voronezh = atlas.get_partnership(charlotte, by_name["Voronezh"])
     assert voronezh is not None and voronezh.status is Status.SUSPENDED
-    arequipa = atlas.partnership(charlotte, by_name["Arequipa"])
+    arequipa = atlas.get_partnership(charlotte, by_name["Arequipa"])
     assert arequipa is not None and str(arequipa.established) == "1962-02-05"
     assert arequipa.urls, "curated facts carry their source URL"
 

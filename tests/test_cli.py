@@ -381,7 +381,7 @@ def test_export_every_format(
 ) -> None:
     assert EXPORT_FORMATS == FORMATS
     for fmt in FORMATS:
-        target = tmp_path / f"out.{fmt}"
+        target = tmp_path / ("out-csv" if fmt == "csv" else f"out.{fmt}")
         code, out, err = run(
             capsys,
             "export",
@@ -398,7 +398,8 @@ def test_export_every_format(
         assert document["places"] == len(small_atlas.places) and document["format"] == fmt
         assert all(Path(p).exists() for p in document["paths"])
     assert twintowns.load(tmp_path / "out.json") == small_atlas
-    assert twintowns.load(tmp_path / "out.csv") == small_atlas
+    assert twintowns.load(tmp_path / "out-csv") == small_atlas
+    assert twintowns.load(tmp_path / "out.sqlite") == small_atlas
     code, out, _ = run(
         capsys,
         "export",

@@ -469,7 +469,7 @@ def test_every_partnership_is_traceable(partnerships: list[dict[str, str]]) -> N
 
 
 def _pair(atlas: Atlas, a: str, b: str) -> Partnership:
-    found = atlas.partnership(a, b)
+    found = atlas.get_partnership(a, b)
     assert found is not None, f"no partnership {a} – {b}"
     return found
 

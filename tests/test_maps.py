@@ -149,7 +149,7 @@ def test_intermediate_points_edge_cases() -> None:
     assert lat == pytest.approx(0.0, abs=1e-9) and abs(lon) == pytest.approx(180.0)
     with pytest.raises(ValueError, match="antipodal"):
         intermediate_points((10, 20), (-10, -160), 5)
-    with pytest.raises(ValueError, match="n must be >= 0: -1"):
+    with pytest.raises(ValueError, match=r"n must be within \[0, 1,000,000\]: -1"):
         intermediate_points((0, 0), (1, 1), -1)
     with pytest.raises(TypeError, match="n must be an int"):
         intermediate_points((0, 0), (1, 1), True)
@@ -565,3 +565,36 @@ def test_docs_maps_page_shows_only_generated_images(atlas: Atlas) -> None:
         root = parse(svg_map(atlas, generated[uri]))
         assert markers(root), uri
         check_geometry(root)
+
+
+# --------------------------------------------------------------------------
+# legends list only the categories the map shows
+
+
+def _legend_statuses(root: ET.Element) -> list[str]:
+    return [
+        e.attrib["data-status"]
+        for e in root.iter("{http://www.w3.org/2000/svg}g")
+        if e.get("class") == "legend-item"
+    ]
+
+
+def test_svg_legend_omits_statuses_with_no_partner(atlas: Atlas) -> None:
+    only_active = parse(svg_map(atlas, "Charlotte, US-NC", status="active"))
+    assert _legend_statuses(only_active) == ["home", "active"]
+    every = parse(svg_map(atlas, "Charlotte, US-NC"))
+    shown = {p.status.value for p in atlas.partnerships_of("Charlotte, US-NC")}
+    assert _legend_statuses(every) == ["home", *[s.value for s in Status if s.value in shown]]
+    legend_text = " ".join(
+        t.text or "" for e in every.iter("{http://www.w3.org/2000/svg}g") for t in e
+    )
+    assert "(0)" not in legend_text
+
+
+def test_html_legend_omits_statuses_with_no_partner(atlas: Atlas) -> None:
+    pytest.importorskip("folium")
+    text = maps.html_map(atlas, "Charlotte, US-NC", status="active")
+    active = STATUS_STYLES[Status.ACTIVE].description
+    assert f"{active} (" in text
+    for status in (Status.SUSPENDED, Status.ENDED, Status.PROPOSED):
+        assert STATUS_STYLES[status].description not in text, status

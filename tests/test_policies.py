@@ -303,9 +303,9 @@ def test_before_compares_at_common_precision() -> None:
 
 
 def test_is_exclusive_reads_notes_and_the_known_pairs() -> None:
-    assert is_exclusive(ATLAS.partnership(PARIS, ROME))  # type: ignore[arg-type]
-    assert is_exclusive(ATLAS.partnership(UNA, SOLA))  # type: ignore[arg-type]
-    assert not is_exclusive(ATLAS.partnership(PARIS, TOKYO))  # type: ignore[arg-type]
+    assert is_exclusive(ATLAS.partnership(PARIS, ROME))
+    assert is_exclusive(ATLAS.partnership(UNA, SOLA))
+    assert not is_exclusive(ATLAS.partnership(PARIS, TOKYO))
     for note in ("non-exclusive", "not exclusive", "Non exclusive", ""):
         assert not is_exclusive(Partnership(UNA, VOLGA, note=note)), note
     assert is_exclusive(Partnership(UNA, VOLGA, note="Exclusivity declared in 1956"))

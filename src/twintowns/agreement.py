@@ -96,6 +96,7 @@ import datetime as _dt
 import decimal
 import json
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -106,7 +107,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pycountry
 
-from twintowns.errors import TwinTownsError
+from twintowns.errors import InvalidTypeError, InvalidValueError, TwinTownsError
 from twintowns.model import (
     PartialDate,
     PartnershipKind,
@@ -182,7 +183,7 @@ def _enum_value(cls: type[Any], aliases: Mapping[str, str] | None = None) -> Any
             except ValueError:
                 pass
         allowed = ", ".join(str(m.value) for m in cls)
-        raise ValueError(f"invalid {cls.__name__} {value!r}: expected one of {allowed}")
+        raise InvalidValueError(f"invalid {cls.__name__} {value!r}: expected one of {allowed}")
 
     return convert
 
@@ -201,19 +202,19 @@ def _text(what: str, *, allow_empty: bool = False) -> Any:
 
 def _bool(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
-        raise TypeError(f"{attribute.name} must be a bool, not {value!r}")
+        raise InvalidTypeError(f"{attribute.name} must be a bool, not {value!r}")
 
 
 def _count(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{attribute.name} must be an int, not {value!r}")
+        raise InvalidTypeError(f"{attribute.name} must be an int, not {value!r}")
     if value < 0:
-        raise ValueError(f"{attribute.name} must not be negative: {value!r}")
+        raise InvalidValueError(f"{attribute.name} must not be negative: {value!r}")
 
 
 def _decimal(value: Decimal | int | str) -> Decimal:
     if isinstance(value, bool):
-        raise TypeError(f"an amount must be a Decimal, int or str, not {value!r}")
+        raise InvalidTypeError(f"an amount must be a Decimal, int or str, not {value!r}")
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -222,29 +223,29 @@ def _decimal(value: Decimal | int | str) -> Decimal:
         try:
             number = Decimal(value.strip())
         except decimal.InvalidOperation:
-            raise ValueError(f"not a decimal number: {value!r}") from None
+            raise InvalidValueError(f"not a decimal number: {value!r}") from None
     elif isinstance(value, float):
-        raise TypeError(
+        raise InvalidTypeError(
             "an amount must be exact: pass a str or Decimal such as '50000.00', "
             f"not the float {value!r}"
         )
     else:
-        raise TypeError(f"an amount must be a Decimal, int or str, not {value!r}")
+        raise InvalidTypeError(f"an amount must be a Decimal, int or str, not {value!r}")
     if not number.is_finite():
-        raise ValueError(f"an amount must be finite: {value!r}")
+        raise InvalidValueError(f"an amount must be finite: {value!r}")
     if number < 0:
-        raise ValueError(f"an amount must not be negative: {value!r}")
+        raise InvalidValueError(f"an amount must not be negative: {value!r}")
     if abs(number.adjusted()) > 30:
-        raise ValueError(f"an amount must be between 1e-30 and 1e30: {value!r}")
+        raise InvalidValueError(f"an amount must be between 1e-30 and 1e30: {value!r}")
     return number
 
 
 def _currency(value: str) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"a currency must be an ISO 4217 code such as 'USD', not {value!r}")
+        raise InvalidTypeError(f"a currency must be an ISO 4217 code such as 'USD', not {value!r}")
     code = value.strip().upper()
     if len(code) != 3 or not code.isascii() or pycountry.currencies.get(alpha_3=code) is None:
-        raise ValueError(f"unknown ISO 4217 currency code: {value!r}")
+        raise InvalidValueError(f"unknown ISO 4217 currency code: {value!r}")
     return code
 
 
@@ -253,11 +254,11 @@ def _tuple_of(cls: type[Any], what: str) -> Any:
         if value is None:
             return ()
         if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-            raise TypeError(f"{what} must be a sequence of {cls.__name__}, not {value!r}")
+            raise InvalidTypeError(f"{what} must be a sequence of {cls.__name__}, not {value!r}")
         items = tuple(value)
         for item in items:
             if not isinstance(item, cls):
-                raise TypeError(f"{what} must hold {cls.__name__} objects, not {item!r}")
+                raise InvalidTypeError(f"{what} must hold {cls.__name__} objects, not {item!r}")
         return items
 
     return convert
@@ -268,7 +269,7 @@ def _strings(what: str) -> Any:
         if value is None:
             return ()
         if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-            raise TypeError(f"{what} must be a sequence of str, not {value!r}")
+            raise InvalidTypeError(f"{what} must be a sequence of str, not {value!r}")
         items = tuple(value)
         for item in items:
             check_text(item, f"{what} item")
@@ -293,7 +294,7 @@ def _status(value: Status | str) -> Status:
 def _optional(cls: type[Any], what: str) -> Any:
     def validator(_inst: object, _attr: object, value: object) -> None:
         if value is not None and not isinstance(value, cls):
-            raise TypeError(f"{what} must be a {cls.__name__} or None, not {value!r}")
+            raise InvalidTypeError(f"{what} must be a {cls.__name__} or None, not {value!r}")
 
     return validator
 
@@ -385,7 +386,7 @@ def _check_place(_inst: object, _attr: object, value: Any) -> None:
     if isinstance(value, str):
         check_text(value, "party place query")
         return
-    raise TypeError(f"a party's place must be a Place or a query str, not {value!r}")
+    raise InvalidTypeError(f"a party's place must be a Place or a query str, not {value!r}")
 
 
 _to_signatories = _tuple_of(Signatory, "signatories")
@@ -413,7 +414,7 @@ class Party:
 
 def _parties(value: Iterable[Party | Place | str]) -> tuple[Party, Party]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise TypeError(f"parties must be a sequence of two parties, not {value!r}")
+        raise InvalidTypeError(f"parties must be a sequence of two parties, not {value!r}")
     out: list[Party] = []
     item: object
     for item in value:
@@ -422,9 +423,9 @@ def _parties(value: Iterable[Party | Place | str]) -> tuple[Party, Party]:
         elif isinstance(item, Place | str):
             out.append(Party(item))
         else:
-            raise TypeError(f"a party must be a Party, Place or query str, not {item!r}")
+            raise InvalidTypeError(f"a party must be a Party, Place or query str, not {item!r}")
     if len(out) != 2:
-        raise ValueError(f"an agreement has exactly two parties, not {len(out)}")
+        raise InvalidValueError(f"an agreement has exactly two parties, not {len(out)}")
     return (out[0], out[1])
 
 
@@ -538,6 +539,8 @@ class Agreement:
     @classmethod
     def from_toml(cls, text: str, *, file: str | None = None) -> Agreement:
         """Parse TOML text; errors name the field and its line and column."""
+        if not isinstance(text, str):
+            raise InvalidTypeError(f"TOML text must be a str, not {type(text).__name__}: {text!r}")
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -558,6 +561,8 @@ class Agreement:
     @classmethod
     def from_json(cls, text: str, *, file: str | None = None) -> Agreement:
         """Parse JSON text; errors name the field and its line and column."""
+        if not isinstance(text, str):
+            raise InvalidTypeError(f"JSON text must be a str, not {type(text).__name__}: {text!r}")
         try:
             data = json.loads(text, parse_constant=_reject)
         except json.JSONDecodeError as exc:
@@ -584,6 +589,10 @@ class Agreement:
         the field and, where it can be found, the line and column.  A file that
         cannot be opened raises ``OSError`` as usual.
         """
+        if not isinstance(path, str | os.PathLike):
+            raise InvalidTypeError(
+                f"path must be a str or Path, not {type(path).__name__}: {path!r}"
+            )
         source = Path(path)
         try:
             fmt = _format_of(source, format)
@@ -661,9 +670,11 @@ def _party_dict(party: Party) -> dict[str, Any]:
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
+    if fmt is not None and not isinstance(fmt, str):
+        raise InvalidTypeError(f"format must be 'toml' or 'json', not {fmt!r}")
     value = (fmt or path.suffix.lstrip(".")).lower()
     if value not in ("toml", "json"):
-        raise ValueError(
+        raise InvalidValueError(
             f"cannot tell the format of {str(path)!r}: use a .toml or .json suffix or pass format="
         )
     return value
@@ -706,13 +717,13 @@ def _toml_value(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"cannot write a non-finite number: {value!r}")
+            raise InvalidValueError(f"cannot write a non-finite number: {value!r}")
         return repr(value)
     if isinstance(value, str):
         return _toml_string(value)
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {value!r} as a TOML value")
+    raise InvalidTypeError(f"cannot write {value!r} as a TOML value")
 
 
 def _write_table(lines: list[str], header: str | None, table: Mapping[str, Any]) -> None:
@@ -748,7 +759,7 @@ def _write_toml(data: Mapping[str, Any]) -> str:
 
 
 def _reject(text: str) -> float:
-    raise ValueError(f"{text} is not allowed in an agreement")
+    raise InvalidValueError(f"{text} is not allowed in an agreement")
 
 
 def _short(exc: BaseException) -> str:

@@ -8,6 +8,13 @@
 >>> p = atlas.partnership("Charlotte", "Voronezh")
 >>> p.status.value, str(p.established)
 ('suspended', '1991')
+
+An Atlas is a container of places, keyed by id, like pycountry's databases:
+
+>>> len(atlas) == len(atlas.places), "gn:4460243" in atlas, atlas["gn:4460243"].name
+(True, True, 'Charlotte')
+>>> next(iter(atlas)) == atlas.places[0]
+True
 """
 
 from __future__ import annotations
@@ -15,10 +22,16 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from twintowns.errors import PlaceNotFound
+from twintowns.errors import (
+    InvalidTypeError,
+    InvalidValueError,
+    PartnershipNotFound,
+    PlaceNotFound,
+    UnknownPlaceId,
+)
 from twintowns.filters import KindFilter, StatusFilter, kind_filter, status_filter
 from twintowns.lookup import NameIndex
 from twintowns.model import Partnership, Place, PlaceKind
@@ -44,6 +57,17 @@ class Atlas:
     by their pair of ids.  Indexes for names, fuzzy search and geography are
     built on first use, once, thread-safely; so are the bundled data's
     records themselves (see :mod:`twintowns.records`).
+
+    It is a container of its places, keyed by id: ``len(atlas)`` places,
+    ``for place in atlas`` (sorted by id), ``"gn:4460243" in atlas`` (an id,
+    or a Place of this atlas) and ``atlas["gn:4460243"]``, which raises
+    :class:`~twintowns.errors.UnknownPlaceId` (a ``KeyError`` and a
+    :class:`~twintowns.PlaceNotFound`) for an unknown id.  Lookups come in
+    pairs, as in pycountry: :meth:`get` and :meth:`get_partnership` return
+    None, :meth:`place` and :meth:`partnership` raise a ``LookupError``.
+
+    Atlases pickle (the bundled one as a reference to the bundled data), so
+    they can be sent to ``multiprocessing`` workers.
     """
 
     __slots__ = (
@@ -67,22 +91,22 @@ class Atlas:
         by_id: dict[str, Place] = {}
         for place in places:
             if not isinstance(place, Place):
-                raise TypeError(f"expected a Place, not {place!r}")
+                raise InvalidTypeError(f"expected a Place, not {place!r}")
             if place.id in by_id:
-                raise ValueError(f"duplicate place id: {place.id!r}")
+                raise InvalidValueError(f"duplicate place id: {place.id!r}")
             by_id[place.id] = place
         pairs: dict[tuple[str, str], Partnership] = {}
         for p in partnerships:
             if not isinstance(p, Partnership):
-                raise TypeError(f"expected a Partnership, not {p!r}")
+                raise InvalidTypeError(f"expected a Partnership, not {p!r}")
             for side in p.places:
                 known = by_id.get(side.id)
                 if known is not side and known != side:
-                    raise ValueError(
+                    raise InvalidValueError(
                         f"partnership {p.ids} refers to a place not in the atlas: {side.id!r}"
                     )
             if p.ids in pairs:
-                raise ValueError(f"duplicate partnership: {p.ids}")
+                raise InvalidValueError(f"duplicate partnership: {p.ids}")
             pairs[p.ids] = p
         self._init(
             BuiltRecords(
@@ -169,6 +193,47 @@ class Atlas:
 
     __hash__ = None  # type: ignore[assignment]
 
+    # ------------------------------------------------------ container protocol
+
+    def __len__(self) -> int:
+        """The number of places."""
+        return len(self._records.index)
+
+    def __iter__(self) -> Iterator[Place]:
+        """The places, sorted by id."""
+        return iter(self.places)
+
+    def __contains__(self, item: object) -> bool:
+        """True for the id of a place of this atlas, or a Place equal to one."""
+        if isinstance(item, str):
+            return item in self._records.index
+        if isinstance(item, Place):
+            return self.get(item.id) == item
+        return False
+
+    def __getitem__(self, place_id: str) -> Place:
+        """The place with id ``place_id``; :class:`~twintowns.errors.UnknownPlaceId` if none.
+
+        Ids only (``"gn:4460243"``): names go to :meth:`place`.
+        """
+        if not isinstance(place_id, str):
+            raise InvalidTypeError(f"atlas[...] takes a place id (str), not {type(place_id).__name__}")
+        place = self.get(place_id)
+        if place is None:
+            raise UnknownPlaceId(place_id)
+        return place
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle support (``multiprocessing`` pools, caches): an atlas pickles as its
+        places, partnerships and metadata; indexes are rebuilt on use.  The bundled
+        atlas pickles as a reference to the bundled data, so it unpickles as the
+        receiving process's own :func:`twintowns.load()` (no data is copied)."""
+        from twintowns import dataset
+
+        if self is dataset._bundled:
+            return (dataset.load, ())
+        return (Atlas._trusted, (self.places, self.partnerships, self.metadata))
+
     def _name_index(self) -> NameIndex:
         if self._names is None:
             with self._lock:
@@ -179,6 +244,10 @@ class Atlas:
 
     def get(self, place_id: str) -> Place | None:
         """The place with id ``place_id``, or None."""
+        if not isinstance(place_id, str):
+            raise InvalidTypeError(
+                f"a place id must be a str, not {type(place_id).__name__}: {place_id!r}"
+            )
         i = self._records.index.get(place_id)
         return None if i is None else self._records.place(i)
 
@@ -230,8 +299,13 @@ class Atlas:
         target = self.resolve(place)
         return [p.other(target) for p in self.partnerships_of(target, status=status, kind=kind)]
 
-    def partnership(self, a: Place | str, b: Place | str) -> Partnership | None:
-        """The partnership between ``a`` and ``b``, or None if they have none."""
+    def get_partnership(self, a: Place | str, b: Place | str) -> Partnership | None:
+        """The partnership between ``a`` and ``b``, or None if they have none.
+
+        ``a`` and ``b`` are Places or queries, resolved as :meth:`place` does
+        (an unknown or ambiguous name raises).  :meth:`partnership` raises instead
+        of returning None.
+        """
         pa, pb = self.resolve(a), self.resolve(b)
         key = (pa.id, pb.id) if pa.id < pb.id else (pb.id, pa.id)
         pairs = self._pairs
@@ -239,6 +313,18 @@ class Atlas:
             pairs = self._pairs = dict(zip(self._records.pair_ids, itertools.count()))
         j = pairs.get(key)
         return None if j is None else self._records.partnership(j)
+
+    def partnership(self, a: Place | str, b: Place | str) -> Partnership:
+        """The partnership between ``a`` and ``b``.
+
+        Raises :class:`~twintowns.errors.PartnershipNotFound` (a ``LookupError``)
+        when they have none, and what :meth:`place` raises for a name that is
+        unknown or ambiguous; :meth:`get_partnership` returns None instead.
+        """
+        found = self.get_partnership(a, b)
+        if found is None:
+            raise PartnershipNotFound(self.resolve(a), self.resolve(b))
+        return found
 
     def degree(self, place: Place | str) -> int:
         """Number of partnerships of ``place`` (any status)."""

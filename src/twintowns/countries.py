@@ -15,6 +15,8 @@ import functools
 
 import pycountry
 
+from twintowns.errors import InvalidTypeError, UnknownNameError
+
 __all__ = ["country_name", "is_country", "lookup_country", "subdivision_name"]
 
 #: Codes pycountry lacks but GeoNames and the data use (user-assigned in ISO 3166).
@@ -36,13 +38,13 @@ def country_name(code: str) -> str:
     Raises ``LookupError`` for unknown codes.
     """
     if not isinstance(code, str):
-        raise TypeError(f"country code must be a str: {code!r}")
+        raise InvalidTypeError(f"country code must be a str: {code!r}")
     upper = code.upper()
     if upper in _EXTRA:
         return _EXTRA[upper][0]
     country = pycountry.countries.get(alpha_2=upper) if len(upper) == 2 else None
     if country is None:
-        raise LookupError(f"unknown country code: {code!r}")
+        raise UnknownNameError(f"unknown country code: {code!r}")
     return str(getattr(country, "common_name", None) or country.name)
 
 
@@ -102,10 +104,10 @@ def lookup_country(query: str) -> str:
     Raises ``LookupError`` when nothing matches.
     """
     if not isinstance(query, str) or not query.strip():
-        raise LookupError(f"not a country: {query!r}")
+        raise UnknownNameError(f"not a country: {query!r}")
     code = _name_index().get(" ".join(query.split()).casefold())
     if code is None:
-        raise LookupError(f"unknown country: {query!r}")
+        raise UnknownNameError(f"unknown country: {query!r}")
     return code
 
 

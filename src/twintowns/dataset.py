@@ -5,18 +5,30 @@ A dataset in the twintowns schema (see :mod:`twintowns.schema`) is either
 * a folder holding ``places.csv`` and ``partnerships.csv`` (and optionally
   ``metadata.json``) — a path to one of those CSV files means its folder; or
 * one JSON file ``{"metadata": {...}, "places": [{column: value}],
-  "partnerships": [{column: value}]}`` where list columns may be JSON arrays.
+  "partnerships": [{column: value}]}`` where list columns may be JSON arrays
+  (what :func:`twintowns.export.to_json` writes); or
+* one SQLite database with the tables of :data:`twintowns.export.SQLITE_SCHEMA`
+  (what :func:`twintowns.export.to_sqlite` writes), recognised by its content.
+
+CSV and JSON files may start with a UTF-8 byte order mark (Excel's "CSV
+UTF-8").  An empty cell means "unknown" or the column's default (``kind``:
+``city`` / ``sister``, ``status``: ``active``).  GeoJSON exports are for maps,
+not a dataset format: loading one raises a :class:`~twintowns.DatasetError`
+saying so.
 
 Every problem in a user's files is collected — file, row and column — and
 raised together as one :class:`~twintowns.DatasetError`.  CSV rows are
 numbered as a spreadsheet shows them (the header is row 1); JSON rows are
-numbered from 1 within their array.
+numbered from 1 within their array; SQLite rows are numbered from 1 within
+their table (``file.sqlite#places``), in the order of their key.  A record is
+either loaded or reported: nothing is dropped silently.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import threading
 import types
 from collections.abc import Iterator, Mapping
@@ -28,7 +40,13 @@ import attrs
 
 from twintowns.atlas import Atlas
 from twintowns.countries import is_country
-from twintowns.errors import DatasetError, DatasetProblem
+from twintowns.errors import (
+    DatasetError,
+    DatasetProblem,
+    InvalidTypeError,
+    InvalidValueError,
+    PathNotFoundError,
+)
 from twintowns.model import (
     LIST_SEPARATOR,
     Partnership,
@@ -49,6 +67,11 @@ __all__ = ["load", "read_dataset"]
 
 _REQUIRED_PLACE = ("id", "name", "country", "latitude", "longitude", "timezone", "continent")
 _REQUIRED_PARTNERSHIP = ("a", "b")
+#: Columns whose empty cell means the field's default.
+_DEFAULTED = frozenset({"kind", "status"})
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Keys the readers add to a row (never columns).
+_MARKERS = frozenset({"__header__", "__width__", "__undecodable__", "__incomplete__", "__json__"})
 _PLACE_FIELDS = attrs.fields_dict(Place)
 _PARTNERSHIP_FIELDS = attrs.fields_dict(Partnership)
 
@@ -108,38 +131,91 @@ def _read_trusted(places_text: str, partnerships_text: str, metadata: dict[str, 
 _Row = tuple[int, dict[str, str]]
 
 
-def _csv_rows(stream: IO[str]) -> Iterator[_Row]:
+#: Deepest nesting of JSON arrays and objects accepted in a dataset (metadata included).
+MAX_JSON_DEPTH = 64
+_UNDECODABLE = re.compile(r"[\udc80-\udcff]")
+
+
+def _csv_rows(stream: IO[str], file: str, problems: list[DatasetProblem]) -> Iterator[_Row]:
+    """The rows of a CSV file read with ``errors="surrogateescape"``: a cell holding
+    bytes that are not UTF-8 is reported by row and column (and left out)."""
     reader = csv.reader(stream)
-    header = next(reader, None)
-    if header is None:
-        return
-    yield 1, {"__header__": LIST_SEPARATOR.join(header)}
-    for number, cells in enumerate(reader, start=2):
-        if not cells:
-            continue
-        row = {
-            col: (cell if col in NUMERIC_COLUMNS else unescape_cell(cell))
-            for col, cell in zip(header, cells, strict=False)
-        }
-        if len(cells) != len(header):
-            row["__width__"] = f"{len(cells)} cells, header has {len(header)}"
-        yield number, row
+    number = 0  # the last row read
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        number = 1
+        for col in header:
+            if _UNDECODABLE.search(col):
+                problems.append(DatasetProblem(file, 1, ascii(col), "not UTF-8 text"))
+        yield 1, {"__header__": LIST_SEPARATOR.join(header)}
+        for number, cells in enumerate(reader, start=2):
+            if not cells:
+                continue
+            row = {
+                col: (cell if col in NUMERIC_COLUMNS else unescape_cell(cell))
+                for col, cell in zip(header, cells, strict=False)
+            }
+            if len(cells) != len(header):
+                row["__width__"] = f"{len(cells)} cells, header has {len(header)}"
+            for col, cell in row.items():
+                if _UNDECODABLE.search(cell):
+                    row["__undecodable__"] = col
+                    break
+            yield number, row
+    except csv.Error as exc:
+        problems.append(
+            DatasetProblem(
+                file, number + 1, None, f"unreadable CSV ({exc}); the rest of the file was not read"
+            )
+        )
+        yield 0, {"__incomplete__": ""}
+
+
+def _depth(value: object, limit: int = MAX_JSON_DEPTH) -> int:
+    """Nesting depth of a JSON value, counted up to ``limit + 1`` (iteratively)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _parse_json(text: str) -> Any:
+    """``json.loads``, with too deep a nesting reported as a ValueError."""
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        document = None
+    else:
+        if _depth(document) <= MAX_JSON_DEPTH:
+            return document
+    raise InvalidValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
 
 
 def _json_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        raise ValueError(f"unexpected boolean {value!r}")
+        raise InvalidValueError(f"unexpected boolean {value!r}")
     if isinstance(value, list):
+        if any(isinstance(v, list | dict) for v in value):
+            raise InvalidValueError("a list may hold only text and numbers, not lists or objects")
         items = [_json_cell(v) for v in value]
         for item in items:
             if LIST_SEPARATOR in item:
-                raise ValueError(f"list item may not contain {LIST_SEPARATOR!r}: {item!r}")
+                raise InvalidValueError(f"list item may not contain {LIST_SEPARATOR!r}: {item!r}")
         return LIST_SEPARATOR.join(items)
     if isinstance(value, int | float | str):
         return value if isinstance(value, str) else repr(value)
-    raise ValueError(f"unexpected value {value!r}")
+    raise InvalidValueError(f"unexpected value {value!r}")
 
 
 def _json_rows(records: object, file: str, key: str, problems: list[DatasetProblem]) -> list[_Row]:
@@ -153,10 +229,14 @@ def _json_rows(records: object, file: str, key: str, problems: list[DatasetProbl
             continue
         row: dict[str, str] = {}
         for col, value in record.items():
+            if col in _MARKERS:
+                problems.append(DatasetProblem(file, number, str(col), "unknown column"))
+                continue
             try:
                 row[str(col)] = _json_cell(value)
             except ValueError as exc:
                 problems.append(DatasetProblem(file, number, str(col), str(exc)))
+        row["__json__"] = ""
         rows.append((number, row))
     return rows
 
@@ -164,12 +244,17 @@ def _json_rows(records: object, file: str, key: str, problems: list[DatasetProbl
 def read_dataset(path: str | Path) -> Atlas:
     """Read a user's dataset from a folder, a CSV file of the pair, or a JSON file."""
     if not isinstance(path, str | Path):
-        raise TypeError(f"path must be a str or Path, not {type(path).__name__}: {path!r}")
+        raise InvalidTypeError(f"path must be a str or Path, not {type(path).__name__}: {path!r}")
     target = Path(path)
     if not target.exists():
-        raise FileNotFoundError(f"no such dataset: {str(target)!r}")
-    if target.is_file() and target.suffix.lower() == ".json":
-        return _read_json(target)
+        raise PathNotFoundError("no such dataset", str(target))
+    if target.is_file():
+        with target.open("rb") as f:
+            start = f.read(len(_SQLITE_MAGIC))
+        if start == _SQLITE_MAGIC:
+            return _read_sqlite(target)
+        if target.suffix.lower() in (".json", ".geojson"):
+            return _read_json(target)
     folder = target if target.is_dir() else target.parent
     problems: list[DatasetProblem] = []
     rows: dict[str, list[_Row]] = {}
@@ -179,21 +264,21 @@ def read_dataset(path: str | Path) -> Atlas:
             problems.append(DatasetProblem(str(file), None, None, "file not found"))
             rows[name] = []
             continue
-        try:
-            with file.open("r", encoding="utf-8", newline="") as f:
-                rows[name] = list(_csv_rows(f))
-        except (UnicodeDecodeError, csv.Error) as exc:
-            problems.append(DatasetProblem(str(file), None, None, f"unreadable: {exc}"))
-            rows[name] = []
+        with file.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+            rows[name] = list(_csv_rows(f, str(file), problems))
     metadata: dict[str, Any] = {}
     meta_file = folder / METADATA_FILE
     if meta_file.is_file():
         try:
-            loaded = json.loads(meta_file.read_text(encoding="utf-8"))
+            loaded = _parse_json(meta_file.read_text(encoding="utf-8-sig"))
             if not isinstance(loaded, dict):
-                raise ValueError("metadata must be a JSON object")
+                raise InvalidValueError("metadata must be a JSON object")
             metadata = loaded
-        except (ValueError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            problems.append(
+                DatasetProblem(str(meta_file), None, None, f"not UTF-8 text at byte {exc.start}")
+            )
+        except ValueError as exc:
             problems.append(DatasetProblem(str(meta_file), None, None, f"invalid JSON: {exc}"))
     return _build(
         str(folder / PLACES_FILE),
@@ -208,13 +293,29 @@ def read_dataset(path: str | Path) -> Atlas:
 def _read_json(file: Path) -> Atlas:
     problems: list[DatasetProblem] = []
     try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        document = _parse_json(file.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise DatasetError(
+            [DatasetProblem(str(file), None, None, f"not UTF-8 text at byte {exc.start}")]
+        ) from None
+    except ValueError as exc:
         raise DatasetError(
             [DatasetProblem(str(file), None, None, f"invalid JSON: {exc}")]
         ) from None
     if not isinstance(document, dict):
         raise DatasetError([DatasetProblem(str(file), None, None, "expected a JSON object")])
+    if document.get("type") == "FeatureCollection" or file.suffix.lower() == ".geojson":
+        raise DatasetError(
+            [
+                DatasetProblem(
+                    str(file),
+                    None,
+                    None,
+                    "GeoJSON is an export for maps, not a dataset format: "
+                    "load the CSV, JSON or SQLite export instead",
+                )
+            ]
+        )
     metadata = document.get("metadata") or {}
     if not isinstance(metadata, dict):
         problems.append(DatasetProblem(str(file), None, "metadata", "must be an object"))
@@ -238,10 +339,125 @@ def _read_json(file: Path) -> Atlas:
     )
 
 
+def _read_sqlite(file: Path) -> Atlas:
+    """Read a database written by :func:`twintowns.export.to_sqlite` (see its schema)."""
+    import sqlite3
+
+    name = str(file)
+    try:
+        connection = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatasetError(
+            [DatasetProblem(name, None, None, f"unreadable SQLite: {exc}")]
+        ) from None
+    try:
+        return _sqlite_atlas(connection, name)
+    except sqlite3.Error as exc:
+        raise DatasetError(
+            [DatasetProblem(name, None, None, f"not a twintowns SQLite export: {exc}")]
+        ) from None
+    finally:
+        connection.close()
+
+
+def _sqlite_text(value: object) -> str:
+    """A cell of the SQLite export as the CSV schema's text (REAL keeps every digit)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, bytes):
+        raise InvalidValueError(f"unexpected binary value {value[:20]!r}")
+    return str(value)
+
+
+def _sqlite_atlas(connection: Any, name: str) -> Atlas:
+    problems: list[DatasetProblem] = []
+    connection.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+    metadata: dict[str, Any] = {}
+    for number, (key, value) in enumerate(
+        connection.execute("SELECT key, value FROM metadata ORDER BY key"), start=1
+    ):
+        try:
+            metadata[str(key)] = _parse_json(value if isinstance(value, str) else "")
+        except ValueError as exc:
+            problems.append(DatasetProblem(f"{name}#metadata", number, "value", str(exc)))
+    aliases: dict[str, list[str]] = {}
+    for pid, alias in connection.execute(
+        "SELECT place_id, alias FROM place_aliases ORDER BY place_id, position"
+    ):
+        aliases.setdefault(str(pid), []).append(str(alias))
+    references: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for a, b, kind, value in connection.execute(
+        "SELECT a, b, type, value FROM partnership_references ORDER BY a, b, type, position"
+    ):
+        refs = references.setdefault((str(a), str(b)), {"source": [], "url": []})
+        refs.setdefault(str(kind), []).append(str(value))
+
+    def table_rows(sql: str, columns: tuple[str, ...], table: str) -> list[_Row]:
+        rows: list[_Row] = [(0, {"__header__": LIST_SEPARATOR.join(columns)})]
+        for number, record in enumerate(connection.execute(sql), start=1):
+            row: dict[str, str] = {}
+            for col, value in zip(columns, record, strict=True):
+                try:
+                    row[col] = _sqlite_text(value)
+                except ValueError as exc:
+                    problems.append(DatasetProblem(f"{name}#{table}", number, col, str(exc)))
+                    row["__width__"] = "unreadable cell"
+                if _UNDECODABLE.search(row.get(col, "")):
+                    row["__undecodable__"] = col
+            rows.append((number, row))
+        return rows
+
+    place_columns = tuple(c for c in PLACE_COLUMNS if c != "aliases")
+    place_rows = table_rows(
+        f"SELECT {', '.join(place_columns)} FROM places ORDER BY id", place_columns, "places"
+    )
+    for _, row in place_rows[1:]:
+        row["aliases"] = LIST_SEPARATOR.join(aliases.pop(row.get("id", ""), []))
+    for pid in aliases:
+        problems.append(
+            DatasetProblem(f"{name}#place_aliases", None, "place_id", f"unknown place id {pid!r}")
+        )
+    pair_columns = ("a", "b", "kind", "status", "established", "ended", "note")
+    partnership_rows = table_rows(
+        "SELECT a, b, kind, status, established, ended, note, claimed_by_a, claimed_by_b "
+        "FROM partnerships ORDER BY a, b",
+        (*pair_columns, "claimed_by_a", "claimed_by_b"),
+        "partnerships",
+    )
+    for _, row in partnership_rows[1:]:
+        a, b = row.get("a", ""), row.get("b", "")
+        claimed = [
+            pid
+            for pid, flag in ((a, "claimed_by_a"), (b, "claimed_by_b"))
+            if row.pop(flag, "") == "1"
+        ]
+        row["claimed_by"] = LIST_SEPARATOR.join(claimed)
+        refs = references.pop((a, b), {})
+        row["sources"] = LIST_SEPARATOR.join(refs.get("source", []))
+        row["urls"] = LIST_SEPARATOR.join(refs.get("url", []))
+    partnership_rows[0] = (0, {"__header__": LIST_SEPARATOR.join(PARTNERSHIP_COLUMNS)})
+    for a, b in references:
+        problems.append(
+            DatasetProblem(
+                f"{name}#partnership_references", None, "a", f"unknown partnership {a} – {b}"
+            )
+        )
+    return _build(
+        f"{name}#places",
+        place_rows,
+        f"{name}#partnerships",
+        partnership_rows,
+        metadata,
+        problems,
+    )
+
+
 def _keys(rows: list[_Row], columns: tuple[str, ...]) -> list[str]:
     seen = dict.fromkeys(columns)
     for _, row in rows:
-        seen.update(dict.fromkeys(row))
+        seen.update(dict.fromkeys(k for k in row if k not in _MARKERS))
     return list(seen)
 
 
@@ -262,6 +478,8 @@ def _check_header(
     file: str, rows: list[_Row], known: tuple[str, ...], required: tuple[str, ...]
 ) -> tuple[list[_Row], list[DatasetProblem]]:
     problems: list[DatasetProblem] = []
+    if rows and "__incomplete__" in rows[0][1]:  # unreadable before its header: reported
+        return rows, problems
     if not rows or "__header__" not in rows[0][1]:
         return [], [DatasetProblem(file, None, None, "empty file: no header row")]
     header = rows[0][1]["__header__"].split(LIST_SEPARATOR)
@@ -297,9 +515,20 @@ def _build(
     problems += header_problems
 
     places: dict[str, Place] = {}
+    # ids of places whose rows could not be read or were reported: partnerships that
+    # name them are not reported again as naming an unknown place
+    excused: set[str] | None = set()
     for number, row in place_rows:
+        if "__incomplete__" in row:
+            excused = None  # the rest of the file is unknown
+            continue
         place = _place(places_file, number, row, problems)
         if place is None:
+            pid = row.get("id", "")
+            if excused is not None and pid and not _UNDECODABLE.search(pid):
+                excused.add(pid)
+            else:  # which place the row was is unknown
+                excused = None
             continue
         if place.id in places:
             problems.append(
@@ -310,7 +539,9 @@ def _build(
 
     partnerships: dict[tuple[str, str], Partnership] = {}
     for number, row in partnership_rows:
-        p = _partnership(partnerships_file, number, row, places, problems)
+        if "__incomplete__" in row:
+            continue
+        p = _partnership(partnerships_file, number, row, places, excused, problems)
         if p is None:
             continue
         if p.ids in partnerships:
@@ -333,11 +564,17 @@ def _place(
     if "__width__" in row:
         problems.append(DatasetProblem(file, number, None, row["__width__"]))
         return None
+    if "__undecodable__" in row:
+        problems.append(DatasetProblem(file, number, row["__undecodable__"], "not UTF-8 text"))
+        return None
     values: dict[str, Any] = {}
     done = types.SimpleNamespace()
     failed = False
+    for col in _REQUIRED_PLACE:
+        if col not in row and "__json__" in row:  # a CSV header without it is reported once
+            problems.append(DatasetProblem(file, number, col, "required value is missing"))
     for col in PLACE_COLUMNS:
-        if col not in row:
+        if col not in row or (col in _DEFAULTED and row[col] == ""):
             continue
         try:
             values[col] = _convert(_PLACE_FIELDS, col, row[col], done)
@@ -364,23 +601,33 @@ def _partnership(
     number: int,
     row: dict[str, str],
     places: dict[str, Place],
+    excused: set[str] | None,
     problems: list[DatasetProblem],
 ) -> Partnership | None:
     if "__width__" in row:
         problems.append(DatasetProblem(file, number, None, row["__width__"]))
         return None
+    if "__undecodable__" in row:
+        problems.append(DatasetProblem(file, number, row["__undecodable__"], "not UTF-8 text"))
+        return None
     values: dict[str, Any] = {}
     failed = False
     for col in ("a", "b"):
-        pid = row.get(col, "")
-        if pid not in places:
-            problems.append(DatasetProblem(file, number, col, f"unknown place id {pid!r}"))
+        if col not in row:
+            if "__json__" in row:
+                problems.append(DatasetProblem(file, number, col, "required value is missing"))
             failed = True
-        else:
+            continue
+        pid = row[col]
+        if pid in places:
             values[col] = places[pid]
+            continue
+        failed = True
+        if excused is not None and pid not in excused:
+            problems.append(DatasetProblem(file, number, col, f"unknown place id {pid!r}"))
     done = types.SimpleNamespace()
     for col in PARTNERSHIP_COLUMNS[2:]:
-        if col not in row:
+        if col not in row or (col in _DEFAULTED and row[col] == ""):
             continue
         try:
             values[col] = _convert(_PARTNERSHIP_FIELDS, col, row[col], done)

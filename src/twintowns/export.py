@@ -30,15 +30,24 @@ as records are written (the command line draws a progress bar with it).
 
 from __future__ import annotations
 
-import errno
+import contextlib
 import itertools
 import json
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
+from twintowns.errors import (
+    InvalidTypeError,
+    InvalidValueError,
+    NotAFileError,
+    NotAFolderError,
+    PathNotFoundError,
+)
 from twintowns.model import (
     Continent,
     Partnership,
@@ -61,11 +70,14 @@ from twintowns.schema import (
 )
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from twintowns.atlas import Atlas
     from twintowns.filters import StatusFilter
 
 __all__ = [
     "FORMATS",
+    "MAX_LINE_POINTS",
     "SQLITE_SCHEMA",
     "Progress",
     "export",
@@ -89,6 +101,9 @@ FORMATS: Final = ("csv", "json", "geojson", "sqlite")
 
 #: Longest straight segment of a great-circle line in GeoJSON, in km.
 DEFAULT_SEGMENT_KM: Final = 100.0
+
+#: Most points one great-circle line may have (see :func:`great_circle_line`).
+MAX_LINE_POINTS: Final = 100_000
 
 _PROGRESS_EVERY = 2000
 
@@ -120,17 +135,79 @@ def _counted(
 
 def _prepare(path: str | os.PathLike[str], *, folder: bool = False) -> Path:
     if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"path must be a str or Path, not {type(path).__name__}: {path!r}")
+        raise InvalidTypeError(f"path must be a str or Path, not {type(path).__name__}: {path!r}")
     target = Path(path)
     if folder:
         if target.exists() and not target.is_dir():
-            raise NotADirectoryError(f"not a folder: {str(target)!r}")
+            raise NotAFolderError("not a folder", str(target))
+        if not target.parent.is_dir():
+            raise PathNotFoundError("no such folder", str(target.parent))
         target.mkdir(exist_ok=True)
     elif target.is_dir():
-        raise IsADirectoryError(f"expected a file path, not a folder: {str(target)!r}")
+        raise NotAFileError("expected a file path, not a folder", str(target))
     if not target.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, "no such folder", str(target.parent))
+        raise PathNotFoundError("no such folder", str(target.parent))
     return target
+
+
+@contextlib.contextmanager
+def _temporary(target: Path) -> Iterator[Path]:
+    """A new, empty temporary file beside ``target``, removed unless the block moved it.
+
+    Its name is short and unique (``.tt-XXXXXXXX.tmp``), whatever the length of
+    ``target``'s name, so processes exporting to one path never share it and
+    no file of the user's is touched.
+    """
+    try:
+        handle, name = tempfile.mkstemp(prefix=".tt-", suffix=".tmp", dir=target.parent)
+    except OSError as exc:  # name the file the user asked for, not our temporary
+        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _publish(temporary: Path, target: Path) -> None:
+    """Move the finished ``temporary`` over ``target`` in one step.
+
+    The file gets the permissions of the file it replaces, or those of a new
+    file (``0o666`` less the umask) instead of the temporary file's private ``0o600``.
+    """
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    os.chmod(temporary, mode)
+    os.replace(temporary, target)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(umask)
+    return umask
+
+
+def _write_atomically(target: Path, write: Callable[[IO[str]], None], *, newline: str) -> None:
+    """Write ``target`` through a temporary file: it appears complete or not at all.
+
+    If ``write`` raises, the previous ``target`` is left untouched and the
+    temporary file removed.
+    """
+    with _temporary(target) as temporary:
+        with temporary.open("w", encoding="utf-8", newline=newline) as out:
+            write(out)
+        _publish(temporary, target)
 
 
 # ----------------------------------------------------------------------- subsets
@@ -161,23 +238,57 @@ def to_csv(
     """Write ``places.csv``, ``partnerships.csv`` and ``metadata.json`` into ``folder``.
 
     The folder is created if needed (not its parents); existing files of those names are
-    replaced.  Returns the paths written.  Coordinates keep every digit they
-    have (the bundled data has at most six decimals).
+    replaced once all three are written (an export that fails leaves them untouched;
+    exports racing to one folder each replace all three together).  Returns the paths
+    written.  Coordinates keep every digit they have (the bundled data has at most six
+    decimals).
     """
     target = _prepare(folder, folder=True)
     total = len(atlas.places) + len(atlas.partnerships)
     paths = [target / PLACES_FILE, target / PARTNERSHIPS_FILE, target / METADATA_FILE]
-    with paths[0].open("w", encoding="utf-8", newline="") as out:
+
+    def places(out: IO[str]) -> None:
         rows = (_place_cells(p) for p in _counted(atlas.places, progress, 0, total))
         write_csv(out, PLACE_COLUMNS, rows)
-    with paths[1].open("w", encoding="utf-8", newline="") as out:
+
+    def partnerships(out: IO[str]) -> None:
         prows = (
             partnership_row(p)
             for p in _counted(atlas.partnerships, progress, len(atlas.places), total)
         )
         write_csv(out, PARTNERSHIP_COLUMNS, prows)
-    paths[2].write_text(_metadata_text(atlas), encoding="utf-8")
+
+    def metadata(out: IO[str]) -> None:
+        out.write(_metadata_text(atlas))
+
+    # all three files are written completely before any of them replaces the old one
+    with contextlib.ExitStack() as stack:
+        finished: list[Path] = []
+        for write in (places, partnerships, metadata):
+            temporary = stack.enter_context(_temporary(target))
+            with temporary.open("w", encoding="utf-8", newline="") as out:
+                write(out)
+            finished.append(temporary)
+        with _folder_lock(target):  # exports racing to one folder never mix their files
+            for temporary, path in zip(finished, paths, strict=True):
+                _publish(temporary, path)
     return paths
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``folder`` (where the platform has ``flock``)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks on folders
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
 
 
 def _metadata_text(atlas: Atlas) -> str:
@@ -245,19 +356,33 @@ def json_document(atlas: Atlas, *, progress: Progress | None = None) -> dict[str
 def to_json(
     atlas: Atlas, path: str | os.PathLike[str], *, progress: Progress | None = None
 ) -> Path:
-    """Write the JSON export (UTF-8, one record per line) to ``path``; returns the path."""
+    """Write the JSON export (UTF-8, one record per line) to ``path``; returns the path.
+
+    The file is written under a temporary name and moved into place at the
+    end: an export that fails leaves any previous file at ``path`` untouched.
+    """
     target = _prepare(path)
-    document = json_document(atlas, progress=progress)
-    with target.open("w", encoding="utf-8", newline="\n") as out:
+    total = len(atlas.places) + len(atlas.partnerships)
+
+    def write(out: IO[str]) -> None:
         out.write('{"metadata": ')
-        out.write(json.dumps(document["metadata"], ensure_ascii=False, sort_keys=True))
-        for key in ("places", "partnerships"):
+        out.write(json.dumps(dict(atlas.metadata), ensure_ascii=False, sort_keys=True))
+        records: tuple[Iterable[dict[str, Any]], Iterable[dict[str, Any]]] = (
+            (place_record(p) for p in _counted(atlas.places, progress, 0, total)),
+            (
+                partnership_record(p)
+                for p in _counted(atlas.partnerships, progress, len(atlas.places), total)
+            ),
+        )
+        for key, items in zip(("places", "partnerships"), records, strict=True):
             out.write(f',\n"{key}": [')
-            for i, record in enumerate(document[key]):
+            for i, record in enumerate(items):
                 out.write(",\n" if i else "\n")
                 out.write(json.dumps(record, ensure_ascii=False))
             out.write("\n]")
         out.write("}\n")
+
+    _write_atomically(target, write, newline="\n")
     return target
 
 
@@ -275,28 +400,53 @@ def great_circle_line(
     Densified so that no straight segment is longer than ``segment_km``, and
     cut where it crosses the antimeridian (RFC 7946 §3.1.9): one part is a
     LineString, several a MultiLineString.  Coordinates have 6 decimals.
+    Antipodal points are joined over the pole nearer to ``a``.  A line of
+    more than :data:`MAX_LINE_POINTS` points raises ``ValueError``.
 
     >>> great_circle_line((0.0, 170.0), (0.0, -170.0), segment_km=5000)
     [[[170.0, 0.0], [180.0, 0.0]], [[-180.0, 0.0], [-170.0, 0.0]]]
     """
     from twintowns.geography import (
+        antipodal,
         as_point,
         distance,
         intermediate_points,
         split_antimeridian,
     )
 
-    if isinstance(segment_km, bool) or not isinstance(segment_km, int | float):
-        raise TypeError(f"segment_km must be a number, not {segment_km!r}")
-    if not math.isfinite(segment_km) or segment_km <= 0:
-        raise ValueError(f"segment_km must be a positive number: {segment_km!r}")
+    _check_segment(segment_km)
     pa, pb = as_point(a), as_point(b)
     n = max(math.ceil(distance(pa, pb) / segment_km) - 1, 0)
-    points = _with_crossings([pa, *intermediate_points(pa, pb, n), pb])
+    if n > MAX_LINE_POINTS:
+        raise InvalidValueError(
+            f"segment_km={segment_km!r} would cut this line into {n + 1:,} segments; "
+            f"at most {MAX_LINE_POINTS:,} are allowed"
+        )
+    if antipodal(pa, pb):
+        # every great circle through antipodes is shortest: take the one over the
+        # pole nearer to ``a`` (through ``a``'s meridian), as a map draws it
+        lat, lon = pa
+        mid = (lat + 90.0, lon) if lat <= 0 else (90.0 - lat, lon - math.copysign(180.0, lon))
+        half = n // 2
+        middle = [*intermediate_points(pa, mid, half), mid, *intermediate_points(mid, pb, half)]
+    else:
+        middle = intermediate_points(pa, pb, n)
+    points = _with_crossings([pa, *middle, pb])
     return [
         [[round(lon, 6) + 0.0, round(lat, 6) + 0.0] for lat, lon in piece]
         for piece in split_antimeridian(points)
     ]
+
+
+def _check_segment(segment_km: object) -> None:
+    if isinstance(segment_km, bool) or not isinstance(segment_km, int | float):
+        raise InvalidTypeError(f"segment_km must be a number, not {segment_km!r}")
+    try:
+        positive = math.isfinite(segment_km) and segment_km > 0
+    except OverflowError:  # an int beyond float's range
+        positive = False
+    if not positive:
+        raise InvalidValueError(f"segment_km must be a finite positive number: {segment_km!r}")
 
 
 def _with_crossings(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -407,15 +557,31 @@ def to_geojson(
     segment_km: float = DEFAULT_SEGMENT_KM,
     progress: Progress | None = None,
 ) -> Path:
-    """Write the GeoJSON export (see :func:`geojson_document`) to ``path``; returns the path."""
+    """Write the GeoJSON export (see :func:`geojson_document`) to ``path``; returns the path.
+
+    Written under a temporary name and moved into place at the end, as
+    :func:`to_json` is.
+    """
     target = _prepare(path)
-    document = geojson_document(atlas, places=places, segment_km=segment_km, progress=progress)
-    with target.open("w", encoding="utf-8", newline="\n") as out:
+    _check_segment(segment_km)
+    shown = atlas.places if places else ()
+    total = len(shown) + len(atlas.partnerships)
+
+    def write(out: IO[str]) -> None:
         out.write('{"type": "FeatureCollection", "features": [')
-        for i, feature in enumerate(document["features"]):
+        features = itertools.chain(
+            (_place_feature(p) for p in _counted(shown, progress, 0, total)),
+            (
+                _partnership_feature(p, segment_km)
+                for p in _counted(atlas.partnerships, progress, len(shown), total)
+            ),
+        )
+        for i, feature in enumerate(features):
             out.write(",\n" if i else "\n")
             out.write(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
         out.write("\n]}\n")
+
+    _write_atomically(target, write, newline="\n")
     return target
 
 
@@ -496,17 +662,23 @@ def to_sqlite(
 ) -> Path:
     """Write an SQLite database with :data:`SQLITE_SCHEMA` to ``path``; returns the path.
 
-    An existing file at ``path`` is replaced.  Foreign keys are declared
+    An existing file at ``path`` is replaced when the database is complete (it
+    is written under a temporary name first).  Foreign keys are declared
     (enable them with ``PRAGMA foreign_keys = ON`` when you modify the data).
     """
     import sqlite3
 
     target = _prepare(path)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    partial.touch()  # an unwritable folder raises a plain OSError naming the file
     total = len(atlas.places) + len(atlas.partnerships)
-    connection = sqlite3.connect(partial)
+    with _temporary(target) as temporary:
+        _write_sqlite(sqlite3.connect(temporary), atlas, progress, total)
+        _publish(temporary, target)
+    return target
+
+
+def _write_sqlite(
+    connection: sqlite3.Connection, atlas: Atlas, progress: Progress | None, total: int
+) -> None:
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.executescript(SQLITE_SCHEMA)
@@ -565,8 +737,6 @@ def to_sqlite(
         connection.execute("ANALYZE")
     finally:
         connection.close()
-    os.replace(partial, target)
-    return target
 
 
 # ----------------------------------------------------------------------- dispatch
@@ -591,4 +761,6 @@ def export(
         return [to_geojson(atlas, path, progress=progress)]
     if format == "sqlite":
         return [to_sqlite(atlas, path, progress=progress)]
-    raise ValueError(f"unknown export format {format!r}: expected one of {', '.join(FORMATS)}")
+    raise InvalidValueError(
+        f"unknown export format {format!r}: expected one of {', '.join(FORMATS)}"
+    )

@@ -15,6 +15,7 @@ import enum
 from collections.abc import Iterable
 from typing import TypeAlias, TypeVar
 
+from twintowns.errors import InvalidTypeError, InvalidValueError
 from twintowns.model import PartnershipKind, Status
 
 __all__ = ["KindFilter", "StatusFilter", "kind_filter", "status_filter"]
@@ -37,14 +38,14 @@ def _members(cls: type[_E], value: object, what: str) -> frozenset[_E] | None:
             out.add(item)
             continue
         if not isinstance(item, str):
-            raise TypeError(f"{what} filter must be a {cls.__name__} or str, not {item!r}")
+            raise InvalidTypeError(f"{what} filter must be a {cls.__name__} or str, not {item!r}")
         try:
             out.add(cls(item.strip().lower()))
         except ValueError:
             allowed = ", ".join(str(m.value) for m in cls)
-            raise ValueError(f"unknown {what} {item!r}: expected one of {allowed}") from None
+            raise InvalidValueError(f"unknown {what} {item!r}: expected one of {allowed}") from None
     if not out:
-        raise ValueError(f"empty {what} filter: pass None to include everything")
+        raise InvalidValueError(f"empty {what} filter: pass None to include everything")
     return frozenset(out)
 
 

@@ -2,6 +2,13 @@
 
 Every function takes a :class:`~twintowns.model.Place` or a
 ``(latitude, longitude)`` pair in decimal degrees wherever it needs a point.
+:func:`distance`, :func:`distances`, :func:`bearing`, :func:`time_difference`
+and :func:`local_time` — the ones ``twintowns`` exports — also take a place
+name, resolved in the bundled atlas as :meth:`twintowns.Atlas.place` does
+(with its errors: :class:`~twintowns.PlaceNotFound`,
+:class:`~twintowns.AmbiguousPlace`); the time functions take an IANA time
+zone name too (``"Europe/Paris"``, ``"UTC"``): a string that is an IANA key
+is a time zone, any other string a place name.
 
 >>> from twintowns.model import Place
 >>> lyon = Place(id="tt:lyon", name="Lyon", country="FR", latitude=45.7597,
@@ -29,14 +36,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Final, Literal, TypeAlias
 
+from twintowns.errors import InvalidTypeError, InvalidValueError, MissingDependencyError
 from twintowns.model import Partnership, Place, check_coordinate, valid_timezone
 
 __all__ = [
     "EARTH_RADIUS_KM",
+    "MAX_INTERMEDIATE_POINTS",
     "METHODS",
     "UNITS",
     "MissingDependencyError",
+    "PlaceOrPoint",
     "PointLike",
+    "antipodal",
     "as_point",
     "bearing",
     "distance",
@@ -53,6 +64,9 @@ EARTH_RADIUS_KM: Final = 6371.0088
 
 #: A place or a ``(latitude, longitude)`` pair in decimal degrees.
 PointLike: TypeAlias = Place | Sequence[float] | tuple[float, float]
+
+#: A place, a ``(latitude, longitude)`` pair or a place name for the bundled atlas.
+PlaceOrPoint: TypeAlias = PointLike | str
 
 UnitName: TypeAlias = Literal["km", "m", "mi", "nmi", "ft", "in", "rad", "deg"]
 
@@ -92,12 +106,11 @@ _UNIT_ALIASES: Final[Mapping[str, str]] = {
     "degrees": "deg",
 }
 
+#: Most points :func:`intermediate_points` computes in one call.
+MAX_INTERMEDIATE_POINTS: Final = 1_000_000
+
 #: Supported distance methods.
 METHODS: Final = ("haversine", "geodesic")
-
-
-class MissingDependencyError(ImportError):
-    """An optional dependency (an "extra" of twintowns) is not installed."""
 
 
 # --------------------------------------------------------------------------
@@ -118,28 +131,30 @@ def parse_unit(unit: object) -> UnitName:
     >>> parse_unit("furlong")
     Traceback (most recent call last):
     ...
-    ValueError: unknown unit 'furlong': expected one of km, m, mi, nmi, ft, in, rad, deg
+    twintowns.errors.InvalidValueError: unknown unit 'furlong': expected one of km, m, mi, ...
     """
     if isinstance(unit, enum.Enum):
         unit = unit.value
     if not isinstance(unit, str):
-        raise TypeError(f"a unit must be a str such as 'km', not {type(unit).__name__}: {unit!r}")
+        raise InvalidTypeError(
+            f"a unit must be a str such as 'km', not {type(unit).__name__}: {unit!r}"
+        )
     if unit in UNITS:
         return unit  # type: ignore[return-value]
     key = " ".join(unit.lower().split())
     key = _UNIT_ALIASES.get(key, key)
     if key in UNITS:
         return key  # type: ignore[return-value]
-    raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(UNITS)}")
+    raise InvalidValueError(f"unknown unit {unit!r}: expected one of {', '.join(UNITS)}")
 
 
 def _parse_method(method: object) -> str:
     if not isinstance(method, str):
-        raise TypeError(
+        raise InvalidTypeError(
             f"method must be 'haversine' or 'geodesic', not {type(method).__name__}: {method!r}"
         )
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}: expected 'haversine' or 'geodesic'")
+        raise InvalidValueError(f"unknown method {method!r}: expected 'haversine' or 'geodesic'")
     return method
 
 
@@ -150,10 +165,19 @@ def _coordinate(value: object, what: str, limit: float) -> float:
         and isinstance(value, numbers.Real)
         and not isinstance(value, numbers.Integral)
     ):
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise InvalidValueError(
+                f"{what} must be within [-{limit:g}, {limit:g}]: {value!r}"
+            ) from None
     elif isinstance(value, numbers.Integral) and not isinstance(value, bool | int):
         value = int(value)
     return check_coordinate(value, what, limit)
+
+
+def _same_kind(exc: Exception) -> type[InvalidTypeError | InvalidValueError]:
+    return InvalidTypeError if isinstance(exc, TypeError) else InvalidValueError
 
 
 def as_point(value: object) -> tuple[float, float]:
@@ -170,11 +194,11 @@ def as_point(value: object) -> tuple[float, float]:
     >>> as_point((91, 0))
     Traceback (most recent call last):
     ...
-    ValueError: invalid point (91, 0): latitude must be within [-90, 90]: 91
+    twintowns.errors.InvalidValueError: invalid point (91, 0): latitude must be within [-90, 90]: 91
     >>> as_point("35.2, -80.8")
     Traceback (most recent call last):
     ...
-    TypeError: a point must be a Place or a (latitude, longitude) pair, not str: '35.2, -80.8'
+    twintowns.errors.InvalidTypeError: a point must be a Place or a (latitude, longitude) pair, ...
     """
     # fast path: a pair of in-range floats (NaN fails the comparisons)
     if type(value) is tuple and len(value) == 2:
@@ -191,13 +215,13 @@ def as_point(value: object) -> tuple[float, float]:
     if isinstance(value, str | bytes | bytearray | Mapping | AbstractSet) or not hasattr(
         value, "__iter__"
     ):
-        raise TypeError(
+        raise InvalidTypeError(
             "a point must be a Place or a (latitude, longitude) pair, "
             f"not {type(value).__name__}: {value!r}"
         )
     items = tuple(value)
     if len(items) != 2:
-        raise ValueError(
+        raise InvalidValueError(
             f"a point must be a (latitude, longitude) pair, got {len(items)} values: {value!r}"
         )
     try:
@@ -206,7 +230,19 @@ def as_point(value: object) -> tuple[float, float]:
             _coordinate(items[1], "longitude", 180),
         )
     except (TypeError, ValueError) as exc:
-        raise type(exc)(f"invalid point {value!r}: {exc}") from None
+        raise _same_kind(exc)(f"invalid point {value!r}: {exc}") from None
+
+
+def _named(value: object) -> object:
+    """``value``, or the place of the bundled atlas that a name denotes.
+
+    The bundled data is loaded here, on the first name, not at import.
+    """
+    if isinstance(value, str):
+        from twintowns.dataset import load
+
+        return load().place(value)
+    return value
 
 
 # --------------------------------------------------------------------------
@@ -251,8 +287,10 @@ def _geodesic_inverse() -> Callable[[float, float, float, float], float]:
     return km
 
 
-def distance(a: PointLike, b: PointLike, *, unit: str = "km", method: str = "haversine") -> float:
-    """Distance between two places or ``(latitude, longitude)`` points.
+def distance(
+    a: PlaceOrPoint, b: PlaceOrPoint, *, unit: str = "km", method: str = "haversine"
+) -> float:
+    """Distance between two places, place names or ``(latitude, longitude)`` points.
 
     ``method="haversine"`` (default) is the great-circle distance on a sphere
     of the mean Earth radius (via the ``haversine`` package);
@@ -267,9 +305,11 @@ def distance(a: PointLike, b: PointLike, *, unit: str = "km", method: str = "hav
     343.862
     >>> distance((0, 0), (0, 180), unit="deg")
     180.0
+    >>> round(distance("Charlotte", "Arequipa", unit="mi"))
+    3619
     """
-    pa = as_point(a)
-    pb = as_point(b)
+    pa = as_point(_named(a))
+    pb = as_point(_named(b))
     factor = UNITS[parse_unit(unit)]
     if _parse_method(method) == "geodesic":
         return _geodesic_inverse()(pa[0], pa[1], pb[0], pb[1]) * factor
@@ -277,7 +317,7 @@ def distance(a: PointLike, b: PointLike, *, unit: str = "km", method: str = "hav
     return km if factor == 1.0 else km * factor
 
 
-def bearing(a: PointLike, b: PointLike) -> float:
+def bearing(a: PlaceOrPoint, b: PlaceOrPoint) -> float:
     """Initial great-circle bearing from ``a`` to ``b`` in degrees, in ``[0, 360)``.
 
     0 is north, 90 east.  The bearing from a point to itself is 0.
@@ -287,8 +327,8 @@ def bearing(a: PointLike, b: PointLike) -> float:
     >>> round(bearing((35.2271, -80.8431), (-16.3989, -71.5350)), 2)
     168.7
     """
-    lat1, lon1 = as_point(a)
-    lat2, lon2 = as_point(b)
+    lat1, lon1 = as_point(_named(a))
+    lat2, lon2 = as_point(_named(b))
     phi1 = math.radians(lat1)
     phi2 = math.radians(lat2)
     dlon = math.radians(lon2 - lon1)
@@ -318,12 +358,12 @@ def intermediate_points(a: PointLike, b: PointLike, n: int) -> list[tuple[float,
     >>> intermediate_points((0, 0), (0, 180), 3)
     Traceback (most recent call last):
     ...
-    ValueError: no unique great circle between antipodal points (0.0, 0.0) and (0.0, 180.0)
+    twintowns.errors.InvalidValueError: no unique great circle between antipodal points ...
     """
     if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"n must be an int, not {type(n).__name__}: {n!r}")
-    if n < 0:
-        raise ValueError(f"n must be >= 0: {n!r}")
+        raise InvalidTypeError(f"n must be an int, not {type(n).__name__}: {n!r}")
+    if not 0 <= n <= MAX_INTERMEDIATE_POINTS:
+        raise InvalidValueError(f"n must be within [0, {MAX_INTERMEDIATE_POINTS:,}]: {n!r}")
     pa, pb = as_point(a), as_point(b)
     va, vb = _unit_vector(pa), _unit_vector(pb)
     dot = sum(x * y for x, y in zip(va, vb, strict=True))
@@ -336,8 +376,8 @@ def intermediate_points(a: PointLike, b: PointLike, n: int) -> list[tuple[float,
     sin_angle = math.sin(angle)
     if angle == 0.0 or pa == pb:
         return [pa] * n
-    if angle > 1.0 and sin_angle < 1e-12:
-        raise ValueError(f"no unique great circle between antipodal points {pa} and {pb}")
+    if _antipodal(angle):
+        raise InvalidValueError(f"no unique great circle between antipodal points {pa} and {pb}")
     out: list[tuple[float, float]] = []
     for i in range(1, n + 1):
         f = i / (n + 1)
@@ -348,6 +388,28 @@ def intermediate_points(a: PointLike, b: PointLike, n: int) -> list[tuple[float,
         lon = math.degrees(math.atan2(y, x))
         out.append((lat + 0.0, lon + 0.0))
     return out
+
+
+def _antipodal(angle: float) -> bool:
+    """Is the central ``angle`` (radians) so close to π that no shortest arc is defined?"""
+    return angle > 1.0 and math.sin(angle) < 1e-12
+
+
+def antipodal(a: PointLike, b: PointLike) -> bool:
+    """Are ``a`` and ``b`` (numerically) antipodal: every great circle through them is
+    shortest, so :func:`intermediate_points` refuses them?
+
+    >>> antipodal((0, 0), (0, 180)), antipodal((10, 0), (-10, 179))
+    (True, False)
+    """
+    va, vb = _unit_vector(as_point(a)), _unit_vector(as_point(b))
+    dot = sum(x * y for x, y in zip(va, vb, strict=True))
+    cross = (
+        va[1] * vb[2] - va[2] * vb[1],
+        va[2] * vb[0] - va[0] * vb[2],
+        va[0] * vb[1] - va[1] * vb[0],
+    )
+    return _antipodal(math.atan2(math.hypot(*cross), dot))
 
 
 def _unit_vector(point: tuple[float, float]) -> tuple[float, float, float]:
@@ -369,9 +431,19 @@ def split_antimeridian(points: Sequence[tuple[float, float]]) -> list[list[tuple
     >>> split_antimeridian([(0.0, 10.0), (1.0, 20.0)])
     [[(0.0, 10.0), (1.0, 20.0)]]
     """
+    if isinstance(points, str | bytes | Mapping) or not hasattr(points, "__iter__"):
+        raise InvalidTypeError(
+            f"points must be a sequence of (latitude, longitude) pairs: {points!r}"
+        )
+    checked: list[tuple[float, float]] = []
+    for i, point in enumerate(points):
+        try:
+            checked.append(as_point(point))
+        except (InvalidTypeError, InvalidValueError) as exc:
+            raise _same_kind(exc)(f"points[{i}]: {exc}") from None
     pieces: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
-    for lat, lon in points:
+    for lat, lon in checked:
         if current:
             lat0, lon0 = current[-1]
             if abs(lon) == abs(lon0) == 180.0:
@@ -398,6 +470,8 @@ def _pair_list(pairs: Iterable[object]) -> list[float]:
     """Flat ``[lat1, lon1, lat2, lon2, ...]`` of validated pairs."""
     flat: list[float] = []
     append = flat.extend
+    if isinstance(pairs, str | bytes | Mapping) or not hasattr(pairs, "__iter__"):
+        raise InvalidTypeError(f"pairs must be an iterable of pairs, not {pairs!r}")
     for i, pair in enumerate(pairs):
         if type(pair) is Partnership or isinstance(pair, Partnership):
             pa = pair.a
@@ -405,20 +479,20 @@ def _pair_list(pairs: Iterable[object]) -> list[float]:
             append((pa.latitude, pa.longitude, pb.latitude, pb.longitude))
             continue
         if isinstance(pair, str | bytes | Mapping) or not hasattr(pair, "__iter__"):
-            raise TypeError(
+            raise InvalidTypeError(
                 "pairs must hold Partnerships or (point, point) pairs, "
                 f"but pairs[{i}] is {type(pair).__name__}: {pair!r}"
             )
         items = tuple(pair)
         if len(items) != 2:
-            raise ValueError(
+            raise InvalidValueError(
                 f"pairs[{i}] must be a (point, point) pair, got {len(items)} items: {pair!r}"
             )
         try:
-            la, lo = as_point(items[0])
-            lb, lob = as_point(items[1])
+            la, lo = as_point(_named(items[0]))
+            lb, lob = as_point(_named(items[1]))
         except (TypeError, ValueError) as exc:
-            raise type(exc)(f"pairs[{i}]: {exc}") from None
+            raise _same_kind(exc)(f"pairs[{i}]: {exc}") from None
         append((la, lo, lb, lob))
     return flat
 
@@ -434,7 +508,7 @@ def _numpy() -> Any:
 def _distances_array(np: Any, array: Any, factor: float) -> list[float]:
     """Vectorised haversine over an ``(n, 2, 2)`` array, validated first."""
     if array.dtype.kind not in "iuf" or array.ndim != 3 or array.shape[1:] != (2, 2):
-        raise ValueError(
+        raise InvalidValueError(
             "an array of pairs must have shape (n, 2, 2) and a numeric dtype, "
             f"not shape {array.shape} and dtype {array.dtype}"
         )
@@ -449,7 +523,7 @@ def _distances_array(np: Any, array: Any, factor: float) -> list[float]:
         try:
             as_point(point)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"pairs[{i}][{j}]: {exc}") from None
+            raise InvalidValueError(f"pairs[{i}][{j}]: {exc}") from None
         raise AssertionError(f"pairs[{i}][{j}] should be invalid: {point!r}")  # pragma: no cover
     rad = np.radians(values)
     return _kernel(np, rad[:, 0, 0], rad[:, 0, 1], rad[:, 1, 0], rad[:, 1, 1], factor)
@@ -470,7 +544,8 @@ def distances(pairs: Iterable[object], *, unit: str = "km") -> list[float]:
     """Haversine distances of many pairs at once, in the order given.
 
     ``pairs`` holds :class:`~twintowns.model.Partnership` objects and/or
-    ``(point, point)`` pairs (each point a Place or ``(lat, lon)``); a numpy
+    ``(point, point)`` pairs (each point a Place, ``(lat, lon)`` or a place
+    name); a numpy
     array of shape ``(n, 2, 2)`` works too.  Vectorised with numpy when it is
     installed (the ``twintowns[numpy]`` extra), where results may differ from
     :func:`distance` in the last bits; a plain loop over the same formula
@@ -481,7 +556,7 @@ def distances(pairs: Iterable[object], *, unit: str = "km") -> list[float]:
     >>> distances([((0, 0), (0, 1, 2))])
     Traceback (most recent call last):
     ...
-    ValueError: pairs[0]: a point must be a (latitude, longitude) pair, got 3 values: (0, 1, 2)
+    twintowns.errors.InvalidValueError: pairs[0]: a point must be a (latitude, longitude) pair, ...
     """
     factor = UNITS[parse_unit(unit)]
     np = _numpy()
@@ -505,16 +580,20 @@ def distances(pairs: Iterable[object], *, unit: str = "km") -> list[float]:
 
 
 def _zone(value: object) -> zoneinfo.ZoneInfo:
+    # an IANA key is a zone ("Europe/Paris", "UTC"); any other string names a place
+    # ("Biel/Bienne" has a "/" but is no zone)
+    if isinstance(value, str) and not valid_timezone(value):
+        value = _named(value)
     key = value.timezone if isinstance(value, Place) else value
     if isinstance(key, zoneinfo.ZoneInfo):
         return key
     if not isinstance(key, str):
-        raise TypeError(
-            "expected a Place or an IANA time zone name such as 'Europe/Paris', "
-            f"not {type(value).__name__}: {value!r}"
+        raise InvalidTypeError(
+            "expected a Place, a place name or an IANA time zone name such as "
+            f"'Europe/Paris', not {type(value).__name__}: {value!r}"
         )
     if not valid_timezone(key):
-        raise ValueError(f"unknown IANA time zone: {key!r}")
+        raise InvalidValueError(f"unknown IANA time zone: {key!r}")
     return zoneinfo.ZoneInfo(key)
 
 
@@ -522,9 +601,9 @@ def _instant(at: object) -> _dt.datetime:
     if at is None:
         return _dt.datetime.now(_dt.UTC)
     if not isinstance(at, _dt.datetime):
-        raise TypeError(f"at must be an aware datetime, not {type(at).__name__}: {at!r}")
+        raise InvalidTypeError(f"at must be an aware datetime, not {type(at).__name__}: {at!r}")
     if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError(
+        raise InvalidValueError(
             f"at must be an aware datetime, but {at!r} is naive: a naive datetime does not "
             "name an instant, so the offsets (which change with daylight saving time) are "
             "ambiguous; pass e.g. datetime(2026, 6, 1, tzinfo=datetime.timezone.utc)"
@@ -537,9 +616,11 @@ def time_difference(
 ) -> _dt.timedelta:
     """UTC offset of ``b`` minus UTC offset of ``a`` at the instant ``at`` (default: now).
 
-    ``a`` and ``b`` are Places or IANA time zone names.  Daylight saving time
-    is taken into account, so the answer depends on ``at``, which must be an
-    aware ``datetime``.
+    ``a`` and ``b`` are Places, IANA time zone names (``"Asia/Shanghai"``,
+    ``"UTC"``) or place names, resolved in the bundled atlas (a string that is
+    an IANA key is a time zone, any other a place name).  Daylight
+    saving time is taken into account, so the answer depends on ``at``, which
+    must be an aware ``datetime``.
 
     >>> from datetime import datetime, timedelta, timezone
     >>> june = datetime(2026, 6, 15, 12, tzinfo=timezone.utc)
@@ -547,19 +628,36 @@ def time_difference(
     12.0
     >>> print(time_difference("Asia/Shanghai", "Asia/Kolkata", at=june))
     -1 day, 21:30:00
+    >>> time_difference("Charlotte", "Baoding", at=june) / timedelta(hours=1)
+    12.0
     """
     instant = _instant(at)
-    offset_a = instant.astimezone(_zone(a)).utcoffset()
-    offset_b = instant.astimezone(_zone(b)).utcoffset()
+    offset_a = _convert(instant, _zone(a)).utcoffset()
+    offset_b = _convert(instant, _zone(b)).utcoffset()
     assert offset_a is not None and offset_b is not None
     return offset_b - offset_a
 
 
 def local_time(place: Place | str, at: _dt.datetime | None = None) -> _dt.datetime:
-    """The wall-clock time at ``place`` (a Place or IANA name) at instant ``at`` (default: now).
+    """The wall-clock time at ``place`` at instant ``at`` (default: now).
+
+    ``place`` is a Place, a place name or an IANA time zone name, as for
+    :func:`time_difference`.
 
     >>> from datetime import datetime, timezone
     >>> local_time("Asia/Shanghai", datetime(2026, 12, 1, 12, tzinfo=timezone.utc)).isoformat()
     '2026-12-01T20:00:00+08:00'
     """
-    return _instant(at).astimezone(_zone(place))
+    return _convert(_instant(at), _zone(place))
+
+
+def _convert(instant: _dt.datetime, zone: zoneinfo.ZoneInfo) -> _dt.datetime:
+    """``instant`` in ``zone``; an instant whose local time falls outside years 1–9999
+    (the first and last hours of the calendar ``datetime`` knows) is refused."""
+    try:
+        return instant.astimezone(zone)
+    except OverflowError:
+        raise InvalidValueError(
+            f"{instant.isoformat()} is too close to the limits of the calendar "
+            f"(years 1 to 9999) to be shown in {zone.key}"
+        ) from None

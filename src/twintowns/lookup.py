@@ -28,13 +28,14 @@ import difflib
 import functools
 import heapq
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
 import pycountry
 
 from twintowns.countries import lookup_country
-from twintowns.errors import AmbiguousPlace, PlaceNotFound
+from twintowns.errors import AmbiguousPlace, InvalidTypeError, InvalidValueError, PlaceNotFound
 from twintowns.model import Place
 from twintowns.normalize import fold, trigrams
 
@@ -45,23 +46,25 @@ OBVIOUS_RATIO = 5
 #: Longest query accepted (characters).
 MAX_QUERY_LENGTH = 200
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]+)\)$")
 
 
 def check_query(query: object, what: str = "place query") -> str:
     """Return the stripped query, or raise ``TypeError``/``ValueError`` naming it."""
     if not isinstance(query, str):
-        raise TypeError(f"{what} must be a str or a Place, not {type(query).__name__}: {query!r}")
+        raise InvalidTypeError(
+            f"{what} must be a str or a Place, not {type(query).__name__}: {query!r}"
+        )
     text = query.strip()
     if not text:
-        raise ValueError(f"{what} must not be empty or blank: {query!r}")
+        raise InvalidValueError(f"{what} must not be empty or blank: {query!r}")
     if len(text) > MAX_QUERY_LENGTH:
-        raise ValueError(
+        raise InvalidValueError(
             f"{what} is longer than {MAX_QUERY_LENGTH} characters: {text[:40]!r}… ({len(text)})"
         )
     if _CONTROL.search(text):
-        raise ValueError(f"{what} contains control characters: {query!r}")
+        raise InvalidValueError(f"{what} contains control characters or lone surrogates: {query!a}")
     return text
 
 
@@ -116,6 +119,7 @@ class NameIndex:
     """Exact (folded) and fuzzy indexes over the names of a set of places."""
 
     __slots__ = (
+        "_build_lock",
         "_exact_table",
         "_get",
         "_key_places",
@@ -145,18 +149,23 @@ class NameIndex:
         self._keys: list[str] | None = None
         self._key_places: list[list[int]] = []
         self._postings: dict[str, list[int]] = {}
+        # the first query builds each table; concurrent first queries wait for it
+        self._build_lock = threading.Lock()
 
     @property
     def _exact(self) -> dict[str, list[int]]:
         """Folded name -> positions of the places it names: ``i`` when it is the
         place's own name (or ASCII name), ``~i`` (negative) when an alias.
 
-        Built once; a racing second build makes an equal table (as for the
-        fuzzy index), so no lock is needed.
+        Built once, by the first query that needs it; queries in other threads
+        meanwhile wait for it instead of building their own.
         """
         table = self._exact_table
         if table is None:
-            table = self._exact_table = self._build_exact()
+            with self._build_lock:
+                table = self._exact_table
+                if table is None:
+                    table = self._exact_table = self._build_exact()
         return table
 
     def _build_exact(self) -> dict[str, list[int]]:
@@ -208,7 +217,7 @@ class NameIndex:
             try:
                 code = lookup_country(check_query(country, "country"))
             except LookupError:
-                raise ValueError(f"unknown country: {country!r}") from None
+                raise InvalidValueError(f"unknown country: {country!r}") from None
         place = self._get(text) if ":" in text else None
         if place is not None:
             if code is not None and place.country != code:
@@ -240,15 +249,15 @@ class NameIndex:
 
     # ------------------------------------------------------------------ fuzzy
 
-    def _build_fuzzy(self) -> None:
-        keys = sorted(self._exact)
+    def _build_fuzzy(self, exact: dict[str, list[int]]) -> None:
+        keys = sorted(exact)
         postings: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(keys):
             for gram in trigrams(key):
                 postings[gram].append(i)
-        self._key_places = [[i if i >= 0 else ~i for i in self._exact[k]] for k in keys]
+        self._key_places = [[i if i >= 0 else ~i for i in exact[k]] for k in keys]
         self._postings = dict(postings)
-        self._keys = keys
+        self._keys = keys  # last: readers test it without the lock
 
     def suggest(self, query: str, *, limit: int = 5) -> list[Place]:
         """The closest names to ``query``, however distant (for error messages)."""
@@ -262,7 +271,7 @@ class NameIndex:
         """
         text = check_query(query, "search query")
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ValueError(f"limit must be a positive int: {limit!r}")
+            raise InvalidValueError(f"limit must be a positive int: {limit!r}")
         return self._ranked(text, limit, min_score=0.5)
 
     def _ranked(self, text: str, limit: int, *, min_score: float) -> list[Place]:
@@ -270,7 +279,10 @@ class NameIndex:
         if not qkey:
             return []
         if self._keys is None:
-            self._build_fuzzy()
+            exact = self._exact  # built first: it takes the same lock
+            with self._build_lock:
+                if self._keys is None:
+                    self._build_fuzzy(exact)
         keys = self._keys
         assert keys is not None
         counts: Counter[int] = Counter()

@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias
 
 import attrs
 
+from twintowns.errors import InvalidValueError
 from twintowns.filters import KindFilter, StatusFilter
 from twintowns.geography import (
     MissingDependencyError,
@@ -682,6 +683,8 @@ def _draw_legend(
     _el(item, "text", text, x=_fmt(x + 16), y=_fmt(y + 4), font_size="11", fill="#222")
     x += 16 + _text_width(text, 11) + 18
     for status, style in STATUS_STYLES.items():
+        if not counts.get(status):
+            continue  # a category the map does not show is not in its legend
         item = _el(legend, "g", **{"class": "legend-item", "data-status": status.value})
         dash = {"stroke-dasharray": style.dash} if style.dash else {}
         _el(
@@ -750,13 +753,15 @@ def _build_svg(
         or not isinstance(center, int | float)
         or not -180.0 <= center <= 180.0
     ):
-        raise ValueError(f"center must be 'auto' or a longitude in [-180, 180], not {center!r}")
+        raise InvalidValueError(
+            f"center must be 'auto' or a longitude in [-180, 180], not {center!r}"
+        )
     if inset_option not in ("auto", True, False):
-        raise ValueError(f"inset must be 'auto', True or False, not {inset_option!r}")
+        raise InvalidValueError(f"inset must be 'auto', True or False, not {inset_option!r}")
     if labels not in ("auto", "names", "numbers"):
-        raise ValueError(f"labels must be 'auto', 'names' or 'numbers', not {labels!r}")
+        raise InvalidValueError(f"labels must be 'auto', 'names' or 'numbers', not {labels!r}")
     if isinstance(width, bool) or not isinstance(width, int | float) or not 400 <= width <= 10000:
-        raise ValueError(f"width must be a number of pixels in [400, 10000], not {width!r}")
+        raise InvalidValueError(f"width must be a number of pixels in [400, 10000], not {width!r}")
     home = _resolve(atlas, place)
     entries = _partner_entries(atlas, home, status, kind)
     frame = _frame(home, entries, float(width), center)
@@ -1110,13 +1115,16 @@ def html_map(
         tooltip=home.label,
         popup=folium.Popup(html.escape(f"{home.label}: {len(entries)} partners"), max_width=320),
     ).add_to(fmap)
+    counts = Counter(entry.partnership.status for entry in entries)
     shown = [e.partnership for e in entries]
     legend = "".join(
         f"<div><span style='display:inline-block;width:12px;height:12px;border-radius:6px;"
-        f"background:{s.colour};margin-right:6px'></span>{html.escape(s.description)}"
-        + (f" ({html.escape(basis)})" if (basis := _basis_text(shown, status)) else "")
+        f"background:{s.colour};margin-right:6px'></span>"
+        f"{html.escape(s.description)} ({counts[status]})"
+        + (f": {html.escape(basis)}" if (basis := _basis_text(shown, status)) else "")
         + "</div>"
         for status, s in STATUS_STYLES.items()
+        if counts[status]  # only the categories the map shows
     )
     legend += (
         "<div style='color:#555;margin-top:4px'>listed: a source lists the tie, no status "
@@ -1138,13 +1146,15 @@ def html_map(
 def _format_of(path: Path, format: str | None) -> str:
     if format is not None:
         if format not in FORMATS:
-            raise ValueError(f"unknown map format {format!r}: expected one of {', '.join(FORMATS)}")
+            raise InvalidValueError(
+                f"unknown map format {format!r}: expected one of {', '.join(FORMATS)}"
+            )
         return format
     suffix = path.suffix.lower().lstrip(".")
     if suffix in ("htm",):
         suffix = "html"
     if suffix not in FORMATS:
-        raise ValueError(
+        raise InvalidValueError(
             f"cannot tell the map format from {str(path)!r}: "
             f"use a .svg, .png or .html file name, or pass format="
         )

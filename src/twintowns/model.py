@@ -29,6 +29,8 @@ from typing import Any
 
 import attrs
 
+from twintowns.errors import InvalidTypeError, InvalidValueError
+
 __all__ = [
     "LIST_SEPARATOR",
     "Continent",
@@ -48,7 +50,9 @@ LIST_SEPARATOR = "|"
 
 _MAX_TEXT = 500
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_ID = re.compile(r"^[a-z][a-z0-9_-]*:[^\s|,]{1,200}$")
+#: A lone (unpaired) surrogate: no UTF-8 writer can encode it.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ID = re.compile(r"^[a-z][a-z0-9_-]*:[^\s|,\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,200}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -146,15 +150,19 @@ class DatePrecision(_StrEnum):
 def check_text(value: object, what: str, *, allow_empty: bool = False) -> str:
     """Return ``value`` if it is acceptable free text, else raise naming it."""
     if not isinstance(value, str):
-        raise TypeError(f"{what} must be a str, not {type(value).__name__}: {value!r}")
+        raise InvalidTypeError(f"{what} must be a str, not {type(value).__name__}: {value!r}")
     if not allow_empty and not value.strip():
-        raise ValueError(f"{what} must not be empty or blank: {value!r}")
+        raise InvalidValueError(f"{what} must not be empty or blank: {value!r}")
     if value != value.strip():
-        raise ValueError(f"{what} has leading or trailing whitespace: {value!r}")
+        raise InvalidValueError(f"{what} has leading or trailing whitespace: {value!r}")
     if len(value) > _MAX_TEXT:
-        raise ValueError(f"{what} is longer than {_MAX_TEXT} characters: {value[:40]!r}…")
+        raise InvalidValueError(f"{what} is longer than {_MAX_TEXT} characters: {value[:40]!r}…")
     if _CONTROL.search(value):
-        raise ValueError(f"{what} contains control characters: {value!r}")
+        raise InvalidValueError(f"{what} contains control characters: {value!r}")
+    if _SURROGATE.search(value):
+        raise InvalidValueError(
+            f"{what} contains a lone surrogate (not valid Unicode text): {value!r}"
+        )
     return value
 
 
@@ -181,7 +189,7 @@ def _check_items(what: str) -> _Validator:
         for item in value:
             check_text(item, f"{what} item")
             if LIST_SEPARATOR in item:
-                raise ValueError(f"{what} item may not contain {LIST_SEPARATOR!r}: {item!r}")
+                raise InvalidValueError(f"{what} item may not contain {LIST_SEPARATOR!r}: {item!r}")
 
     return validator
 
@@ -189,12 +197,17 @@ def _check_items(what: str) -> _Validator:
 def check_coordinate(value: object, what: str, limit: float) -> float:
     """Return ``value`` as a float if it is a finite number in ``[-limit, limit]``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{what} must be a number, not {type(value).__name__}: {value!r}")
-    number = float(value)
+        raise InvalidTypeError(f"{what} must be a number, not {type(value).__name__}: {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float's range
+        raise InvalidValueError(
+            f"{what} must be within [-{limit:g}, {limit:g}]: {value!r}"
+        ) from None
     if not math.isfinite(number):
-        raise ValueError(f"{what} must be finite: {value!r}")
+        raise InvalidValueError(f"{what} must be finite: {value!r}")
     if not -limit <= number <= limit:
-        raise ValueError(f"{what} must be within [-{limit:g}, {limit:g}]: {value!r}")
+        raise InvalidValueError(f"{what} must be within [-{limit:g}, {limit:g}]: {value!r}")
     return number
 
 
@@ -203,7 +216,7 @@ def _float(value: Any) -> float:
         try:
             return float(value)
         except ValueError:
-            raise ValueError(f"not a number: {value!r}") from None
+            raise InvalidValueError(f"not a number: {value!r}") from None
     return value  # type: ignore[no-any-return]  # checked by the validator
 
 
@@ -230,6 +243,11 @@ class PartialDate:
     ('month', '1962-02', datetime.date(1962, 2, 1))
     >>> PartialDate.parse("1962") < PartialDate.parse("1962-02-05")
     True
+
+    Equality is by value among PartialDates: a PartialDate never equals a
+    ``datetime.date`` (compare ``PartialDate.from_date(day)`` or ``.as_date()``),
+    and ordering it against anything but a PartialDate raises ``TypeError``.
+    See :meth:`sort_key` for sorting with unknown dates.
     """
 
     year: int
@@ -239,12 +257,14 @@ class PartialDate:
     def __attrs_post_init__(self) -> None:
         for name in ("year", "month", "day"):
             v = getattr(self, name)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
-                raise TypeError(f"{name} must be an int: {v!r}")
+            if (v is not None or name == "year") and (
+                isinstance(v, bool) or not isinstance(v, int)
+            ):
+                raise InvalidTypeError(f"{name} must be an int: {v!r}")
         if not 1 <= self.year <= 9999:
-            raise ValueError(f"year out of range: {self.year!r}")
+            raise InvalidValueError(f"year out of range: {self.year!r}")
         if self.month is None and self.day is not None:
-            raise ValueError(f"a day needs a month: {self!r}")
+            raise InvalidValueError(f"a day needs a month: {self!r}")
         if self.month is not None:
             _dt.date(self.year, self.month, self.day or 1)  # raises ValueError naming the bad part
 
@@ -252,21 +272,21 @@ class PartialDate:
     def parse(cls, text: str) -> PartialDate:
         """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
         if not isinstance(text, str):
-            raise TypeError(f"a date must be a str like '1962-02-05', not {text!r}")
+            raise InvalidTypeError(f"a date must be a str like '1962-02-05', not {text!r}")
         m = _PARTIAL_DATE.match(text)
         if not m:
-            raise ValueError(f"invalid date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+            raise InvalidValueError(f"invalid date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
         y, mo, d = m.groups()
         try:
             return cls(int(y), int(mo) if mo else None, int(d) if d else None)
         except ValueError as exc:
-            raise ValueError(f"invalid date {text!r}: {exc}") from None
+            raise InvalidValueError(f"invalid date {text!r}: {exc}") from None
 
     @classmethod
     def from_date(cls, value: _dt.date) -> PartialDate:
         """The day ``value`` (a ``datetime.date``; a ``datetime`` is refused)."""
         if isinstance(value, _dt.datetime):
-            raise TypeError(f"expected a date, not a datetime: {value!r}")
+            raise InvalidTypeError(f"expected a date, not a datetime: {value!r}")
         return cls(value.year, value.month, value.day)
 
     @classmethod
@@ -282,7 +302,7 @@ class PartialDate:
             return cls.parse(value)
         if isinstance(value, _dt.date):
             return cls.from_date(value)
-        raise TypeError(f"a date must be a PartialDate, datetime.date or str, not {value!r}")
+        raise InvalidTypeError(f"a date must be a PartialDate, datetime.date or str, not {value!r}")
 
     @property
     def precision(self) -> DatePrecision:
@@ -299,17 +319,46 @@ class PartialDate:
     def _key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
 
+    @staticmethod
+    def sort_key(value: PartialDate | None) -> tuple[int, int, int, int]:
+        """A sort key for optional partial dates: by date, unknown (None) last.
+
+        PartialDates are totally ordered among themselves (a year before its
+        months, a month before its days), but ``None`` and ``datetime.date``
+        do not compare with them (``TypeError``).  To sort partnerships by
+        date established with the unknown ones last:
+
+        >>> dates = [PartialDate.parse("1991"), None, PartialDate.parse("1962-02")]
+        >>> [str(d) for d in sorted(dates, key=PartialDate.sort_key)]
+        ['1962-02', '1991', 'None']
+
+        (``sorted(partnerships, key=lambda p: PartialDate.sort_key(p.established))``.)
+        """
+        if value is None:
+            return (1, 0, 0, 0)
+        if not isinstance(value, PartialDate):
+            raise InvalidTypeError(f"expected a PartialDate or None, not {value!r}")
+        return (0, *value._key())
+
+    def _other_key(self, other: object) -> tuple[int, int, int]:
+        if isinstance(other, PartialDate):
+            return other._key()
+        raise InvalidTypeError(
+            f"a PartialDate compares only with PartialDates, not {type(other).__name__}: "
+            f"{other!r} (use PartialDate.coerce(value), or .as_date() to compare days)"
+        )
+
     def __lt__(self, other: PartialDate) -> bool:
-        return self._key() < other._key()
+        return self._key() < self._other_key(other)
 
     def __le__(self, other: PartialDate) -> bool:
-        return self._key() <= other._key()
+        return self._key() <= self._other_key(other)
 
     def __gt__(self, other: PartialDate) -> bool:
-        return self._key() > other._key()
+        return self._key() > self._other_key(other)
 
     def __ge__(self, other: PartialDate) -> bool:
-        return self._key() >= other._key()
+        return self._key() >= self._other_key(other)
 
     def __str__(self) -> str:
         out = f"{self.year:04d}"
@@ -331,7 +380,9 @@ def _to_partial_date(value: Any) -> PartialDate | None:
 
 def _optional_date(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, PartialDate):
-        raise TypeError(f"{attribute.name} must be a PartialDate, date or str, not {value!r}")
+        raise InvalidTypeError(
+            f"{attribute.name} must be a PartialDate, date or str, not {value!r}"
+        )
 
 
 # --------------------------------------------------------------------------
@@ -340,14 +391,18 @@ def _optional_date(_inst: object, attribute: attrs.Attribute[Any], value: object
 
 def _check_id(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, str):
-        raise TypeError(f"place id must be a str, not {type(value).__name__}: {value!r}")
+        raise InvalidTypeError(f"place id must be a str, not {type(value).__name__}: {value!r}")
     if not _ID.match(value):
-        raise ValueError(f"invalid place id {value!r}: expected 'prefix:key' such as 'gn:4460243'")
+        raise InvalidValueError(
+            f"invalid place id {value!r}: expected 'prefix:key' such as 'gn:4460243'"
+        )
 
 
 def _check_country(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, str) or not _COUNTRY.match(value):
-        raise ValueError(f"country must be an ISO 3166-1 alpha-2 code such as 'US': {value!r}")
+        raise InvalidValueError(
+            f"country must be an ISO 3166-1 alpha-2 code such as 'US': {value!r}"
+        )
 
 
 def _enum(cls: type[enum.Enum], value: object) -> Any:
@@ -357,7 +412,9 @@ def _enum(cls: type[enum.Enum], value: object) -> Any:
         return cls(value)
     except ValueError:
         allowed = ", ".join(str(m.value) for m in cls)
-        raise ValueError(f"invalid {cls.__name__} {value!r}: expected one of {allowed}") from None
+        raise InvalidValueError(
+            f"invalid {cls.__name__} {value!r}: expected one of {allowed}"
+        ) from None
 
 
 def _place_kind(value: Any) -> PlaceKind:
@@ -391,7 +448,7 @@ def _optional_int(value: Any) -> int | None:
         try:
             return int(value)
         except ValueError:
-            raise ValueError(f"population must be an integer: {value!r}") from None
+            raise InvalidValueError(f"population must be an integer: {value!r}") from None
     return value  # type: ignore[no-any-return]  # checked by the validator
 
 
@@ -399,20 +456,26 @@ def _check_subdivision(inst: object, _attr: object, sub: Any) -> None:
     if sub is None:
         return
     if not isinstance(sub, str) or not _SUBDIVISION.match(sub):
-        raise ValueError(f"subdivision must be an ISO 3166-2 code such as 'US-NC': {sub!r}")
+        raise InvalidValueError(f"subdivision must be an ISO 3166-2 code such as 'US-NC': {sub!r}")
     country = getattr(inst, "country", None)
     if not sub.startswith(f"{country}-") and country != "XK":
-        raise ValueError(f"subdivision {sub!r} is not in country {country!r}")
+        raise InvalidValueError(f"subdivision {sub!r} is not in country {country!r}")
 
 
 def _check_timezone(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, str) or not valid_timezone(value):
-        raise ValueError(f"unknown IANA time zone: {value!r}")
+        raise InvalidValueError(f"unknown IANA time zone: {value!r}")
+
+
+#: Largest population a place may have (above the world's: a bound, not a fact).
+MAX_POPULATION = 10**10
 
 
 def _check_population(_inst: object, _attr: object, pop: Any) -> None:
     if pop is not None and (isinstance(pop, bool) or not isinstance(pop, int) or pop < 0):
-        raise ValueError(f"population must be a non-negative int or None: {pop!r}")
+        raise InvalidValueError(f"population must be a non-negative int or None: {pop!r}")
+    if pop is not None and pop > MAX_POPULATION:
+        raise InvalidValueError(f"population must be at most {MAX_POPULATION:,}: {pop!r}")
 
 
 @attrs.frozen(cache_hash=True)
@@ -530,16 +593,18 @@ class Partnership:
             )
         for side in ("a", "b"):
             if not isinstance(getattr(self, side), Place):
-                raise TypeError(f"{side} must be a Place, not {getattr(self, side)!r}")
+                raise InvalidTypeError(f"{side} must be a Place, not {getattr(self, side)!r}")
         if self.a.id == self.b.id:
-            raise ValueError(f"a place cannot partner itself: {self.a.id!r}")
+            raise InvalidValueError(f"a place cannot partner itself: {self.a.id!r}")
         if self.a.id > self.b.id:
             a, b = self.b, self.a
             object.__setattr__(self, "a", a)
             object.__setattr__(self, "b", b)
         stray = self.claimed_by - {self.a.id, self.b.id}
         if stray:
-            raise ValueError(f"claimed_by names places outside the partnership: {sorted(stray)!r}")
+            raise InvalidValueError(
+                f"claimed_by names places outside the partnership: {sorted(stray)!r}"
+            )
 
     @property
     def places(self) -> tuple[Place, Place]:
@@ -573,7 +638,29 @@ class Partnership:
             return self.b
         if pid == self.b.id:
             return self.a
-        raise ValueError(f"{place!r} is not part of the partnership {self.a.id} – {self.b.id}")
+        raise InvalidValueError(
+            f"{place!r} is not part of the partnership {self.a.id} – {self.b.id}"
+        )
 
     def __str__(self) -> str:
         return f"{self.a.label} – {self.b.label} ({self.kind.value}, {self.status.value})"
+
+    def __repr__(self) -> str:
+        """Short: the two places (label and id), kind, status and dates; not every field.
+
+        >>> a = Place(id="gn:1", name="Lyon", country="FR")
+        >>> b = Place(id="gn:2", name="Turin", country="IT")
+        >>> Partnership(a, b, established="1958")
+        <Partnership Lyon, FR (gn:1) – Turin, IT (gn:2): sister, active, established 1958>
+        >>> Partnership(a, b, status="ended", ended="2001-05")
+        <Partnership Lyon, FR (gn:1) – Turin, IT (gn:2): sister, ended 2001-05>
+        """
+        status = self.status.value
+        if self.ended is not None:
+            status += f" {self.ended}"
+        if self.established is not None:
+            status += f", established {self.established}"
+        return (
+            f"<Partnership {self.a.label} ({self.a.id}) – {self.b.label} ({self.b.id}): "
+            f"{self.kind.value}, {status}>"
+        )

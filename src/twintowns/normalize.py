@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from twintowns.errors import InvalidTypeError
+
 __all__ = ["fold", "trigrams"]
 
 # Letters that Unicode decomposition does not reduce to ASCII.
@@ -38,6 +40,8 @@ _NON_ALNUM = re.compile(r"[\W_]+")
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key for ``text``."""
+    if type(text) is not str and not isinstance(text, str):
+        raise InvalidTypeError(f"expected a str, not {type(text).__name__}: {text!r}")
     if text.isascii():
         if text.isalnum():  # the common case: one plain word
             return text.lower()

@@ -37,6 +37,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from twintowns.agreement import Party
+from twintowns.errors import InvalidTypeError, InvalidValueError
 from twintowns.model import PartialDate, Partnership, PartnershipKind, Place, Status
 from twintowns.rules import Context, NotChecked, Policy, Rule, Severity, Violation
 
@@ -334,7 +335,7 @@ def _one_per_country(atlas: Atlas, a: Place, b: Place, ctx: Context) -> Iterator
 def _duplicate(atlas: Atlas, a: Place, b: Place, ctx: Context) -> Iterator[Violation]:
     if a.id == b.id or not (_in_atlas(ctx, a) and _in_atlas(ctx, b)):
         return
-    existing = atlas.partnership(a, b)
+    existing = atlas.get_partnership(a, b)
     if existing is not None and existing.status in _LIVE:
         since = f" since {existing.established}" if existing.established else ""
         yield Violation(
@@ -518,14 +519,16 @@ def _check_rates(rates: Rates | None) -> dict[str, Decimal]:
     from twintowns.agreement import Money
 
     out: dict[str, Decimal] = {}
+    if rates is not None and not isinstance(rates, Mapping):
+        raise InvalidTypeError(f"rates must be a mapping of currency to rate, not {rates!r}")
     for code, rate in (rates or {}).items():
         if isinstance(rate, bool) or not isinstance(rate, Decimal | int | str):
-            raise TypeError(
+            raise InvalidTypeError(
                 f"the rate for {code!r} must be exact (Decimal, int or str), not {rate!r}"
             )
         money = Money(rate, code)  # validates the code and the number
         if money.amount <= 0:
-            raise ValueError(f"the rate for {code!r} must be positive: {rate!r}")
+            raise InvalidValueError(f"the rate for {code!r} must be positive: {rate!r}")
         out[money.currency] = money.amount
     return out
 
@@ -701,12 +704,12 @@ def by_name(name: str) -> Policy[Context]:
     """The built-in policy called ``name``: ``sci``, ``charlotte``, ``redwood-city``
     or ``paris`` (case-insensitive; ``_`` works for ``-``)."""
     if not isinstance(name, str):
-        raise TypeError(f"a policy name must be a str, not {name!r}")
+        raise InvalidTypeError(f"a policy name must be a str, not {name!r}")
     key = name.strip().lower().replace("_", "-")
     if key in ("sister-cities-international", "sister_cities_international"):
         key = "sci"
     if key not in NAMES:
-        raise ValueError(f"unknown policy {name!r}: expected one of {', '.join(NAMES)}")
+        raise InvalidValueError(f"unknown policy {name!r}: expected one of {', '.join(NAMES)}")
     return NAMES[key]()
 
 

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from twintowns.agreement import Agreement, Party
+from twintowns.errors import InvalidTypeError, InvalidValueError, UnknownNameError
 from twintowns.model import Place
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class Severity(enum.StrEnum):
                 return cls(value.strip().lower())
             except ValueError:
                 pass
-        raise ValueError(f"unknown severity {value!r}: expected one of error, warning, info")
+        raise InvalidValueError(f"unknown severity {value!r}: expected one of error, warning, info")
 
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -86,7 +87,7 @@ _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
-        raise TypeError(f"subject must be a sequence of place ids, not the str {value!r}")
+        raise InvalidTypeError(f"subject must be a sequence of place ids, not the str {value!r}")
     return tuple(value)
 
 
@@ -121,19 +122,19 @@ Check = Callable[[S], Iterable[Violation | NotChecked]]
 
 def _check_id(_inst: object, _attr: object, value: Any) -> None:
     if not isinstance(value, str) or not _RULE_ID.match(value):
-        raise ValueError(
+        raise InvalidValueError(
             f"a rule id is lowercase dotted words such as 'sci.two-countries': {value!r}"
         )
 
 
 def _nonempty(_inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"a rule's {attribute.name} must be a non-empty str: {value!r}")
+        raise InvalidValueError(f"a rule's {attribute.name} must be a non-empty str: {value!r}")
 
 
 def _callable(_inst: object, _attr: object, value: Any) -> None:
     if not callable(value):
-        raise TypeError(f"a rule's check must be callable, not {value!r}")
+        raise InvalidTypeError(f"a rule's check must be callable, not {value!r}")
 
 
 def _severity(value: Any) -> Severity:
@@ -206,14 +207,14 @@ class Finding:
 
 def _rules(value: Iterable[Rule[Any]]) -> tuple[Rule[Any], ...]:
     if isinstance(value, Rule):
-        raise TypeError("pass a list of rules, not a single Rule")
+        raise InvalidTypeError("pass a list of rules, not a single Rule")
     rules = tuple(value)
     seen: set[str] = set()
     for rule in rules:
         if not isinstance(rule, Rule):
-            raise TypeError(f"a policy holds Rule objects, not {rule!r}")
+            raise InvalidTypeError(f"a policy holds Rule objects, not {rule!r}")
         if rule.id in seen:
-            raise ValueError(f"duplicate rule id in policy: {rule.id!r}")
+            raise InvalidValueError(f"duplicate rule id in policy: {rule.id!r}")
         seen.add(rule.id)
     return rules
 
@@ -248,7 +249,7 @@ class Policy(Generic[S]):
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        raise KeyError(
+        raise UnknownNameError(
             f"no rule {rule_id!r} in policy {self.name!r}; it has: {', '.join(self.ids)}"
         )
 

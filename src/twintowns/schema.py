@@ -28,7 +28,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 
+from twintowns.errors import InvalidTypeError, InvalidValueError
 from twintowns.model import LIST_SEPARATOR, Partnership, Place
 
 __all__ = [
@@ -89,7 +91,13 @@ def escape_cell(value: str) -> str:
     >>> escape_cell("=SUM(A1)"), escape_cell("'s-Hertogenbosch"), escape_cell("Orange")
     ("'=SUM(A1)", "''s-Hertogenbosch", 'Orange')
     """
+    _check_cell(value)
     return "'" + value if value.startswith(_RISKY) else value
+
+
+def _check_cell(value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidTypeError(f"a cell must be a str, not {type(value).__name__}: {value!r}")
 
 
 def unescape_cell(value: str) -> str:
@@ -98,6 +106,7 @@ def unescape_cell(value: str) -> str:
     >>> unescape_cell("'=SUM(A1)"), unescape_cell("''s-Hertogenbosch")
     ('=SUM(A1)', "'s-Hertogenbosch")
     """
+    _check_cell(value)
     if value.startswith("'") and value[1:].startswith(_RISKY):
         return value[1:]
     return value
@@ -155,11 +164,33 @@ def write_csv(
     columns: Sequence[str],
     rows: Iterable[Sequence[str]],
 ) -> None:
-    """Write a header and ``rows`` to the text stream ``out``, escaping text cells."""
+    """Write a header and ``rows`` to the text stream ``out``, escaping text cells.
+
+    Every row must have one cell per column; every cell must be a str.
+    """
+    columns = _cells(columns, "columns")
     writer = csv.writer(out, lineterminator="\n")  # type: ignore[arg-type]
     writer.writerow(columns)
     numeric = [c in NUMERIC_COLUMNS for c in columns]
-    for row in rows:
+    width = len(columns)
+    for i, row in enumerate(_iterable(rows, "rows")):
+        if type(row) is not list or len(row) != width:
+            row = _cells(row, f"rows[{i}]")
+            if len(row) != width:
+                raise InvalidValueError(f"rows[{i}] has {len(row)} cells, not {width}: {row!r}")
         writer.writerow(
             [cell if num else escape_cell(cell) for cell, num in zip(row, numeric, strict=True)]
         )
+
+
+def _iterable(value: object, what: str) -> Iterable[Any]:
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise InvalidTypeError(f"{what} must be an iterable, not {type(value).__name__}: {value!r}")
+    return value
+
+
+def _cells(value: object, what: str) -> list[str]:
+    cells = list(_iterable(value, what))
+    for cell in cells:
+        _check_cell(cell)
+    return cells

@@ -33,6 +33,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Final
 
+from twintowns.errors import InvalidTypeError, InvalidValueError
 from twintowns.geography import EARTH_RADIUS_KM, PointLike, _km_function, as_point
 from twintowns.model import Place, PlaceKind
 
@@ -237,7 +238,7 @@ def _parse_kind(kind: object) -> PlaceKind | None:
         return PlaceKind(str(kind))
     except ValueError:
         allowed = ", ".join(m.value for m in PlaceKind)
-        raise ValueError(f"unknown place kind {kind!r}: expected one of {allowed}") from None
+        raise InvalidValueError(f"unknown place kind {kind!r}: expected one of {allowed}") from None
 
 
 class SpatialIndex:
@@ -255,7 +256,7 @@ class SpatialIndex:
         by_kind: dict[PlaceKind, list[tuple[int, Place]]] = {}
         for i, place in enumerate(places):
             if not isinstance(place, Place):
-                raise TypeError(
+                raise InvalidTypeError(
                     f"a SpatialIndex holds Places, but item {i} is "
                     f"{type(place).__name__}: {place!r}"
                 )
@@ -282,9 +283,9 @@ class SpatialIndex:
         that kind.  Fewer than ``k`` results when there are fewer places.
         """
         if isinstance(k, bool) or not isinstance(k, int):
-            raise TypeError(f"k must be an int, not {type(k).__name__}: {k!r}")
+            raise InvalidTypeError(f"k must be an int, not {type(k).__name__}: {k!r}")
         if k < 1:
-            raise ValueError(f"k must be at least 1: {k!r}")
+            raise InvalidValueError(f"k must be at least 1: {k!r}")
         lat, lon = as_point(point)
         wanted = _parse_kind(kind)
         grid = self._all if wanted is None else self._by_kind.get(wanted)
@@ -299,11 +300,15 @@ class SpatialIndex:
         Equal distances are ordered by place id.
         """
         if isinstance(radius_km, bool) or not isinstance(radius_km, int | float):
-            raise TypeError(
+            raise InvalidTypeError(
                 f"radius_km must be a number, not {type(radius_km).__name__}: {radius_km!r}"
             )
-        if not math.isfinite(radius_km) or radius_km < 0:
-            raise ValueError(f"radius_km must be finite and >= 0: {radius_km!r}")
+        try:
+            finite = math.isfinite(radius_km)
+        except OverflowError:  # an int beyond float's range
+            finite = False
+        if not finite or radius_km < 0:
+            raise InvalidValueError(f"radius_km must be finite and >= 0: {radius_km!r}")
         lat, lon = as_point(point)
         grid = self._all
         places = grid.places

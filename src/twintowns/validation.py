@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from twintowns.agreement import Agreement
-from twintowns.errors import TwinTownsError
+from twintowns.errors import InvalidTypeError, TwinTownsError
 from twintowns.model import Place
 from twintowns.policies import DATASET_INTEGRITY, SISTER_CITIES_INTERNATIONAL, AtlasContext, by_name
 from twintowns.rules import Context, Finding, Policy, Severity
@@ -43,7 +43,7 @@ def _findings(value: Any) -> tuple[Finding, ...]:
     items = tuple(value)
     for item in items:
         if not isinstance(item, Finding):
-            raise TypeError(f"a report holds Finding objects, not {item!r}")
+            raise InvalidTypeError(f"a report holds Finding objects, not {item!r}")
     return tuple(sorted(items, key=lambda f: f.severity.rank))  # stable: keeps rule order
 
 
@@ -147,7 +147,7 @@ def _policy(policy: Policy[Context] | str) -> Policy[Context]:
     if isinstance(policy, str):
         return by_name(policy)
     if not isinstance(policy, Policy):
-        raise TypeError(f"policy must be a Policy or a name such as 'sci', not {policy!r}")
+        raise InvalidTypeError(f"policy must be a Policy or a name such as 'sci', not {policy!r}")
     return policy
 
 
@@ -155,7 +155,7 @@ def _today(today: _dt.date | None) -> _dt.date:
     if today is None:
         return _dt.date.today()
     if isinstance(today, _dt.datetime) or not isinstance(today, _dt.date):
-        raise TypeError(f"today must be a datetime.date, not {today!r}")
+        raise InvalidTypeError(f"today must be a datetime.date, not {today!r}")
     return today
 
 
@@ -202,7 +202,7 @@ def validate(
     argument type or an unknown policy name.
     """
     if not isinstance(agreement, Agreement):
-        raise TypeError(f"expected an Agreement, not {agreement!r}")
+        raise InvalidTypeError(f"expected an Agreement, not {agreement!r}")
     chosen = _policy(policy)
     places, reasons, findings = _resolve(agreement, atlas)
     ctx = Context(
@@ -229,7 +229,7 @@ def validate_atlas(
     from twintowns.atlas import Atlas
 
     if not isinstance(atlas, Atlas):
-        raise TypeError(f"expected an Atlas, not {atlas!r}")
+        raise InvalidTypeError(f"expected an Atlas, not {atlas!r}")
     ctx = AtlasContext(atlas, _today(today))
     findings = policy.run(ctx)
     subject = f"dataset of {len(atlas.places)} places, {len(atlas.partnerships)} partnerships"

@@ -7,7 +7,13 @@ with ``--json``; see ``docs/cli.md`` for the shapes and the exit codes:
 * 1 — ``validate`` found the agreement invalid;
 * 2 — usage error, unknown or ambiguous place, unreadable input or
   unwritable output (the message, and any suggestions or candidates one per
-  line, go to standard error).
+  line, go to standard error);
+* 3 — internal error: a bug in twintowns (a one-line message; ``--debug``
+  prints the traceback).
+
+With ``--json`` an error is also a JSON document ``{"error": {...}}`` on
+standard output, valid UTF-8 whatever the input (text that cannot be shown is
+escaped).  A closed standard output ends the command quietly.
 
 Built on :mod:`argparse` (no dependency, fast start); each command imports
 only what it needs.
@@ -36,9 +42,10 @@ __all__ = ["Context", "UsageError", "build_parser", "main"]
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
 
 
-class UsageError(Exception):
+class UsageError(TwinTownsError):
     """A bad argument found after parsing (exit code 2)."""
 
 
@@ -91,7 +98,11 @@ class Context:
         return self._quick
 
     def place(self, query: str) -> Place:
-        """Resolve ``query`` as :meth:`Atlas.place` does (through the startup index if any)."""
+        """Resolve ``query`` as :meth:`Atlas.place` does (through the startup index if any),
+        within ``--country`` when the command has one."""
+        country = getattr(self.args, "country", None)
+        if country is not None:
+            return self.atlas().place(query, country=country)
         quick = self._quick_index()
         if quick is not None:
             from twintowns.cli._quick import Unavailable
@@ -129,6 +140,9 @@ def _common() -> _Parser:
     common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     common.add_argument(
+        "--debug", action="store_true", help="print the traceback of an internal error"
+    )
+    common.add_argument(
         "--data",
         metavar="PATH",
         help="use this dataset (folder, CSV or JSON file) instead of the bundled one",
@@ -149,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  twintowns partners Charlotte --status active --sort distance\n"
         "  twintowns export --format geojson --output charlotte.geojson --place Charlotte\n"
         "\nRun 'twintowns COMMAND --help' for a command's options. Exit codes: 0 success, "
-        "1 validation failed, 2 usage error or place not found/ambiguous.",
+        "1 validation failed, 2 usage error or place not found/ambiguous, 3 internal error.",
         formatter_class=_formatter,
     )
     from twintowns import __version__
@@ -181,6 +195,11 @@ def _report_lookup(ctx: Context, error: PlaceNotFound | AmbiguousPlace) -> None:
             ctx.err("did you mean:")
         kind = "place_not_found"
     else:
+        # the library's hint names country=; the command line's names --country
+        hint = "Qualify it ('Name, State' or 'Name, Country')" + (
+            " or pass --country." if hasattr(ctx.args, "country") else "."
+        )
+        error = AmbiguousPlace(error.query, error.candidates, hint=hint)
         ctx.err(f"twintowns: {error.query!r} is ambiguous; candidates:")
         lines = [
             f"{c.label} ({c.id})" if isinstance(c, Place) else str(c) for c in error.candidates
@@ -193,7 +212,14 @@ def _report_lookup(ctx: Context, error: PlaceNotFound | AmbiguousPlace) -> None:
 
         key = "suggestions" if kind == "place_not_found" else "candidates"
         dump_json(
-            {"error": {"type": kind, "query": error.query, "message": str(error), key: lines}},
+            {
+                "error": {
+                    "type": kind,
+                    "query": error.query,
+                    "message": str(error),
+                    key: lines,
+                }
+            },
             ctx.stdout,
         )
 
@@ -219,6 +245,7 @@ def main(argv: Sequence[str] | None = None, *, index_cache: bool | None = None) 
     allows the startup index of :mod:`twintowns.cli._quick`.
     """
     arguments = sys.argv[1:] if argv is None else list(argv)
+    _safe_streams()
     parser = build_parser()
     try:
         args = parser.parse_args(arguments)
@@ -237,21 +264,63 @@ def main(argv: Sequence[str] | None = None, *, index_cache: bool | None = None) 
     except (PlaceNotFound, AmbiguousPlace) as error:
         _report_lookup(ctx, error)
     except BrokenPipeError:  # ``twintowns … | head``: the reader has gone
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_OK
     except DatasetError as error:
         _report(ctx, "dataset_error", str(error))
     except UsageError as error:
         _report(ctx, "usage_error", str(error))
+    except TwinTownsError as error:
+        kind = "agreement_error" if type(error).__name__ == "AgreementError" else "invalid_input"
+        if isinstance(error, OSError):
+            kind = "os_error"
+        _report(ctx, kind, str(error), error)
     except OSError as error:
+        if _stdout_gone(error):
+            _silence_stdout()
+            return EXIT_OK
         detail = error.strerror or str(error)
         name = f": {error.filename!r}" if error.filename else ""
         _report(ctx, "os_error", f"{detail}{name}")
-    except TwinTownsError as error:
-        kind = "agreement_error" if type(error).__name__ == "AgreementError" else "invalid_input"
-        _report(ctx, kind, str(error), error)
-    except (ValueError, TypeError, LookupError, ImportError) as error:
-        _report(ctx, "invalid_input", str(error))
+    except Exception as error:  # a bug: say so in one line, not as "invalid input"
+        if getattr(ctx.args, "debug", False):
+            import traceback
+
+            traceback.print_exc(file=ctx.stderr)
+        first = str(error).splitlines()[0] if str(error) else ""
+        _report(
+            ctx,
+            "internal_error",
+            f"internal error: {type(error).__name__}: {first[:300]}"
+            + ("" if getattr(ctx.args, "debug", False) else " (run with --debug for details)"),
+        )
+        return EXIT_INTERNAL
     return EXIT_USAGE
+
+
+def _safe_streams() -> None:
+    """Make standard output and error unable to fail on text they cannot encode
+    (``PYTHONIOENCODING=ascii``, lone surrogates from undecodable arguments): such
+    characters are written escaped.  A closed standard output becomes a null one."""
+    import os
+
+    if sys.stdout is None:  # started with standard output closed
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            reconfigure(errors="backslashreplace")
+
+
+def _stdout_gone(error: OSError) -> bool:
+    import errno
+
+    return error.errno in (errno.EPIPE, errno.EBADF) and error.filename is None
+
+
+def _silence_stdout() -> None:
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError):  # ValueError: no file descriptor behind it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

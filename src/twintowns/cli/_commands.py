@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from twintowns.cli import EXIT_INVALID, EXIT_OK, Context, UsageError
@@ -108,6 +109,11 @@ def _positive(text: str) -> int:
 
 def _place_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", metavar="QUERY", help="a name ('Charlotte', 'Orange, FR') or an id")
+    _place_country(p)
+
+
+def _place_country(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--country", metavar="CODE", help="only places in this country (code or name)")
 
 
 def _place(ctx: Context) -> int:
@@ -652,6 +658,7 @@ def _export_args(p: argparse.ArgumentParser) -> None:
         "--output", required=True, metavar="PATH", help="file to write (a folder for csv)"
     )
     p.add_argument("--place", metavar="QUERY", help="only this place, its partners and ties")
+    _place_country(p)
 
 
 def _progress(ctx: Context) -> Callable[[int, int], None] | None:
@@ -673,9 +680,18 @@ def _progress(ctx: Context) -> Callable[[int, int], None] | None:
 def _export(ctx: Context) -> int:
     from twintowns.export import export, subset
 
+    output = Path(ctx.args.output)
+    if ctx.args.format == "csv" and output.suffix.lower() == ".csv" and not output.is_dir():
+        raise UsageError(
+            f"--format csv writes a folder of three files (places.csv, partnerships.csv, "
+            f"metadata.json), but --output {ctx.args.output!r} looks like a file name: "
+            "give a folder path"
+        )
+    if ctx.args.country is not None and ctx.args.place is None:
+        raise UsageError("--country narrows --place: give --place too")
     atlas: Atlas = ctx.atlas()
     if ctx.args.place is not None:
-        atlas = subset(atlas, atlas.place(ctx.args.place))
+        atlas = subset(atlas, ctx.place(ctx.args.place))
     paths = export(atlas, ctx.args.format, ctx.args.output, progress=_progress(ctx))
     if ctx.json:
         dump_json(
@@ -715,8 +731,14 @@ def _map_args(p: argparse.ArgumentParser) -> None:
 def _map(ctx: Context) -> int:
     from twintowns.maps import render_map
 
+    suffix = Path(ctx.args.output).suffix.lower()
+    if suffix not in (".svg", ".png", ".html", ".htm"):
+        raise UsageError(
+            f"--output {ctx.args.output!r}: the map is written as SVG, PNG or HTML, "
+            "chosen by the file name's ending (.svg, .png or .html)"
+        )
     atlas = ctx.atlas()
-    place = atlas.place(ctx.args.query)
+    place = ctx.place(ctx.args.query)
     summary = render_map(
         atlas,
         place,

@@ -130,4 +130,11 @@ def keyvalues(pairs: Sequence[tuple[str, str]], *, indent: str = "  ") -> str:
 def dump_json(document: Any, stream: TextIO | None = None) -> None:
     """Write ``document`` as indented UTF-8 JSON and a newline."""
     out = sys.stdout if stream is None else stream
-    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    try:
+        text.encode(getattr(out, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        # a lone surrogate (from undecodable input) or a narrow encoding: escape, so that
+        # the output stays valid JSON in valid UTF-8 (ASCII)
+        text = json.dumps(document, ensure_ascii=True, indent=2)
+    out.write(text + "\n")

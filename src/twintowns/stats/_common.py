@@ -18,6 +18,7 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from twintowns.countries import is_country
+from twintowns.errors import InvalidTypeError, InvalidValueError
 from twintowns.filters import StatusFilter, status_filter
 from twintowns.model import Partnership, Status
 
@@ -52,26 +53,28 @@ def check_atlas(atlas: object) -> Atlas:
     from twintowns.atlas import Atlas
 
     if not isinstance(atlas, Atlas):
-        raise TypeError(f"expected an Atlas as first argument, not {type(atlas).__name__}")
+        raise InvalidTypeError(f"expected an Atlas as first argument, not {type(atlas).__name__}")
     return atlas
 
 
 def check_country(country: object) -> str:
     """An upper-case ISO 3166-1 alpha-2 code, or ``ValueError`` naming the value."""
     if not isinstance(country, str):
-        raise TypeError(f"country must be an ISO 3166-1 alpha-2 code (str), not {country!r}")
+        raise InvalidTypeError(f"country must be an ISO 3166-1 alpha-2 code (str), not {country!r}")
     code = country.strip().upper()
     if not is_country(code):
-        raise ValueError(f"unknown country code {country!r}: expected ISO 3166-1 alpha-2 like 'US'")
+        raise InvalidValueError(
+            f"unknown country code {country!r}: expected ISO 3166-1 alpha-2 like 'US'"
+        )
     return code
 
 
 def check_count(n: object, what: str = "n") -> int:
     """``n`` if it is a non-negative int, else an error naming it."""
     if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{what} must be an int, not {type(n).__name__}: {n!r}")
+        raise InvalidTypeError(f"{what} must be an int, not {type(n).__name__}: {n!r}")
     if n < 0:
-        raise ValueError(f"{what} must be >= 0: {n!r}")
+        raise InvalidValueError(f"{what} must be >= 0: {n!r}")
     return n
 
 

@@ -67,7 +67,9 @@ def _pandas() -> Any:
     try:
         import pandas
     except ImportError as exc:
-        raise ImportError(
+        from twintowns.errors import MissingDependencyError
+
+        raise MissingDependencyError(
             "to_pandas needs pandas, an optional extra: pip install 'twintowns[pandas]'"
         ) from exc
     return pandas

@@ -209,7 +209,9 @@ def to_networkx(atlas: Atlas, *, status: StatusFilter = None) -> Any:
     try:
         import networkx as nx
     except ImportError as exc:
-        raise ImportError(
+        from twintowns.errors import MissingDependencyError
+
+        raise MissingDependencyError(
             "to_networkx needs networkx, an optional extra: pip install 'twintowns[networkx]'"
         ) from exc
 
