@@ -588,7 +588,7 @@ class Partnership:
 
     def __attrs_post_init__(self) -> None:
         if self.status_basis is StatusBasis.CONFIRMED and self.as_of is None:
-            raise ValueError(
+            raise InvalidValueError(
                 "a confirmed status needs as_of, the date of the source that confirms it"
             )
         for side in ("a", "b"):
