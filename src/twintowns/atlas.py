@@ -217,7 +217,9 @@ class Atlas:
         Ids only (``"gn:4460243"``): names go to :meth:`place`.
         """
         if not isinstance(place_id, str):
-            raise InvalidTypeError(f"atlas[...] takes a place id (str), not {type(place_id).__name__}")
+            raise InvalidTypeError(
+                f"atlas[...] takes a place id (str), not {type(place_id).__name__}"
+            )
         place = self.get(place_id)
         if place is None:
             raise UnknownPlaceId(place_id)

@@ -419,9 +419,12 @@ def _sqlite_atlas(connection: Any, name: str) -> Atlas:
         problems.append(
             DatasetProblem(f"{name}#place_aliases", None, "place_id", f"unknown place id {pid!r}")
         )
+    present = {str(r[1]) for r in connection.execute("PRAGMA table_info(partnerships)")}
     pair_columns = ("a", "b", "kind", "status", "established", "ended", "note")
+    # Databases written before as_of and status_basis existed still load.
+    pair_columns += tuple(c for c in ("as_of", "status_basis") if c in present)
     partnership_rows = table_rows(
-        "SELECT a, b, kind, status, established, ended, note, claimed_by_a, claimed_by_b "
+        f"SELECT {', '.join(pair_columns)}, claimed_by_a, claimed_by_b "
         "FROM partnerships ORDER BY a, b",
         (*pair_columns, "claimed_by_a", "claimed_by_b"),
         "partnerships",
