@@ -420,7 +420,7 @@ def _sqlite_atlas(connection: Any, name: str) -> Atlas:
             DatasetProblem(f"{name}#place_aliases", None, "place_id", f"unknown place id {pid!r}")
         )
     present = {str(r[1]) for r in connection.execute("PRAGMA table_info(partnerships)")}
-    pair_columns = ("a", "b", "kind", "status", "established", "ended", "note")
+    pair_columns: tuple[str, ...] = ("a", "b", "kind", "status", "established", "ended", "note")
     # Databases written before as_of and status_basis existed still load.
     pair_columns += tuple(c for c in ("as_of", "status_basis") if c in present)
     partnership_rows = table_rows(
