@@ -451,6 +451,14 @@ def test_one_partner_recorded_twice_is_one_partnership(
     assert not _paired(pairs, pyhtaa, "gn:592200")  # not the village as well ...
     haljala = by_pair[(pyhtaa, "iso:EE-191")]  # ... the parish, named by its list
     assert set(haljala["sources"].split("|")) == {"wpcont:7534", "wpcountry:4369"}
+    # Bayreuth's "Prague 6" is the district, one partnership, not Prague as well
+    bayreuth, prague_6 = "gn:2951825", "tt:cz:prague-6"
+    assert not _paired(pairs, bayreuth, "gn:3067696")
+    assert set(by_pair[(bayreuth, prague_6)]["sources"].split("|")) == {
+        "wpcont:10859",
+        "wpcont:24891",
+        "wpcountry:7554",
+    }
 
 
 def test_country_and_state_mixups(places: list[dict[str, str]]) -> None:
