@@ -36,8 +36,11 @@ the claims become partnerships:
   Ōta, Gunma's other partners follow its Burlington);
 * namesakes whose evidence is equally strong, the best member winning only on
   its own list or the number of claims, cannot be decided: the weaker claims go
-  to ``dropped.csv`` with the reason; a full tie is left as it is (and stays in
-  the check's count).
+  to ``dropped.csv`` with the reason (never a qualified title or Wikidata's
+  coordinates, never between a town and a division); a full tie is left as it is
+  (and stays in the check's count);
+* a far move needs the mention and the member to agree on naming a kind: a bare
+  "Moscow" never moves to "Moscow Oblast".
 
 Every move and drop is listed in ``namesakes_settled.csv``.
 """
@@ -221,6 +224,11 @@ def _base(name: str) -> str:
     return name
 
 
+def _kind_word(name: str) -> bool:
+    """Whether a name says what kind of area it is ("Moscow Oblast", "Shire of Broome")."""
+    return bool(name_parts(_base(name))[1])
+
+
 def _fits(m: Mention, best: Target) -> bool:
     """Whether a mention may name ``best``: its stated country, if any, is best's."""
     return m.country is None or m.country == best.country
@@ -330,6 +338,10 @@ def _settle_round(
                     continue  # as strong as the best: not overruled
                 if action == "drop" and strength == 3:
                     continue  # a qualified title or Wikidata's coordinates: kept, reported
+                if far and _kind_word(mention.name) != _kind_word(best.target.name):
+                    continue  # "Moscow" does not name Moscow Oblast
+                if action == "drop" and len({m.target.kind for m in members.values()}) > 1:
+                    continue  # a town and a division: two levels, not namesakes to choose from
                 other = outcomes[i][1 - side].target
                 if other is not None and other.id == best.target.id:
                     continue
