@@ -103,7 +103,9 @@ def markdown(s: dict[str, Any]) -> str:
         f"words): namesakes {NAMESAKE_KM:.0f} km or more apart: {q.get('same_name_far', 0)}; "
         f"within {NAMESAKE_KM:.0f} km (one partner twice): {q.get('same_name_near', 0)} "
         f"(see `namesake_groups.csv`; before the build decided them, build "
-        f"{SAME_NAME_BEFORE[2]}: {SAME_NAME_BEFORE[0]} and {SAME_NAME_BEFORE[1]}); by class: "
+        f"{SAME_NAME_BEFORE[4]}: {SAME_NAME_BEFORE[0]} and {SAME_NAME_BEFORE[1]}, of which "
+        f"red flags {SAME_NAME_BEFORE[2]} namesakes and {SAME_NAME_BEFORE[3]} one partner "
+        "twice); by class: "
         + ", ".join(f"{k} {v}" for k, v in q.get("same_name_by_class", {}).items())
         + " (red flags: `namesakes` and `one partner twice`; `listed apart`: one list of the "
         "place names both; `namesake network`: the place bears the name itself)",
@@ -154,9 +156,11 @@ def markdown(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-#: Same-name partner groups ≥ 30 km apart and within 30 km, and the commit of the
-#: last build before :func:`databuild.namesakes.settle` (for the report's before/after).
-SAME_NAME_BEFORE = (251, 133, "4ed2190")
+#: Same-name partner groups ≥ 30 km apart and within 30 km, the red flags among them
+#: (classes ``namesakes`` and ``one partner twice``, measured on the claims as resolved
+#: before :func:`databuild.namesakes.settle`), and the commit of the last build without
+#: it (for the report's before/after).
+SAME_NAME_BEFORE = (251, 133, 189, 110, "4ed2190")
 
 #: Places with a subdivision, places, and the commit of the last build before the
 #: sourced admin1 → ISO 3166-2 mapping (for the report's before/after).
