@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 import twintowns
 from databuild import curation, namesakes
 from databuild.curation import CurationError
-from databuild.duplicates import Candidate, likely_duplicates
+from databuild.duplicates import Candidate, likely_duplicates, name_stem
 from twintowns import Status
 from twintowns.atlas import Atlas
 from twintowns.model import Partnership, PartnershipKind, PlaceKind
@@ -414,7 +414,7 @@ def test_same_name_partner_groups_are_few_and_reported(
     assert set(by_class) <= {"namesakes", "one partner twice", "listed apart", "namesake network"}
     for r in rows:
         if r["class"] == "namesake network":
-            assert r["name"] in namesakes.name_stem(r["place_name"])
+            assert r["name"] in name_stem(r["place_name"])
 
 
 def test_wrong_namesakes_are_fixed(partnerships: list[dict[str, str]]) -> None:
