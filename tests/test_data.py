@@ -431,6 +431,11 @@ def test_wrong_namesakes_are_fixed(partnerships: list[dict[str, str]]) -> None:
     # Ōta, Gunma's Burbank is not Tokyo's Ōta ward's
     assert _paired(pairs, "gn:1853677", "gn:5331835")
     assert not _paired(pairs, "gn:8469289", "gn:5331835")
+    # "Dartmouth" is the Massachusetts town (curated), not Jefferson, New Hampshire, whose
+    # historic alternate name it is
+    for azores in ("gn:3372965", "gn:3372767"):  # Lagoa, Povoação
+        assert not _paired(pairs, azores, "gn:5088090")
+        assert _paired(pairs, azores, "tt:us:dartmouth-ma")
     settled = _report_rows("namesakes_settled.csv")
     assert any(
         r["place"] == shinagawa and r["from"] == "gn:5746545" and r["to"] == "gn:4975802"
