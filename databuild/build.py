@@ -15,7 +15,7 @@ import attrs
 import pycountry
 
 from databuild import curation as curation_mod
-from databuild import gazetteer, report, sources, subdivisions
+from databuild import gazetteer, namesakes, report, sources, subdivisions
 from databuild.countries import DEPENDENCIES
 from databuild.duplicates import Candidate, likely_duplicates, name_parts
 from databuild.gazetteer import distance_km
@@ -353,6 +353,8 @@ def run(
     duplicates_merged = _merge_duplicates(
         outcomes, gaz, {str(e["place"]): str(e["seat"]) for _s, e in cur.seats}
     )
+    namesakes_settled = namesakes.settle(claims, outcomes)
+    namesakes_apart = namesakes.listed_apart(claims, outcomes)
 
     # ---- claims → pairs, dropped claims with reasons
     pairs: list[tuple[str, str, str]] = []
@@ -544,6 +546,11 @@ def run(
         for a, b in likely_duplicates(_candidate(p) for p in final_places)
     ]
     state_mismatch = _state_mismatches(final_places, resolver)
+    same_name = [
+        (g, namesakes.group_class(g, places[g.place].name, (g.place, g.name) in namesakes_apart))
+        for g in namesakes.partner_groups(final_places, [p.ids for p in partnerships])
+    ]
+    same_name_by_class = Counter(cls for _g, cls in same_name)
     for p in final_places:
         d = polygons.distance_km(p.country, p.latitude, p.longitude)
         if d is not None and d > 25.0:
@@ -593,6 +600,11 @@ def run(
             "merged": sum(1 for m in merged.values() if len(m.sources) > 1),
             "curated": len(curated_rows) - len(pacts),
             "exclusive_pacts": len(pacts),
+            "same_name_far": sum(1 for g, _c in same_name if g.namesakes),
+            "same_name_near": sum(1 for g, _c in same_name if not g.namesakes),
+            "same_name_by_class": dict(sorted(same_name_by_class.items())),
+            "namesake_claims_moved": sum(1 for r in namesakes_settled if r[5]),
+            "namesake_claims_dropped": sum(1 for r in namesakes_settled if not r[5]),
             "by_kind": dict(sorted(Counter(p.kind.value for p in partnerships).items())),
             "by_status": dict(sorted(Counter(p.status.value for p in partnerships).items())),
             "by_status_basis": dict(
@@ -785,6 +797,27 @@ def run(
         report_dir / "not_found.csv",
         ["a", "a_name", "b", "b_name", "in_data", "looked_for", "consulted", "note"],
         summary["curation"]["not_found"]["rows"],
+    )
+    report.write_table(
+        report_dir / "namesake_groups.csv",
+        ["place", "place_name", "name", "members", "member_names", "km", "class"],
+        [
+            [
+                g.place,
+                places[g.place].name,
+                g.name,
+                "|".join(g.members),
+                "|".join(places[m].name for m in g.members),
+                f"{g.km:.1f}",
+                cls,
+            ]
+            for g, cls in same_name
+        ],
+    )
+    report.write_table(
+        report_dir / "namesakes_settled.csv",
+        ["claim", "place", "mention", "from", "from_name", "to", "to_name", "km", "decision"],
+        namesakes_settled,
     )
     report.write_table(
         report_dir / "outside_polygon.csv",

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from databuild.namesakes import NAMESAKE_KM
+
 
 def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -97,6 +99,19 @@ def markdown(s: dict[str, Any]) -> str:
         f"- curated: {q['curated']} (from {s['curation']['files']} curation files)",
         f"- other ties of exclusively twinned places, filed as pacts: "
         f"{q.get('exclusive_pacts', 0)} (`[[exclusive]]` curation)",
+        f"- same-name partner groups (one place's partners whose names agree without kind "
+        f"words): namesakes {NAMESAKE_KM:.0f} km or more apart: {q.get('same_name_far', 0)}; "
+        f"within {NAMESAKE_KM:.0f} km (one partner twice): {q.get('same_name_near', 0)} "
+        f"(see `namesake_groups.csv`; before the build decided them, build "
+        f"{SAME_NAME_BEFORE[4]}: {SAME_NAME_BEFORE[0]} and {SAME_NAME_BEFORE[1]}, of which "
+        f"red flags {SAME_NAME_BEFORE[2]} namesakes and {SAME_NAME_BEFORE[3]} one partner "
+        "twice); by class: "
+        + ", ".join(f"{k} {v}" for k, v in q.get("same_name_by_class", {}).items())
+        + " (red flags: `namesakes` and `one partner twice`; `listed apart`: one list of the "
+        "place names both; `namesake network`: the place bears the name itself)",
+        f"- claims the namesake evidence moved to another place: "
+        f"{q.get('namesake_claims_moved', 0)}; dropped as undecidable: "
+        f"{q.get('namesake_claims_dropped', 0)} (see `namesakes_settled.csv`)",
         "",
         "| kind | count |",
         "|---|---|",
@@ -125,6 +140,9 @@ def markdown(s: dict[str, Any]) -> str:
         "- `approximate_position.csv`: places of ours placed at their country's largest city",
         "- `curated_seat.csv`: regions, counties and districts placed at their curated seat",
         "- `us_state_mismatch.csv`: U.S. places filed under a state their coordinates are not in",
+        "- `namesake_groups.csv`: same-name partners of one place left (namesakes far "
+        "apart, or one partner twice); `namesakes_settled.csv`: claims moved to the "
+        "namesake the evidence names, or dropped when it cannot decide",
         "- `duplicates_merged.csv`: ids merged into another place of the same entity; "
         "`duplicates.csv`: likely duplicates left (two divisions: a curation decision)",
         "- `admin1_learnt.csv`: GeoNames admin1 codes mapped to ISO 3166-2 from qualified "
@@ -141,6 +159,12 @@ def markdown(s: dict[str, Any]) -> str:
     ]
     return "\n".join(lines)
 
+
+#: Same-name partner groups ≥ 30 km apart and within 30 km, the red flags among them
+#: (classes ``namesakes`` and ``one partner twice``, measured on the claims as resolved
+#: before :func:`databuild.namesakes.settle`), and the commit of the last build without
+#: it (for the report's before/after).
+SAME_NAME_BEFORE = (251, 133, 189, 110, "4ed2190")
 
 #: Places with a subdivision, places, and the commit of the last build before the
 #: sourced admin1 → ISO 3166-2 mapping (for the report's before/after).

@@ -53,6 +53,7 @@ SUB_TOWNS = 5  # an own place's subdivision: its nearest towns must all agree ..
 SUB_KM = 30.0  # ... and lie this close
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
+_ROMAN = re.compile(r"[ivxlc]{1,5}")
 _PAREN = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
 _DASH = re.compile(r"^(.+?)\s+[–—-]\s+(.+)$")
 _NUMBERED = re.compile(r"^(\D*\S)\s+(\d{1,2}|[IVXLC]{1,5})\.?$")  # "Prague 6", "Budapest XI"
@@ -1045,6 +1046,11 @@ def name_matches(mention: str, candidate: str) -> bool:
     (True, True)
     >>> name_matches("Friedrichshain-Kreuzberg", "Kreuzberg"), name_matches("Saint-Just", "Saint")
     (False, False)
+
+    A numbered district is not its city: ``Prague 6`` is not ``Prague``.
+
+    >>> name_matches("Prague 6", "Prague"), name_matches("Budapest XI", "Budapest")
+    (False, False)
     """
     a, b = key(mention), key(candidate)
     if not a or not b:
@@ -1063,6 +1069,8 @@ def name_matches(mention: str, candidate: str) -> bool:
     for i in range(len(long_) - n + 1):
         if long_[i : i + n] == short:
             extra = long_[:i] + long_[i + n :]
+            if any(w.isdigit() or _ROMAN.fullmatch(w) for w in extra):  # Prague 6, Budapest XI
+                return False
             if any(w in _AREA_WORDS for w in extra):  # Herford is not Herford district
                 return False
             if any(w in _JOINERS for w in extra):  # Urbino is not Pesaro and Urbino

@@ -36,9 +36,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import twintowns
-from databuild import curation
+from databuild import curation, namesakes
 from databuild.curation import CurationError
-from databuild.duplicates import Candidate, likely_duplicates
+from databuild.duplicates import Candidate, likely_duplicates, name_stem
 from twintowns import Status
 from twintowns.atlas import Atlas
 from twintowns.model import PartialDate, Partnership, PartnershipKind, PlaceKind
@@ -376,6 +376,95 @@ def test_no_entity_under_two_ids(places: list[dict[str, str]]) -> None:
     merged = {r["merged"]: r["kept"] for r in _rows_of(REPORT / "duplicates_merged.csv")}
     assert merged["tt:cn:haidian-district"] == "gn:1809104"
     assert merged["tt:gb:runnymede"] == "tt:gb:borough-of-runnymede"
+
+
+def _pairs_of(partnerships: list[dict[str, str]]) -> set[tuple[str, str]]:
+    return {(p["a"], p["b"]) for p in partnerships}
+
+
+def _paired(pairs: set[tuple[str, str]], x: str, y: str) -> bool:
+    return (min(x, y), max(x, y)) in pairs
+
+
+def test_same_name_partner_groups_are_few_and_reported(
+    places: list[dict[str, str]], partnerships: list[dict[str, str]], quality: dict[str, Any]
+) -> None:
+    # issue #13: one place's partners whose names agree without kind words, recomputed
+    # from the committed data, are the report's list; the red flags are held to the
+    # issue's targets (before: 251 groups >= 30 km apart, 133 within 30 km)
+    class P:
+        def __init__(self, row: dict[str, str]) -> None:
+            self.id, self.name = row["id"], row["name"]
+            self.latitude, self.longitude = float(row["latitude"]), float(row["longitude"])
+
+    groups = namesakes.partner_groups(
+        [P(r) for r in places], [(r["a"], r["b"]) for r in partnerships]
+    )
+    rows = _report_rows("namesake_groups.csv")
+    assert [(g.place, g.name, "|".join(g.members), f"{g.km:.1f}") for g in groups] == [
+        (r["place"], r["name"], r["members"], r["km"]) for r in rows
+    ]
+    by_class = Counter(r["class"] for r in rows)
+    q = quality["partnerships"]
+    assert q["same_name_by_class"] == dict(sorted(by_class.items()))
+    assert q["same_name_far"] == sum(1 for g in groups if g.namesakes)
+    assert q["same_name_near"] == sum(1 for g in groups if not g.namesakes)
+    assert by_class["namesakes"] <= 40
+    assert by_class["one partner twice"] <= 25
+    # every red flag is a group the data holds; the others are explained by their class
+    assert set(by_class) <= {"namesakes", "one partner twice", "listed apart", "namesake network"}
+    for r in rows:
+        if r["class"] == "namesake network":
+            assert r["name"] in name_stem(r["place_name"])
+
+
+def test_wrong_namesakes_are_fixed(partnerships: list[dict[str, str]]) -> None:
+    pairs = _pairs_of(partnerships)
+    shinagawa, zittau, izumi, laquila = "gn:1852140", "gn:2804008", "gn:1861107", "gn:3175121"
+    assert _paired(pairs, shinagawa, "gn:4975802")  # Portland, Maine
+    assert not _paired(pairs, shinagawa, "gn:5746545")  # not Portland, Oregon
+    assert _paired(pairs, zittau, "gn:4521816")  # Portsmouth, Ohio
+    assert not _paired(pairs, zittau, "gn:4779999")  # not Portsmouth, Virginia
+    assert _paired(pairs, izumi, "gn:5018739")  # Bloomington, Minnesota
+    assert not _paired(pairs, izumi, "gn:4254679")  # not Bloomington, Indiana
+    assert _paired(pairs, laquila, "gn:6185560")  # York, Ontario
+    assert not _paired(pairs, laquila, "gn:6185563")  # not York, Alberta
+    # Ōta, Gunma's Burbank is not Tokyo's Ōta ward's
+    assert _paired(pairs, "gn:1853677", "gn:5331835")
+    assert not _paired(pairs, "gn:8469289", "gn:5331835")
+    # "Dartmouth" is the Massachusetts town (curated), not Jefferson, New Hampshire, whose
+    # historic alternate name it is
+    for azores in ("gn:3372965", "gn:3372767"):  # Lagoa, Povoação
+        assert not _paired(pairs, azores, "gn:5088090")
+        assert _paired(pairs, azores, "tt:us:dartmouth-ma")
+    settled = _report_rows("namesakes_settled.csv")
+    assert any(
+        r["place"] == shinagawa and r["from"] == "gn:5746545" and r["to"] == "gn:4975802"
+        for r in settled
+    )
+
+
+def test_one_partner_recorded_twice_is_one_partnership(
+    partnerships: list[dict[str, str]],
+) -> None:
+    by_pair = {(p["a"], p["b"]): p for p in partnerships}
+    pairs = set(by_pair)
+    curitiba, treviso = "gn:3464975", "gn:3165201"
+    assert not _paired(pairs, curitiba, "iso:IT-TV")  # not the province as well
+    both = by_pair[(treviso, curitiba)]
+    assert "wpcont:2847" in both["sources"].split("|")  # "Treviso Province", merged in
+    pyhtaa = "gn:640384"
+    assert not _paired(pairs, pyhtaa, "gn:592200")  # not the village as well ...
+    haljala = by_pair[(pyhtaa, "iso:EE-191")]  # ... the parish, named by its list
+    assert set(haljala["sources"].split("|")) == {"wpcont:7534", "wpcountry:4369"}
+    # Bayreuth's "Prague 6" is the district, one partnership, not Prague as well
+    bayreuth, prague_6 = "gn:2951825", "tt:cz:prague-6"
+    assert not _paired(pairs, bayreuth, "gn:3067696")
+    assert set(by_pair[(bayreuth, prague_6)]["sources"].split("|")) == {
+        "wpcont:10859",
+        "wpcont:24891",
+        "wpcountry:7554",
+    }
 
 
 def test_country_and_state_mixups(places: list[dict[str, str]]) -> None:

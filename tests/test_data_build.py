@@ -19,12 +19,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from databuild import build, curation, gazetteer
+from databuild import build, curation, gazetteer, namesakes
 from databuild.countries import country_code
 from databuild.duplicates import Candidate, likely_duplicates
 from databuild.geo import Polygons
-from databuild.resolve import Outcome, Resolver, name_matches
-from databuild.sources import Geocodes, Mention
+from databuild.resolve import Outcome, Resolver, Target, name_matches
+from databuild.sources import Claim, Geocodes, Mention
 
 _TZ = {
     "US": "America/New_York",
@@ -1296,3 +1296,104 @@ def test_not_found_rows_reach_the_report(
         ("gn:3", "gn:9", "yes", "established"),
         ("gn:9", "gn:77", "no", "list"),
     ]
+
+
+# --------------------------------------------------------------------------
+# same-name partners of one place (issue #13): decided with evidence
+
+
+def _t(pid: str, name: str, cc: str, lat: float, lon: float, method: str) -> Target:
+    return Target(pid, name, cc, None, "city", lat, lon, "UTC", None, method, True)
+
+
+def _claim(ref: str, source: str, o: Mention, t: Mention) -> Claim:
+    return Claim(ref, source, o, t)
+
+
+SHINAGAWA = _t("gn:1852140", "Shinagawa", "JP", 35.6, 139.73, "qualifier")
+PORTLAND_ME = _t("gn:4975802", "Portland", "US", 43.66, -70.26, "qualifier")
+PORTLAND_OR = _t("gn:5746545", "Portland", "US", 45.52, -122.68, "coords")
+
+
+def test_a_bare_name_moves_to_the_namesake_a_qualified_title_names() -> None:
+    claims = [
+        _claim("wpcont:1", "wpcont", Mention("Tokyo – Shinagawa", "JP"), Mention("Portland", "US")),
+        _claim(
+            "wpcountry:1",
+            "wpcountry",
+            Mention("Shinagawa, Tokyo", "JP"),
+            Mention("Portland, Maine", None),
+        ),
+    ]
+    outcomes = [
+        [Outcome(SHINAGAWA, "resolved"), Outcome(PORTLAND_OR, "resolved")],
+        [Outcome(SHINAGAWA, "resolved"), Outcome(PORTLAND_ME, "resolved")],
+    ]
+    rows = namesakes.settle(claims, outcomes)
+    moved = outcomes[0][1].target
+    assert moved is not None and moved.id == PORTLAND_ME.id
+    assert moved.method == "coords"  # the claim keeps saying how it was first resolved
+    assert [(r[0], r[3], r[5]) for r in rows] == [("wpcont:1", PORTLAND_OR.id, PORTLAND_ME.id)]
+
+
+def test_namesakes_named_apart_by_one_list_stay_two() -> None:
+    claims = [
+        _claim("wpcont:1", "wpcont", Mention("Shinagawa", "JP"), Mention("Portland", "US")),
+        _claim("wpcont:2", "wpcont", Mention("Shinagawa", "JP"), Mention("Portland, Maine", "US")),
+    ]
+    outcomes = [
+        [Outcome(SHINAGAWA, "resolved"), Outcome(PORTLAND_OR, "resolved")],
+        [Outcome(SHINAGAWA, "resolved"), Outcome(PORTLAND_ME, "resolved")],
+    ]
+    assert namesakes.settle(claims, outcomes) == []
+    assert namesakes.listed_apart(claims, outcomes) == {(SHINAGAWA.id, "portland")}
+
+
+def test_equally_weak_namesakes_drop_the_weaker_claim() -> None:
+    weak_or = _t(PORTLAND_OR.id, "Portland", "US", 45.52, -122.68, "population")
+    weak_me = _t(PORTLAND_ME.id, "Portland", "US", 43.66, -70.26, "population")
+    claims = [
+        _claim("wpcont:1", "wpcont", Mention("Shinagawa", "JP"), Mention("Portland", "US")),
+        _claim("wpcont:2", "wpcont", Mention("Portland", "US"), Mention("Shinagawa", "JP")),
+        _claim("wikidata:x:1", "wikidata", Mention("Shinagawa", "JP"), Mention("Portland", "US")),
+    ]
+    outcomes = [
+        [Outcome(SHINAGAWA, "resolved"), Outcome(weak_or, "resolved")],
+        [Outcome(weak_me, "resolved"), Outcome(SHINAGAWA, "resolved")],
+        [Outcome(SHINAGAWA, "resolved"), Outcome(weak_or, "resolved")],
+    ]
+    rows = namesakes.settle(claims, outcomes)
+    # Maine's own list names Shinagawa; nothing else decides: Oregon's claims are dropped
+    assert outcomes[0][1].target is None and outcomes[0][1].status == "ambiguous"
+    assert "namesake of gn:4975802" in outcomes[0][1].reason
+    assert outcomes[2][1].target is None
+    assert sorted(str(r[0]) for r in rows if not r[5]) == ["wikidata:x:1", "wpcont:1"]
+
+
+def test_one_partner_twice_keeps_the_level_its_own_list_names() -> None:
+    pyhtaa = _t("gn:640384", "Pyhtää", "FI", 60.5, 26.55, "country+name")
+    village = _t("gn:592200", "Haljala", "EE", 59.43, 26.26, "country+name")
+    parish = _t("iso:EE-191", "Haljala Parish", "EE", 59.43, 26.26, "iso-subdivision")
+    claims = [
+        _claim("wpcont:1", "wpcont", Mention("Haljala", "EE"), Mention("Pyhtää", "FI")),
+        _claim(
+            "wpcountry:1", "wpcountry", Mention("Haljala Parish", "EE"), Mention("Pyhtää", None)
+        ),
+    ]
+    outcomes = [
+        [Outcome(village, "resolved"), Outcome(pyhtaa, "resolved")],
+        [Outcome(parish, "resolved"), Outcome(pyhtaa, "resolved")],
+    ]
+    namesakes.settle(claims, outcomes)
+    assert {sides[0].target.id for sides in outcomes if sides[0].target} == {parish.id}
+
+
+def test_same_name_groups_are_classified() -> None:
+    places = [SHINAGAWA, PORTLAND_ME, PORTLAND_OR]
+    (group,) = namesakes.partner_groups(
+        places, [(SHINAGAWA.id, PORTLAND_ME.id), (SHINAGAWA.id, PORTLAND_OR.id)]
+    )
+    assert group.namesakes and group.members == (PORTLAND_ME.id, PORTLAND_OR.id)
+    assert namesakes.group_class(group, "Shinagawa", False) == "namesakes"
+    assert namesakes.group_class(group, "Shinagawa", True) == "listed apart"
+    assert namesakes.group_class(group, "Portland", False) == "namesake network"
