@@ -27,6 +27,7 @@ from __future__ import annotations
 import difflib
 import functools
 import heapq
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -35,13 +36,15 @@ import pycountry
 
 from twintowns.countries import lookup_country
 from twintowns.errors import AmbiguousPlace, PlaceNotFound
-from twintowns.model import Place
+from twintowns.model import WIKIDATA_ID, Place
 from twintowns.normalize import fold, trigrams
 
-__all__ = ["MAX_QUERY_LENGTH", "OBVIOUS_RATIO", "NameIndex", "check_query"]
+__all__ = ["MAX_QUERY_LENGTH", "OBVIOUS_RATIO", "OBVIOUS_TIES_RATIO", "NameIndex", "check_query"]
 
 #: Population ratio at which the biggest same-name place is "the obvious one".
 OBVIOUS_RATIO = 5
+#: Partnership ratio at which a place at least as populous as another is "the obvious one".
+OBVIOUS_TIES_RATIO = 2
 #: Longest query accepted (characters).
 MAX_QUERY_LENGTH = 200
 
@@ -112,17 +115,64 @@ def _population(place: Place) -> int:
     return place.population or 0
 
 
+#: Largest ranking bonus a place's population gives a fuzzy match (10 million people).
+PROMINENCE_BONUS = 0.1
+
+
+def _similarity(matcher: difflib.SequenceMatcher[str], query: str, key: str) -> float:
+    """How likely ``key`` is the name someone meant by typing ``query`` (0 … 2);
+    ``matcher``'s second sequence is ``query``.
+
+    The difflib ratio of the two, plus what people's misspellings keep: the
+    first letter (+0.05), the letters themselves when only two neighbours are
+    swapped or a letter doubled or dropped (+0.1), a prefix of the name
+    (+0.2); an exact match +1.
+
+    >>> import difflib
+    >>> m = difflib.SequenceMatcher(autojunk=False)
+    >>> m.set_seq2("pargue")
+    >>> _similarity(m, "pargue", "prague") > _similarity(m, "pargue", "parque")
+    True
+    """
+    if key == query:
+        return 2.0
+    matcher.set_seq1(key)
+    score = matcher.ratio()
+    if key[:1] == query[:1]:
+        score += 0.05
+    if sorted(key) == sorted(query) or _one_letter(key, query):
+        score += 0.1
+    if key.startswith(query):
+        score += 0.2
+    return score
+
+
+def _one_letter(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one inserted or deleted letter (a doubled, a dropped one)."""
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
 class NameIndex:
     """Exact (folded) and fuzzy indexes over the names of a set of places."""
 
     __slots__ = (
         "_exact_table",
+        "_extra_source",
+        "_extra_table",
         "_get",
         "_key_places",
         "_keys",
         "_place_at",
         "_postings",
         "_source",
+        "_ties",
+        "_wikidata",
     )
 
     def __init__(
@@ -130,6 +180,10 @@ class NameIndex:
         names: Callable[[], Iterable[tuple[str, str, tuple[str, ...]]]],
         place_at: Callable[[int], Place],
         get: Callable[[str], Place | None],
+        *,
+        wikidata: Callable[[str], Place | None] | None = None,
+        extra_names: Callable[[], Iterable[tuple[int, tuple[str, ...]]]] | None = None,
+        ties: Callable[[Place], int] | None = None,
     ) -> None:
         """Index the names ``names()`` gives: ``(name, ascii_name, aliases)`` of place 0, 1, …
 
@@ -137,8 +191,19 @@ class NameIndex:
         query finds them) and ``get(id)`` returns a place by id, or None.  The
         name table is built by the first query that needs it: a query by id
         does not.
+
+        ``wikidata(qid)`` returns the place carrying a Wikidata id, or None.
+        ``extra_names()`` gives ``(position, names)`` of the names only looked
+        up when no name or alias matches (the bundled ``names.csv``: the data
+        build guarantees none of them is another place's name or alias, so the
+        answer is the one a single table would give).  ``ties(place)`` counts
+        a place's partnerships (prominence, with population).
         """
         self._source = names
+        self._wikidata = wikidata
+        self._extra_source = extra_names
+        self._extra_table: dict[str, list[int]] | None = None
+        self._ties = ties
         self._place_at = place_at
         self._get = get
         self._exact_table: dict[str, list[int]] | None = None
@@ -177,6 +242,23 @@ class NameIndex:
                         exact[akey].append(~i)
         return dict(exact)
 
+    @property
+    def _extra(self) -> dict[str, list[int]]:
+        """Folded name -> ``~i`` of the places known by it in ``extra_names`` (built once)."""
+        table = self._extra_table
+        if table is None:
+            extra: dict[str, list[int]] = defaultdict(list)
+            if self._extra_source is not None:
+                for i, names in self._extra_source():
+                    seen = {""}
+                    for name in names:
+                        key = fold(name)
+                        if key not in seen:
+                            seen.add(key)
+                            extra[key].append(~i)
+            table = self._extra_table = dict(extra)
+        return table
+
     @staticmethod
     def _texts(name: str, ascii_name: str, aliases: tuple[str, ...]) -> Iterable[tuple[str, bool]]:
         yield name, True
@@ -193,10 +275,10 @@ class NameIndex:
     def _entries(self, key: str) -> list[tuple[Place, bool]]:
         """The places ``key`` names, each with whether it is their own name."""
         place_at = self._place_at
-        return [
-            (place_at(i), True) if i >= 0 else (place_at(~i), False)
-            for i in self._exact.get(key, ())
-        ]
+        found = self._exact.get(key)
+        if found is None and self._extra_source is not None:
+            found = self._extra.get(key)
+        return [(place_at(i), True) if i >= 0 else (place_at(~i), False) for i in found or ()]
 
     # ------------------------------------------------------------------ exact
 
@@ -210,6 +292,10 @@ class NameIndex:
             except LookupError:
                 raise ValueError(f"unknown country: {country!r}") from None
         place = self._get(text) if ":" in text else None
+        if place is None and self._wikidata is not None and WIKIDATA_ID.fullmatch(text):
+            place = self._wikidata(text)
+            if place is None:
+                raise PlaceNotFound(text, [])
         if place is not None:
             if code is not None and place.country != code:
                 raise PlaceNotFound(text, [place.label])
@@ -229,8 +315,14 @@ class NameIndex:
             entries = [(p, own) for p, own in entries if p.country == code]
         if not entries:
             raise PlaceNotFound(text, [p.label for p in self.suggest(text)])
-        own = [p for p, is_own in entries if is_own]
-        candidates = own or [p for p, _ in entries]
+        everyone = list(dict.fromkeys(p for p, _ in entries))
+        if len(everyone) == 1:
+            return everyone[0]
+        obvious = self._obvious(everyone)
+        if obvious is not None:
+            return obvious
+        own = list(dict.fromkeys(p for p, is_own in entries if is_own))
+        candidates = own or everyone
         if len(candidates) == 1:
             return candidates[0]
         ranked = sorted(candidates, key=lambda p: (-_population(p), p.id))
@@ -238,15 +330,45 @@ class NameIndex:
             return ranked[0]
         raise AmbiguousPlace(text, ranked)
 
+    def _obvious(self, candidates: list[Place]) -> Place | None:
+        """The candidate far more prominent than every other, if one is.
+
+        Far more prominent than another: :data:`OBVIOUS_RATIO` times its
+        population, or at least its population and :data:`OBVIOUS_TIES_RATIO`
+        times its partnerships (``"Saint Louis"``: St. Louis, Missouri, over
+        Saint-Louis, Senegal).  A name's own place and places only known by
+        it as an alias or another name compete alike (``"Roma"``: Rome).
+        """
+        ties = self._ties
+        ranked = sorted(candidates, key=lambda p: (-_population(p), p.id))
+        top = ranked[0]
+        pop = _population(top)
+        top_ties = ties(top) if ties is not None else 0
+        for other in ranked[1:]:
+            other_pop = _population(other)
+            if pop >= OBVIOUS_RATIO * max(other_pop, 1):
+                continue
+            if (
+                ties is not None
+                and pop >= other_pop
+                and top_ties >= OBVIOUS_TIES_RATIO * max(ties(other), 1)
+            ):
+                continue
+            return None
+        return top
+
     # ------------------------------------------------------------------ fuzzy
 
     def _build_fuzzy(self) -> None:
-        keys = sorted(self._exact)
+        exact, extra = self._exact, self._extra if self._extra_source is not None else {}
+        keys = sorted(exact.keys() | extra.keys())
         postings: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(keys):
             for gram in trigrams(key):
                 postings[gram].append(i)
-        self._key_places = [[i if i >= 0 else ~i for i in self._exact[k]] for k in keys]
+        self._key_places = [
+            [i if i >= 0 else ~i for i in exact.get(k) or extra.get(k) or ()] for k in keys
+        ]
         self._postings = dict(postings)
         self._keys = keys
 
@@ -257,8 +379,9 @@ class NameIndex:
     def search(self, query: str, *, limit: int = 10) -> list[Place]:
         """Places whose names best match ``query``, typo-tolerant, best first.
 
-        Ranking: similarity of the folded names (difflib ratio, with a bonus
-        for prefixes and exact matches), then population, then id.
+        Ranking: similarity of the folded names (see :func:`_similarity`:
+        how people misspell), with a small bonus for prominence (population),
+        then population, then id.
         """
         text = check_query(query, "search query")
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
@@ -278,20 +401,17 @@ class NameIndex:
             counts.update(self._postings.get(gram, ()))
         shortlist = heapq.nlargest(200, counts.items(), key=lambda kv: (kv[1], -kv[0]))
         scored: list[tuple[float, int, str, Place]] = []
-        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(qkey)
         for index, _ in shortlist:
             key = keys[index]
-            matcher.set_seq1(key)
-            score = matcher.ratio()
-            if key == qkey:
-                score += 1.0
-            elif key.startswith(qkey):
-                score += 0.2
+            score = _similarity(matcher, qkey, key)
             if score < min_score:
                 continue
             for place in map(self._place_at, self._key_places[index]):
-                scored.append((-score, -_population(place), place.id, place))
+                pop = _population(place)
+                bonus = PROMINENCE_BONUS * min(math.log10(pop + 1), 7.0) / 7.0
+                scored.append((-(score + bonus), -pop, place.id, place))
         scored.sort(key=lambda t: t[:3])
         out: list[Place] = []
         seen: set[str] = set()

@@ -4,9 +4,13 @@ Two UTF-8 CSV files (RFC 4180, ``\\n`` line ends, header row) and a JSON file:
 
 ``places.csv``
     ``id, name, ascii_name, country, subdivision, kind, latitude, longitude,
-    timezone, population, continent, aliases, resolution``
+    timezone, population, continent, aliases, resolution, wikidata``
 ``partnerships.csv``
     ``a, b, kind, status, established, ended, note, claimed_by, sources, urls``
+``names.csv``
+    ``id, names``: the other names a place is known by (GeoNames alternate
+    names: endonyms, exonyms, native scripts), read by name lookups only when
+    no name or alias matches.
 ``metadata.json``
     dataset version, counts, sources and licenses.
 
@@ -32,6 +36,8 @@ from twintowns.model import LIST_SEPARATOR, Partnership, Place
 
 __all__ = [
     "METADATA_FILE",
+    "NAMES_COLUMNS",
+    "NAMES_FILE",
     "NUMERIC_COLUMNS",
     "PARTNERSHIPS_FILE",
     "PARTNERSHIP_COLUMNS",
@@ -45,6 +51,7 @@ __all__ = [
 ]
 
 PLACES_FILE = "places.csv"
+NAMES_FILE = "names.csv"
 PARTNERSHIPS_FILE = "partnerships.csv"
 METADATA_FILE = "metadata.json"
 
@@ -62,6 +69,7 @@ PLACE_COLUMNS: tuple[str, ...] = (
     "continent",
     "aliases",
     "resolution",
+    "wikidata",
 )
 PARTNERSHIP_COLUMNS: tuple[str, ...] = (
     "a",
@@ -75,6 +83,7 @@ PARTNERSHIP_COLUMNS: tuple[str, ...] = (
     "sources",
     "urls",
 )
+NAMES_COLUMNS: tuple[str, ...] = ("id", "names")
 NUMERIC_COLUMNS = frozenset({"latitude", "longitude", "population"})
 
 _RISKY = ("=", "+", "-", "@", "'")
@@ -126,6 +135,7 @@ def place_row(place: Place) -> list[str]:
         place.continent.value,
         _join(place.aliases),
         place.resolution,
+        place.wikidata or "",
     ]
 
 
