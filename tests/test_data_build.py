@@ -444,6 +444,21 @@ def _write_sources(root: Path) -> None:
         "Uppsala\tDenmark\t59.8667\t17.6333\t133000\tGladsaxe\t55.7333\t12.4833\t\tDenmark\t555\tEU",
     ]
     (wikidata / "denmark.tsv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    # Wikidata ids: Charlotte by name, country and position; Krefeld by its label confirmed
+    # by a shared partner (Charlotte); "Orange" shares no partner with any Orange
+    (root / "wikidata-cities-2026").mkdir()
+    (root / "wikidata-cities-2026" / "cities.csv").write_text(
+        "id,name,lng,lat,country,countrycd,continent\n"
+        "Q16565,Charlotte,-80.84,35.23,United States,US,North America\n",
+        encoding="utf-8",
+    )
+    (root / "wikidata-p190-2016").mkdir()
+    (root / "wikidata-p190-2016" / "names.tsv").write_text(
+        "Q16565\tCharlotte\nQ3936\tKrefeld\nQ100\tOrange\n", encoding="utf-8"
+    )
+    (root / "wikidata-p190-2016" / "relations.tsv").write_text(
+        "Q3936\tQ16565\nQ100\tQ3936\n", encoding="utf-8"
+    )
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -464,6 +479,7 @@ def built(
         gaz=gaz,
         polygons=polygons,
         cur=curation.Curation(),
+        checksums={},
     )
     return root, summary
 
@@ -524,6 +540,28 @@ def test_build_records_how_places_were_resolved(built: tuple[Path, dict[str, Any
     assert metadata["counts"]["partnerships"] == len(_rows(root / "data" / "partnerships.csv"))
 
 
+def test_wikidata_ids_and_the_2016_statements(built: tuple[Path, dict[str, Any]]) -> None:
+    root, summary = built
+    places = {r["id"]: r for r in _rows(root / "data" / "places.csv")}
+    assert places["gn:9"]["wikidata"] == "Q16565"  # name, country, within 10 km
+    assert places["gn:10"]["wikidata"] == "Q3936"  # label + a shared partner
+    assert not any(places[f"gn:{g}"]["wikidata"] for g in (1, 3, 4) if f"gn:{g}" in places)
+    st = summary["wikidata"]["statements_2016"]
+    assert st == {
+        "an item without a place": 1,
+        "confirm an existing tie": 1,
+        "matched": 1,
+        "total": 2,
+    }
+    pair = next(
+        r
+        for r in _rows(root / "data" / "partnerships.csv")
+        if (r["a"], r["b"]) == ("gn:10", "gn:9")
+    )
+    assert "wikidata-2016:1" in pair["sources"].split("|")
+    assert set(pair["claimed_by"].split("|")) == {"gn:9", "gn:10"}
+
+
 @pytest.fixture
 def rebuild(
     built: tuple[Path, dict[str, Any]],
@@ -542,6 +580,7 @@ def rebuild(
             gaz=gaz,
             polygons=polygons,
             cur=cur,
+            checksums={},
         )
 
     return run
@@ -785,6 +824,7 @@ def test_curation_may_name_divisions(
         gaz=_area_gazetteer(),
         polygons=polygons,
         cur=cur,
+        checksums={},
     )
     places = {r["id"]: r for r in _rows(tmp_path / "data" / "places.csv")}
     pairs = {(r["a"], r["b"]) for r in _rows(tmp_path / "data" / "partnerships.csv")}
@@ -849,6 +889,7 @@ def test_curation_naming_a_division_badly_is_refused(
             gaz=_area_gazetteer(),
             polygons=polygons,
             cur=cur,
+            checksums={},
         )
     assert str(info.value).startswith(fragment), info.value
     assert not (tmp_path / "data").exists()  # nothing written

@@ -222,7 +222,8 @@ class Atlas:
         ``query`` is a name, a qualified name (``"Orange, California"``,
         ``"Orange, FR"``), an id or a Wikidata id (``"Q64"``).  Raises
         :class:`~twintowns.PlaceNotFound` (with ``.suggestions``) or
-        :class:`~twintowns.AmbiguousPlace` (with ``.candidates``); see :mod:`twintowns.lookup` for the rules.
+        :class:`~twintowns.AmbiguousPlace` (with ``.candidates``); see
+        :mod:`twintowns.lookup` for the rules.
         """
         if isinstance(query, Place):
             return self.resolve(query)

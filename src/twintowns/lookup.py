@@ -2,23 +2,30 @@
 
 The rules, in order:
 
-1. A place id (``"gn:4460243"``) returns that place.
+1. A place id (``"gn:4460243"``) or Wikidata id (``"Q64"``) returns that place.
 2. The whole query is folded (case, accents and punctuation ignored) and
    looked up among names, ASCII names and aliases — aliases include source
-   article titles such as ``"Orange, Vaucluse"`` and exonyms such as ``"Kiev"``.
+   article titles such as ``"Orange, Vaucluse"`` and exonyms such as ``"Kiev"``
+   — and, when none of them matches, among the other names the bundled data
+   knows a place by (GeoNames alternate names: ``"Wien"``, ``"Москва"``,
+   ``"Saigon"``; abbreviations such as ``"NYC"``).
 3. Otherwise a qualifier is split off (``"Name, Qualifier"`` or
    ``"Name (Qualifier)"``) and must match the place's country (code or name),
    its ISO 3166-2 subdivision (code, the code's suffix, or the name of the
    subdivision or of its parent) — ``"Orange, California"``, ``"Orange, FR"``,
    ``"Springfield, Illinois"``.
 4. ``country=`` keeps only places in that country.
-5. Several candidates left: places whose *own* name matches beat places that
-   only carry the query as an alias.  If several remain, the answer is
-   **obvious** only when the most populous candidate has at least
-   :data:`OBVIOUS_RATIO` (5×) the population of the next one (unknown
-   population counts as 0): ``"Paris"`` is Paris, France, ``"Charlotte"`` is
-   Charlotte, North Carolina.  Otherwise :class:`~twintowns.AmbiguousPlace` is
-   raised with every candidate (``"Springfield"``, ``"Orange"``).
+5. Several candidates left: the answer is **obvious** when one candidate is
+   far more prominent than every other — :data:`OBVIOUS_RATIO` (5×) its
+   population, or at least its population with :data:`OBVIOUS_TIES_RATIO`
+   (2×) its partnerships and :data:`OBVIOUS_TIES_MARGIN` (5) more (unknown
+   population counts as 0): ``"Paris"`` is Paris, France, ``"Roma"`` is Rome
+   (not Roma, Texas), ``"Saint Louis"`` is St. Louis, Missouri.  Otherwise
+   places whose *own* name matches beat places that only carry the query as
+   an alias or another name, and one of them is obvious at 5× the population
+   of the next (``"Charlotte"`` is Charlotte, North Carolina).  Otherwise
+   :class:`~twintowns.AmbiguousPlace` is raised with the candidates
+   (``"Springfield"``, ``"Orange"``).
 6. Nothing matched: :class:`~twintowns.PlaceNotFound` with the closest names.
 """
 
@@ -39,12 +46,21 @@ from twintowns.errors import AmbiguousPlace, PlaceNotFound
 from twintowns.model import WIKIDATA_ID, Place
 from twintowns.normalize import fold, trigrams
 
-__all__ = ["MAX_QUERY_LENGTH", "OBVIOUS_RATIO", "OBVIOUS_TIES_RATIO", "NameIndex", "check_query"]
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "OBVIOUS_RATIO",
+    "OBVIOUS_TIES_MARGIN",
+    "OBVIOUS_TIES_RATIO",
+    "NameIndex",
+    "check_query",
+]
 
 #: Population ratio at which the biggest same-name place is "the obvious one".
 OBVIOUS_RATIO = 5
-#: Partnership ratio at which a place at least as populous as another is "the obvious one".
+#: Partnership ratio, and least difference, at which a place at least as populous as
+#: another is "the obvious one" (a handful of ties tells nothing).
 OBVIOUS_TIES_RATIO = 2
+OBVIOUS_TIES_MARGIN = 5
 #: Longest query accepted (characters).
 MAX_QUERY_LENGTH = 200
 
@@ -335,9 +351,10 @@ class NameIndex:
 
         Far more prominent than another: :data:`OBVIOUS_RATIO` times its
         population, or at least its population and :data:`OBVIOUS_TIES_RATIO`
-        times its partnerships (``"Saint Louis"``: St. Louis, Missouri, over
-        Saint-Louis, Senegal).  A name's own place and places only known by
-        it as an alias or another name compete alike (``"Roma"``: Rome).
+        times its partnerships, and :data:`OBVIOUS_TIES_MARGIN` more
+        (``"Saint Louis"``: St. Louis, Missouri, over Saint-Louis, Senegal).
+        A name's own place and places only known by it as an alias or another
+        name compete alike (``"Roma"``: Rome).
         """
         ties = self._ties
         ranked = sorted(candidates, key=lambda p: (-_population(p), p.id))
@@ -348,12 +365,13 @@ class NameIndex:
             other_pop = _population(other)
             if pop >= OBVIOUS_RATIO * max(other_pop, 1):
                 continue
-            if (
-                ties is not None
-                and pop >= other_pop
-                and top_ties >= OBVIOUS_TIES_RATIO * max(ties(other), 1)
-            ):
-                continue
+            if ties is not None and pop >= other_pop:
+                other_ties = ties(other)
+                if (
+                    top_ties >= OBVIOUS_TIES_RATIO * other_ties
+                    and top_ties - other_ties >= OBVIOUS_TIES_MARGIN
+                ):
+                    continue
             return None
         return top
 
