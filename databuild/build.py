@@ -260,12 +260,13 @@ def run(
     polygons: Polygons | None = None,
     cur: curation_mod.Curation | None = None,
     checksums: dict[str, str] | None = None,
+    abbreviations: list[names.Abbreviation] | None = None,
 ) -> dict[str, Any]:
     """Build the package data and the quality report; returns the report's summary.
 
-    The gazetteer, the polygons, the curation and the checksums of the
-    Wikidata source files default to the real ones (tests pass small
-    hand-made ones).
+    The gazetteer, the polygons, the curation, the checksums of the
+    Wikidata source files and the abbreviations default to the real ones
+    (tests pass small hand-made ones).
     """
     started = time.perf_counter()
     wikidata.verify(source_dir, wikidata.CHECKSUMS if checksums is None else checksums)
@@ -540,7 +541,7 @@ def run(
     extra_aliases, lookup_names, abbreviations = names.alternates(
         final_places,
         {p.id: gaz.cities[int(p.id[3:])].alternates for p in final_places if _is_city(p.id, gaz)},
-        names.load_abbreviations(),
+        names.load_abbreviations() if abbreviations is None else abbreviations,
     )
     if extra_aliases:
         named = {
