@@ -538,7 +538,7 @@ def run(
             for p in partnerships
         ]
     # ---- the names people type: GeoNames alternate names and abbreviations
-    extra_aliases, lookup_names, abbreviations = names.alternates(
+    extra_aliases, lookup_names, abbreviation_rows = names.alternates(
         final_places,
         {p.id: gaz.cities[int(p.id[3:])].alternates for p in final_places if _is_city(p.id, gaz)},
         names.load_abbreviations() if abbreviations is None else abbreviations,
@@ -647,7 +647,7 @@ def run(
             "places_with_alias_or_name": sum(
                 1 for p in final_places if p.aliases or p.id in lookup_names
             ),
-            "abbreviations": len(abbreviations),
+            "abbreviations": len(abbreviation_rows),
         },
         "admin1_learnt": len(learnt),
         "subdivisions": {
@@ -813,7 +813,7 @@ def run(
     report.write_table(
         report_dir / "abbreviations.csv",
         ["abbreviation", "place", "name", "url", "consulted"],
-        abbreviations,
+        abbreviation_rows,
     )
     report.write_table(
         report_dir / "outside_polygon.csv",

@@ -238,3 +238,28 @@ def test_names_another_place_answers_to_become_aliases() -> None:
     )
     assert aliases == {"gn:1": ["Roma"]}  # Roma, Texas answers to it: weighed together
     assert lookup == {"gn:1": ["Rom"]}  # nobody else: read only on a miss
+
+
+# ------------------------------------------------------------------ the prominence rule
+
+
+def _namesakes(ties_a: int, ties_b: int, pop_a: int = 280_000, pop_b: int = 250_000) -> Atlas:
+    from tests.conftest import make_place
+
+    a = make_place("t:a", "Saint-Louis", "US", population=pop_a, wikidata="Q1")
+    b = make_place("t:b", "Saint-Louis", "SN", population=pop_b)
+    others = [make_place(f"t:o{i}", f"Other {i}", "FR") for i in range(max(ties_a, ties_b))]
+    ties = [twintowns.Partnership(a, o) for o in others[:ties_a]]
+    ties += [twintowns.Partnership(b, o) for o in others[:ties_b]]
+    return Atlas([a, b, *others], ties)
+
+
+def test_as_populous_with_twice_the_partnerships_and_five_more_is_obvious() -> None:
+    assert _namesakes(12, 6).place("Saint-Louis").id == "t:a"
+    assert _namesakes(6, 12, pop_a=250_000, pop_b=280_000).place("Saint-Louis").id == "t:b"
+    for ties_a, ties_b in [(2, 1), (10, 6)]:  # a handful more, or not twice as many
+        with pytest.raises(twintowns.AmbiguousPlace):
+            _namesakes(ties_a, ties_b).place("Saint-Louis")
+    with pytest.raises(twintowns.AmbiguousPlace):  # more ties but fewer people
+        _namesakes(12, 6, pop_a=240_000).place("Saint-Louis")
+    assert _namesakes(1, 1).place("Q1").id == "t:a"  # built atlases find Wikidata ids too

@@ -309,9 +309,7 @@ class NameIndex:
                 raise ValueError(f"unknown country: {country!r}") from None
         place = self._get(text) if ":" in text else None
         if place is None and self._wikidata is not None and WIKIDATA_ID.fullmatch(text):
-            place = self._wikidata(text)
-            if place is None:
-                raise PlaceNotFound(text, [])
+            place = self._wikidata(text)  # none: the text may still be a name
         if place is not None:
             if code is not None and place.country != code:
                 raise PlaceNotFound(text, [place.label])
