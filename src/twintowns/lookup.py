@@ -131,6 +131,11 @@ def _population(place: Place) -> int:
     return place.population or 0
 
 
+def _rank(place: Place) -> tuple[int, str]:
+    """Most populous first, then by id."""
+    return (-(place.population or 0), place.id)
+
+
 #: Largest ranking bonus a place's population gives a fuzzy match (10 million people).
 PROMINENCE_BONUS = 0.1
 
@@ -308,7 +313,7 @@ class NameIndex:
             except LookupError:
                 raise ValueError(f"unknown country: {country!r}") from None
         place = self._get(text) if ":" in text else None
-        if place is None and self._wikidata is not None and WIKIDATA_ID.fullmatch(text):
+        if text[0] == "Q" and self._wikidata is not None and WIKIDATA_ID.fullmatch(text):
             place = self._wikidata(text)  # none: the text may still be a name
         if place is not None:
             if code is not None and place.country != code:
@@ -329,23 +334,23 @@ class NameIndex:
             entries = [(p, own) for p, own in entries if p.country == code]
         if not entries:
             raise PlaceNotFound(text, [p.label for p in self.suggest(text)])
-        everyone = list(dict.fromkeys(p for p, _ in entries))
-        if len(everyone) == 1:
-            return everyone[0]
+        if len(entries) == 1:  # a key names a place once (as its name or an alias)
+            return entries[0][0]
+        everyone = sorted((p for p, _ in entries), key=_rank)
         obvious = self._obvious(everyone)
         if obvious is not None:
             return obvious
-        own = list(dict.fromkeys(p for p, is_own in entries if is_own))
-        candidates = own or everyone
-        if len(candidates) == 1:
-            return candidates[0]
-        ranked = sorted(candidates, key=lambda p: (-_population(p), p.id))
+        own = [p for p in everyone if (p, True) in entries]
+        ranked = own or everyone
+        if len(ranked) == 1:
+            return ranked[0]
         if _population(ranked[0]) >= OBVIOUS_RATIO * max(_population(ranked[1]), 1):
             return ranked[0]
         raise AmbiguousPlace(text, ranked)
 
-    def _obvious(self, candidates: list[Place]) -> Place | None:
-        """The candidate far more prominent than every other, if one is.
+    def _obvious(self, ranked: list[Place]) -> Place | None:
+        """The candidate far more prominent than every other, if one is
+        (``ranked`` by :func:`_rank`: most populous first).
 
         Far more prominent than another: :data:`OBVIOUS_RATIO` times its
         population, or at least its population and :data:`OBVIOUS_TIES_RATIO`
@@ -355,15 +360,18 @@ class NameIndex:
         name compete alike (``"Roma"``: Rome).
         """
         ties = self._ties
-        ranked = sorted(candidates, key=lambda p: (-_population(p), p.id))
         top = ranked[0]
         pop = _population(top)
-        top_ties = ties(top) if ties is not None else 0
+        if pop >= OBVIOUS_RATIO * max(_population(ranked[1]), 1):
+            return top  # and so over every less populous one
+        top_ties = -1
         for other in ranked[1:]:
             other_pop = _population(other)
             if pop >= OBVIOUS_RATIO * max(other_pop, 1):
                 continue
             if ties is not None and pop >= other_pop:
+                if top_ties < 0:
+                    top_ties = ties(top)
                 other_ties = ties(other)
                 if (
                     top_ties >= OBVIOUS_TIES_RATIO * other_ties
