@@ -336,12 +336,20 @@ class NameIndex:
             raise PlaceNotFound(text, [p.label for p in self.suggest(text)])
         if len(entries) == 1:  # a key names a place once (as its name or an alias)
             return entries[0][0]
+        own = [p for p, is_own in entries if is_own]
+        if len(own) == 1:  # its own place, more populous than the others: whatever the rest
+            top = own[0]
+            pop = _population(top)
+            for p, _ in entries:
+                if p is not top and _population(p) >= pop:
+                    break
+            else:
+                return top
         everyone = sorted((p for p, _ in entries), key=_rank)
         obvious = self._obvious(everyone)
         if obvious is not None:
             return obvious
-        own = [p for p in everyone if (p, True) in entries]
-        ranked = own or everyone
+        ranked = sorted(own, key=_rank) or everyone
         if len(ranked) == 1:
             return ranked[0]
         if _population(ranked[0]) >= OBVIOUS_RATIO * max(_population(ranked[1]), 1):
