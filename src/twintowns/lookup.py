@@ -187,6 +187,7 @@ class NameIndex:
         "_extra_source",
         "_extra_table",
         "_get",
+        "_anagrams",
         "_key_places",
         "_keys",
         "_place_at",
@@ -231,6 +232,7 @@ class NameIndex:
         self._keys: list[str] | None = None
         self._key_places: list[list[int]] = []
         self._postings: dict[str, list[int]] = {}
+        self._anagrams: dict[str, list[int]] = {}
 
     @property
     def _exact(self) -> dict[str, list[int]]:
@@ -402,6 +404,11 @@ class NameIndex:
             [i if i >= 0 else ~i for i in exact.get(k) or extra.get(k) or ()] for k in keys
         ]
         self._postings = dict(postings)
+        # letters swapped ("Wein" for "Wien") share few trigrams: found by their letters
+        anagrams: dict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(keys):
+            anagrams["".join(sorted(key))].append(i)
+        self._anagrams = dict(anagrams)
         self._keys = keys
 
     def suggest(self, query: str, *, limit: int = 5) -> list[Place]:
@@ -432,6 +439,10 @@ class NameIndex:
         for gram in trigrams(qkey):
             counts.update(self._postings.get(gram, ()))
         shortlist = heapq.nlargest(200, counts.items(), key=lambda kv: (kv[1], -kv[0]))
+        listed = {index for index, _ in shortlist}
+        shortlist += [
+            (i, 0) for i in self._anagrams.get("".join(sorted(qkey)), ()) if i not in listed
+        ]
         scored: list[tuple[float, int, str, Place]] = []
         matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(qkey)
