@@ -183,11 +183,11 @@ class NameIndex:
     """Exact (folded) and fuzzy indexes over the names of a set of places."""
 
     __slots__ = (
+        "_anagrams",
         "_exact_table",
         "_extra_source",
         "_extra_table",
         "_get",
-        "_anagrams",
         "_key_places",
         "_keys",
         "_place_at",
