@@ -15,7 +15,7 @@ import attrs
 import pycountry
 
 from databuild import curation as curation_mod
-from databuild import gazetteer, namesakes, report, sources, subdivisions
+from databuild import gazetteer, names, namesakes, report, sources, subdivisions, wikidata
 from databuild.countries import DEPENDENCIES
 from databuild.duplicates import Candidate, likely_duplicates, name_parts
 from databuild.gazetteer import distance_km
@@ -26,6 +26,8 @@ from databuild.text import ascii_fold, key
 from twintowns.model import PartialDate, Partnership, Place
 from twintowns.schema import (
     METADATA_FILE,
+    NAMES_COLUMNS,
+    NAMES_FILE,
     PARTNERSHIP_COLUMNS,
     PARTNERSHIPS_FILE,
     PLACE_COLUMNS,
@@ -84,6 +86,21 @@ SOURCES_META = [
         "name": "Wikidata P190 (twinned administrative body), 19 EU countries and the UK",
         "ref": "wikidata",
         "via": "github.com/rogorido/sistercities (commit 6bb5473)",
+        "license": "CC0 1.0",
+        "attribution": "Wikidata",
+    },
+    {
+        "name": "Wikidata cities with their Wikidata ids (TidyTuesday 2026-05-12, from "
+        "bothness/twin-cities): Wikidata ids by name, country and position",
+        "ref": "wikidata-2026",
+        "via": "github.com/rfordatascience/tidytuesday (commit 64d8b3e)",
+        "license": "CC0 1.0",
+        "attribution": "Wikidata",
+    },
+    {
+        "name": "Wikidata P190 (twinned administrative body), crawl from Weimar, September 2016",
+        "ref": "wikidata-2016",
+        "via": "github.com/L3viathan/sister-cities (commit d3028c2)",
         "license": "CC0 1.0",
         "attribution": "Wikidata",
     },
@@ -244,13 +261,17 @@ def run(
     polygons: Polygons | None = None,
     cur: curation_mod.Curation | None = None,
     source_dates_file: Path | None = None,
+    checksums: dict[str, str] | None = None,
+    abbreviations: list[names.Abbreviation] | None = None,
 ) -> dict[str, Any]:
     """Build the package data and the quality report; returns the report's summary.
 
-    The gazetteer, the polygons and the curation default to the real ones
+    The gazetteer, the polygons, the curation, the checksums of the
+    Wikidata source files and the abbreviations default to the real ones
     (tests pass small hand-made ones).
     """
     started = time.perf_counter()
+    wikidata.verify(source_dir, wikidata.CHECKSUMS if checksums is None else checksums)
     gaz = gaz if gaz is not None else gazetteer.load()
     polygons = polygons if polygons is not None else Polygons()
     cur = cur if cur is not None else curation_mod.load()
@@ -438,6 +459,16 @@ def run(
             divisions.append([pid, chosen.name, chosen.country, chosen.kind, chosen.placed])
     merged = merge(pairs)
 
+    # ---- Wikidata ids; the 2016 P190 statements join as a fourth source
+    tied: dict[str, set[str]] = defaultdict(set)
+    for a, b in merged:
+        tied[a].add(b)
+        tied[b].add(a)
+    wd = wikidata.match(source_dir, places, tied, lambda p: _name_keys(p, gaz))
+    if wd.pairs:
+        merged = merge(pairs + wd.pairs)
+    places = {pid: attrs.evolve(p, wikidata=wd.ids.get(pid)) for pid, p in places.items()}
+
     # ---- curation, applied last
     for stem, entry in cur.partnerships:
         for pid in (entry["a"], entry["b"]):
@@ -528,6 +559,25 @@ def run(
             else p
             for p in partnerships
         ]
+    # ---- the names people type: GeoNames alternate names and abbreviations
+    extra_aliases, lookup_names, abbreviation_rows = names.alternates(
+        final_places,
+        {p.id: gaz.cities[int(p.id[3:])].alternates for p in final_places if _is_city(p.id, gaz)},
+        names.load_abbreviations() if abbreviations is None else abbreviations,
+    )
+    if extra_aliases:
+        named = {
+            pid: attrs.evolve(places[pid], aliases=(*places[pid].aliases, *extra))
+            for pid, extra in extra_aliases.items()
+        }
+        places.update(named)
+        final_places = [places[pid] for pid in sorted(used)]
+        partnerships = [
+            attrs.evolve(p, a=places[p.a.id], b=places[p.b.id])
+            if p.a.id in named or p.b.id in named
+            else p
+            for p in partnerships
+        ]
     sub_empty = [
         [p.id, p.name, p.country, subdivisions.empty_reason(p, gaz)]
         for p in final_places
@@ -562,6 +612,12 @@ def run(
         write_csv(fh, PLACE_COLUMNS, (place_row(p) for p in final_places))
     with (out_dir / PARTNERSHIPS_FILE).open("w", encoding="utf-8", newline="") as fh:
         write_csv(fh, PARTNERSHIP_COLUMNS, (partnership_row(p) for p in partnerships))
+    with (out_dir / NAMES_FILE).open("w", encoding="utf-8", newline="") as fh:
+        write_csv(
+            fh,
+            NAMES_COLUMNS,
+            ([pid, "|".join(lookup_names[pid])] for pid in sorted(lookup_names) if pid in used),
+        )
 
     by_source = Counter(c.source for c in claims)
     represented = len(pairs)
@@ -627,6 +683,23 @@ def run(
             "established": sum(1 for p in partnerships if p.established is not None),
             "source_dates": {k: str(v) for k, v in sorted(source_dates.items())},
         },
+        "wikidata": {
+            **wikidata.summary(wd, (p.id for p in final_places), len(final_places)),
+            "ties_only_from_wikidata_2016": sum(
+                1 for p in partnerships if all(s.startswith("wikidata-2016:") for s in p.sources)
+            ),
+            "ties_with_wikidata_2016": sum(
+                1 for p in partnerships if any(s.startswith("wikidata-2016:") for s in p.sources)
+            ),
+        },
+        "names": {
+            "aliases_added": sum(len(v) for k, v in extra_aliases.items() if k in used),
+            "lookup_names": sum(len(v) for k, v in lookup_names.items() if k in used),
+            "places_with_alias_or_name": sum(
+                1 for p in final_places if p.aliases or p.id in lookup_names
+            ),
+            "abbreviations": len(abbreviation_rows),
+        },
         "admin1_learnt": len(learnt),
         "subdivisions": {
             **_subdivision_summary(final_places, gaz, sub_empty, sub_mismatch),
@@ -658,7 +731,11 @@ def run(
     ]
     metadata = {
         "dataset_version": DATASET_VERSION,
-        "schema": {"places": list(PLACE_COLUMNS), "partnerships": list(PARTNERSHIP_COLUMNS)},
+        "schema": {
+            "places": list(PLACE_COLUMNS),
+            "partnerships": list(PARTNERSHIP_COLUMNS),
+            "names": list(NAMES_COLUMNS),
+        },
         "counts": {
             "places": len(final_places),
             "partnerships": len(partnerships),
@@ -820,6 +897,21 @@ def run(
         namesakes_settled,
     )
     report.write_table(
+        report_dir / "wikidata_matches.csv",
+        ["place", "name", "wikidata", "source", "evidence"],
+        [row for row in wd.matches if row[0] in used],
+    )
+    report.write_table(
+        report_dir / "wikidata_conflicts.csv",
+        ["wikidata", "source", "place", "kept", "reason"],
+        wd.conflicts,
+    )
+    report.write_table(
+        report_dir / "abbreviations.csv",
+        ["abbreviation", "place", "name", "url", "consulted"],
+        abbreviation_rows,
+    )
+    report.write_table(
         report_dir / "outside_polygon.csv",
         ["place", "name", "country", "latitude", "longitude", "km"],
         outside,
@@ -950,6 +1042,15 @@ def _seats(
             )
         out[pid] = seat
     return out
+
+
+def _name_keys(p: Place, gaz: gazetteer.Gazetteer) -> set[str]:
+    """The name keys ``p`` is known by: its names, aliases (and their heads before a
+    qualifier) and, for a GeoNames city, its alternate names."""
+    texts = [p.name, p.ascii_name, *p.aliases, *(_base_name(a) for a in p.aliases)]
+    if _is_city(p.id, gaz):
+        texts += gaz.cities[int(p.id[3:])].alternates
+    return {k for k in map(key, texts) if k}
 
 
 def _ref_sort(ref: str) -> tuple[str, ...]:

@@ -123,6 +123,7 @@ def markdown(s: dict[str, Any]) -> str:
         lines.append(f"| {k} | {v} |")
     lines += _as_of_lines(q)
     lines += _curation_lines(s.get("curation", {}))
+    lines += _wikidata_lines(s.get("wikidata"), s.get("names"))
     lines += [
         "",
         "## Case lists",
@@ -155,6 +156,10 @@ def markdown(s: dict[str, Any]) -> str:
         "entry's; `subdivision_empty.csv`: places without a subdivision, with the reason; "
         "`subdivision_qualifier.csv`: titles qualified with another subdivision than the "
         "place's admin1",
+        "- `wikidata_matches.csv`: every Wikidata id given, with its evidence; "
+        "`wikidata_conflicts.csv`: ids not given because another id or place had better "
+        "evidence, or two had the same",
+        "- `abbreviations.csv`: the curated abbreviations, with the page stating each",
         "",
     ]
     return "\n".join(lines)
@@ -165,6 +170,44 @@ def markdown(s: dict[str, Any]) -> str:
 #: before :func:`databuild.namesakes.settle`), and the commit of the last build without
 #: it (for the report's before/after).
 SAME_NAME_BEFORE = (251, 133, 189, 110, "4ed2190")
+
+
+def _wikidata_lines(w: dict[str, Any] | None, n: dict[str, Any] | None) -> list[str]:
+    if not w or not n:
+        return []
+    c26, i16, st = w["cities_2026"], w["items_2016"], w["statements_2016"]
+    return [
+        "",
+        "## Wikidata ids and the 2016 P190 statements",
+        "",
+        f"- places with a Wikidata id: {w['places_with_id']} ({w['places_with_id_pct']}) — "
+        + ", ".join(f"{k} {v}" for k, v in w["by_source"].items()),
+        f"- 2026 cities file: {c26.get('one place', 0)} rows name one place (same country and "
+        f"name, within 10 km), {c26.get('several places (city, nearest)', 0)} several (the "
+        f"city, then the nearest, takes the id), {c26.get('no place', 0)} none; ids given: "
+        f"{c26.get('matched', 0)}",
+        f"- 2016 crawl: {i16.get('items', 0)} items; {i16.get('with a 2026 place', 0)} already "
+        f"have a place by the 2026 file; {i16.get('matched by label and partners', 0)} matched "
+        f"by label confirmed by shared partners; {i16.get('without a place', 0)} without one",
+        f"- ids withheld (two ids for one place, or one id for two): {w['conflicts']} "
+        "(see `wikidata_conflicts.csv`)",
+        f"- 2016 P190 statements: {st.get('total', 0)}; both items matched: "
+        f"{st.get('matched', 0)} — confirming a tie of the other sources: "
+        f"{st.get('confirm an existing tie', 0)}, adding a tie: {st.get('add a new tie', 0)}; "
+        f"an item without a place: {st.get('an item without a place', 0)}; both items one "
+        f"place: {st.get('both items one place', 0)}",
+        f"- partnerships with a `wikidata-2016` claim: {w['ties_with_wikidata_2016']}, of "
+        f"which only from it: {w['ties_only_from_wikidata_2016']}",
+        "",
+        "## Names people type",
+        "",
+        f"- GeoNames alternate names kept (endonyms, exonyms, native scripts): "
+        f"{n['aliases_added']} added to aliases (another place answers to them), "
+        f"{n['lookup_names']} in `names.csv` (read when no name or alias matches); "
+        f"curated abbreviations: {n['abbreviations']} (see `abbreviations.csv`)",
+        f"- places with an alias or another name: {n['places_with_alias_or_name']}",
+    ]
+
 
 #: Places with a subdivision, places, and the commit of the last build before the
 #: sourced admin1 → ISO 3166-2 mapping (for the report's before/after).

@@ -547,7 +547,8 @@ def test_every_partnership_is_traceable(partnerships: list[dict[str, str]]) -> N
         (row["a"], row["b"])
         for row in partnerships
         if not any(
-            ref.startswith((*SOURCE_PREFIXES, "curation:")) for ref in _split(row["sources"])
+            ref.startswith((*SOURCE_PREFIXES, "wikidata-2016:", "curation:"))
+            for ref in _split(row["sources"])
         )
     ]
     assert not untraced, untraced[:20]

@@ -444,6 +444,22 @@ def _write_sources(root: Path) -> None:
         "Uppsala\tDenmark\t59.8667\t17.6333\t133000\tGladsaxe\t55.7333\t12.4833\t\tDenmark\t555\tEU",
     ]
     (wikidata / "denmark.tsv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    # Wikidata ids: Charlotte by name, country and position; Krefeld and Orange (FR) by
+    # their labels confirmed by a shared partner (Charlotte: the only Orange partnered
+    # with it is the French one); Q999 has no label at all
+    (root / "wikidata-cities-2026").mkdir()
+    (root / "wikidata-cities-2026" / "cities.csv").write_text(
+        "id,name,lng,lat,country,countrycd,continent\n"
+        "Q16565,Charlotte,-80.84,35.23,United States,US,North America\n",
+        encoding="utf-8",
+    )
+    (root / "wikidata-p190-2016").mkdir()
+    (root / "wikidata-p190-2016" / "names.tsv").write_text(
+        "Q16565\tCharlotte\nQ3936\tKrefeld\nQ100\tOrange\n", encoding="utf-8"
+    )
+    (root / "wikidata-p190-2016" / "relations.tsv").write_text(
+        "Q3936\tQ16565\nQ100\tQ16565\nQ100\tQ999\n", encoding="utf-8"
+    )
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -464,6 +480,8 @@ def built(
         gaz=gaz,
         polygons=polygons,
         cur=curation.Curation(),
+        checksums={},
+        abbreviations=[],
     )
     return root, summary
 
@@ -473,12 +491,13 @@ def test_build_merges_claims_into_partnerships(built: tuple[Path, dict[str, Any]
     pairs = {(r["a"], r["b"]): r for r in _rows(root / "data" / "partnerships.csv")}
     # Charlotte–Orange (FR): the continental row and the per-country row, from one side
     charlotte_orange = pairs[("gn:3", "gn:9")]
-    assert charlotte_orange["sources"].split("|") == ["wpcont:1", "wpcountry:1"]
-    assert charlotte_orange["claimed_by"] == "gn:9"
+    # ... and Orange's own Wikidata P190 statement (2016): now reciprocal
+    assert charlotte_orange["sources"].split("|") == ["wikidata-2016:2", "wpcont:1", "wpcountry:1"]
+    assert charlotte_orange["claimed_by"] == "gn:3|gn:9"
     # Charlotte–Krefeld: both sides claim it
     krefeld = pairs[("gn:10", "gn:9")]
     assert set(krefeld["claimed_by"].split("|")) == {"gn:9", "gn:10"}
-    assert krefeld["sources"].split("|") == ["wpcont:2", "wpcountry:2"]
+    assert krefeld["sources"].split("|") == ["wikidata-2016:1", "wpcont:2", "wpcountry:2"]
     # both district spellings are one place, partnered with Orange (AU)
     steglitz = pairs[("gn:4", "tt:de:berlin-steglitz-zehlendorf")]
     assert steglitz["sources"].split("|") == ["wpcont:4", "wpcountry:3"]
@@ -524,6 +543,29 @@ def test_build_records_how_places_were_resolved(built: tuple[Path, dict[str, Any
     assert metadata["counts"]["partnerships"] == len(_rows(root / "data" / "partnerships.csv"))
 
 
+def test_wikidata_ids_and_the_2016_statements(built: tuple[Path, dict[str, Any]]) -> None:
+    root, summary = built
+    places = {r["id"]: r for r in _rows(root / "data" / "places.csv")}
+    assert places["gn:9"]["wikidata"] == "Q16565"  # name, country, within 10 km
+    assert places["gn:10"]["wikidata"] == "Q3936"  # label + a shared partner
+    assert places["gn:3"]["wikidata"] == "Q100"  # the Orange partnered with Charlotte
+    assert not places["gn:4"]["wikidata"]  # not the other Oranges
+    st = summary["wikidata"]["statements_2016"]
+    assert st == {
+        "an item without a place": 1,
+        "confirm an existing tie": 2,
+        "matched": 2,
+        "total": 3,
+    }
+    pair = next(
+        r
+        for r in _rows(root / "data" / "partnerships.csv")
+        if (r["a"], r["b"]) == ("gn:10", "gn:9")
+    )
+    assert "wikidata-2016:1" in pair["sources"].split("|")
+    assert set(pair["claimed_by"].split("|")) == {"gn:9", "gn:10"}
+
+
 @pytest.fixture
 def rebuild(
     built: tuple[Path, dict[str, Any]],
@@ -542,6 +584,8 @@ def rebuild(
             gaz=gaz,
             polygons=polygons,
             cur=cur,
+            checksums={},
+            abbreviations=[],
         )
 
     return run
@@ -785,6 +829,8 @@ def test_curation_may_name_divisions(
         gaz=_area_gazetteer(),
         polygons=polygons,
         cur=cur,
+        checksums={},
+        abbreviations=[],
     )
     places = {r["id"]: r for r in _rows(tmp_path / "data" / "places.csv")}
     pairs = {(r["a"], r["b"]) for r in _rows(tmp_path / "data" / "partnerships.csv")}
@@ -849,6 +895,8 @@ def test_curation_naming_a_division_badly_is_refused(
             gaz=_area_gazetteer(),
             polygons=polygons,
             cur=cur,
+            checksums={},
+            abbreviations=[],
         )
     assert str(info.value).startswith(fragment), info.value
     assert not (tmp_path / "data").exists()  # nothing written

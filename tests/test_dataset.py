@@ -27,8 +27,8 @@ HEADER_P = ",".join(PLACE_COLUMNS)
 # the columns before as_of and status_basis: files written without them still load
 HEADER_S = ",".join(PARTNERSHIP_COLUMNS[:10])
 GOOD_PLACES = [
-    "gn:1,Charlotte,Charlotte,US,US-NC,city,35.2271,-80.8431,America/New_York,874579,NA,,",
-    "gn:2,Arequipa,Arequipa,PE,,city,-16.3989,-71.535,America/Lima,,SA,Arequipa city|AQP,",
+    "gn:1,Charlotte,Charlotte,US,US-NC,city,35.2271,-80.8431,America/New_York,874579,NA,,,",
+    "gn:2,Arequipa,Arequipa,PE,,city,-16.3989,-71.535,America/Lima,,SA,Arequipa city|AQP,,",
 ]
 
 
@@ -84,9 +84,9 @@ def test_every_problem_is_reported_with_file_row_column(tmp_path: Path) -> None:
         tmp_path,
         [
             *GOOD_PLACES,
-            "gn:3,Nowhere,Nowhere,ZZ,,city,95,-80,America/New_York,,NA,,",
-            "gn:4,,Blank,US,,hamlet,10,10,Mars/Base,-5,NA,,",
-            "gn:1,Charlotte again,x,US,,city,1,1,UTC,,NA,,",
+            "gn:3,Nowhere,Nowhere,ZZ,,city,95,-80,America/New_York,,NA,,,",
+            "gn:4,,Blank,US,,hamlet,10,10,Mars/Base,-5,NA,,,",
+            "gn:1,Charlotte again,x,US,,city,1,1,UTC,,NA,,,",
         ],
         [
             "gn:1,gn:2,sister,active,1962-13-01,,,,,",
@@ -324,9 +324,9 @@ def test_fast_path_reports_malformed_lines(small_atlas: Atlas) -> None:
     short = good_places.split("\n")
     short[2] = short[2].rsplit(",", 1)[0]
     atlas = dataset._read_trusted("\n".join(short), good_rows, {})
-    with pytest.raises(DatasetError, match=r"places.csv.*row 3.*12 cells, expected 13"):
+    with pytest.raises(DatasetError, match=r"places.csv.*row 3.*13 cells, expected 14"):
         atlas.places  # noqa: B018
-    with pytest.raises(DatasetError, match=r"places.csv.*row 3.*12 cells, expected 13"):
+    with pytest.raises(DatasetError, match=r"places.csv.*row 3.*13 cells, expected 14"):
         atlas.place("Nowhere")  # the name index reads every line: never a partial index
     # structural problems: found by loading
     for bad, message in [

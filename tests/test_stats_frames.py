@@ -56,6 +56,7 @@ def test_columns_dtypes_and_values() -> None:
         "population": "Int64",
         "continent": "category",
         "partnerships": "int64",
+        "wikidata": "string",
     }
     assert list(places["kind"].cat.categories) == [k.value for k in PlaceKind]
     assert list(places["continent"].cat.categories) == [c.value for c in Continent]

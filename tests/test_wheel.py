@@ -23,6 +23,7 @@ def test_wheel_contains_data_and_works(tmp_path: Path) -> None:
         "twintowns/py.typed",
         "twintowns/data/places.csv",
         "twintowns/data/partnerships.csv",
+        "twintowns/data/names.csv",
         "twintowns/data/metadata.json",
     ]:
         assert required in names, required

@@ -3,7 +3,7 @@
 >>> import twintowns
 >>> atlas = twintowns.load()
 >>> sorted(p.country for p in atlas.partners("Charlotte", status="active"))[:3]
-['CN', 'DE', 'FR']
+['BR', 'CN', 'DE']
 
 Importing the package reads no data: the bundled dataset is loaded by the
 first call to :func:`load` (or anything that needs it), once.

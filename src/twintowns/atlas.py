@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from twintowns.errors import (
@@ -72,12 +72,14 @@ class Atlas:
 
     __slots__ = (
         "_adjacency",
+        "_extra_names",
         "_lock",
         "_names",
         "_pairs",
         "_records",
         "_sorted",
         "_spatial",
+        "_wikidata",
         "metadata",
     )
 
@@ -124,6 +126,10 @@ class Atlas:
         self._adjacency: dict[str, list[int]] | None = None
         self._sorted: dict[str, tuple[Partnership, ...]] = {}
         self._names: NameIndex | None = None
+        #: ``(position, names)`` of the names looked up only when no name or alias
+        #: matches (the bundled ``names.csv``), or None
+        self._extra_names: Callable[[], Iterable[tuple[int, tuple[str, ...]]]] | None = None
+        self._wikidata: dict[str, int] | None = None
         self._spatial: SpatialIndex | None = None
 
     @classmethod
@@ -241,8 +247,26 @@ class Atlas:
             with self._lock:
                 if self._names is None:
                     records = self._records
-                    self._names = NameIndex(records.names, records.place, self.get)
+                    self._names = NameIndex(
+                        records.names,
+                        records.place,
+                        self.get,
+                        wikidata=self._by_wikidata,
+                        extra_names=self._extra_names,
+                        ties=lambda p: len(self._positions_by_place().get(p.id, ())),
+                    )
         return self._names
+
+    def _by_wikidata(self, qid: str) -> Place | None:
+        """The place carrying Wikidata id ``qid``, or None (index built on first use)."""
+        index = self._wikidata
+        if index is None:
+            with self._lock:
+                index = self._wikidata
+                if index is None:
+                    index = self._wikidata = self._records.wikidata_index()
+        i = index.get(qid)
+        return None if i is None else self._records.place(i)
 
     def get(self, place_id: str) -> Place | None:
         """The place with id ``place_id``, or None."""
@@ -267,9 +291,10 @@ class Atlas:
         """The one place ``query`` denotes.
 
         ``query`` is a name, a qualified name (``"Orange, California"``,
-        ``"Orange, FR"``) or an id.  Raises :class:`~twintowns.PlaceNotFound`
-        (with ``.suggestions``) or :class:`~twintowns.AmbiguousPlace` (with
-        ``.candidates``); see :mod:`twintowns.lookup` for the rules.
+        ``"Orange, FR"``), an id or a Wikidata id (``"Q64"``).  Raises
+        :class:`~twintowns.PlaceNotFound` (with ``.suggestions``) or
+        :class:`~twintowns.AmbiguousPlace` (with ``.candidates``); see
+        :mod:`twintowns.lookup` for the rules.
         """
         if isinstance(query, Place):
             return self.resolve(query)

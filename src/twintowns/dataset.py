@@ -52,9 +52,10 @@ from twintowns.model import (
     Partnership,
     Place,
 )
-from twintowns.records import CsvRecords
+from twintowns.records import CsvRecords, names_file_entries
 from twintowns.schema import (
     METADATA_FILE,
+    NAMES_FILE,
     NUMERIC_COLUMNS,
     PARTNERSHIP_COLUMNS,
     PARTNERSHIPS_FILE,
@@ -101,11 +102,17 @@ def load(path: str | Path | None = None) -> Atlas:
 def _read_bundled() -> Atlas:
     """Read the bundled data through the trusted fast path (see :func:`_read_trusted`)."""
     data = resources.files("twintowns").joinpath("data")
-    return _read_trusted(
+    atlas = _read_trusted(
         data.joinpath(PLACES_FILE).read_text("utf-8"),
         data.joinpath(PARTNERSHIPS_FILE).read_text("utf-8"),
         json.loads(data.joinpath(METADATA_FILE).read_text("utf-8")),
     )
+    index = atlas._records.index
+    # the other names (names.csv) are read by the first lookup no name or alias answers
+    atlas._extra_names = lambda: names_file_entries(
+        data.joinpath(NAMES_FILE).read_text("utf-8"), index
+    )
+    return atlas
 
 
 def _read_trusted(places_text: str, partnerships_text: str, metadata: dict[str, Any]) -> Atlas:

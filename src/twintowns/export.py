@@ -319,6 +319,7 @@ def place_record(place: Place) -> dict[str, Any]:
         "continent": place.continent.value,
         "aliases": list(place.aliases),
         "resolution": place.resolution,
+        "wikidata": place.wikidata,
     }
 
 
@@ -612,7 +613,8 @@ CREATE TABLE places (
     timezone    TEXT NOT NULL,          -- IANA name
     population  INTEGER,
     continent   TEXT NOT NULL {_check("continent", (c.value for c in Continent))},
-    resolution  TEXT NOT NULL
+    resolution  TEXT NOT NULL,
+    wikidata    TEXT UNIQUE              -- Wikidata item id ("Q64"), NULL if unknown
 ) WITHOUT ROWID;
 CREATE TABLE place_aliases (
     place_id TEXT NOT NULL REFERENCES places (id),
@@ -692,7 +694,7 @@ def _write_sqlite(
             )
             for place in _counted(atlas.places, progress, 0, total):
                 connection.execute(
-                    "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         place.id,
                         place.name,
@@ -706,6 +708,7 @@ def _write_sqlite(
                         place.population,
                         place.continent.value,
                         place.resolution,
+                        place.wikidata,
                     ),
                 )
                 connection.executemany(

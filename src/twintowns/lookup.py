@@ -2,23 +2,30 @@
 
 The rules, in order:
 
-1. A place id (``"gn:4460243"``) returns that place.
+1. A place id (``"gn:4460243"``) or Wikidata id (``"Q64"``) returns that place.
 2. The whole query is folded (case, accents and punctuation ignored) and
    looked up among names, ASCII names and aliases — aliases include source
-   article titles such as ``"Orange, Vaucluse"`` and exonyms such as ``"Kiev"``.
+   article titles such as ``"Orange, Vaucluse"`` and exonyms such as ``"Kiev"``
+   — and, when none of them matches, among the other names the bundled data
+   knows a place by (GeoNames alternate names: ``"Wien"``, ``"Москва"``,
+   ``"Saigon"``; abbreviations such as ``"NYC"``).
 3. Otherwise a qualifier is split off (``"Name, Qualifier"`` or
    ``"Name (Qualifier)"``) and must match the place's country (code or name),
    its ISO 3166-2 subdivision (code, the code's suffix, or the name of the
    subdivision or of its parent) — ``"Orange, California"``, ``"Orange, FR"``,
    ``"Springfield, Illinois"``.
 4. ``country=`` keeps only places in that country.
-5. Several candidates left: places whose *own* name matches beat places that
-   only carry the query as an alias.  If several remain, the answer is
-   **obvious** only when the most populous candidate has at least
-   :data:`OBVIOUS_RATIO` (5×) the population of the next one (unknown
-   population counts as 0): ``"Paris"`` is Paris, France, ``"Charlotte"`` is
-   Charlotte, North Carolina.  Otherwise :class:`~twintowns.AmbiguousPlace` is
-   raised with every candidate (``"Springfield"``, ``"Orange"``).
+5. Several candidates left: the answer is **obvious** when one candidate is
+   far more prominent than every other — :data:`OBVIOUS_RATIO` (5×) its
+   population, or at least its population with :data:`OBVIOUS_TIES_RATIO`
+   (2×) its partnerships and :data:`OBVIOUS_TIES_MARGIN` (5) more (unknown
+   population counts as 0): ``"Paris"`` is Paris, France, ``"Roma"`` is Rome
+   (not Roma, Texas), ``"Saint Louis"`` is St. Louis, Missouri.  Otherwise
+   places whose *own* name matches beat places that only carry the query as
+   an alias or another name, and one of them is obvious at 5× the population
+   of the next (``"Charlotte"`` is Charlotte, North Carolina).  Otherwise
+   :class:`~twintowns.AmbiguousPlace` is raised with the candidates
+   (``"Springfield"``, ``"Orange"``).
 6. Nothing matched: :class:`~twintowns.PlaceNotFound` with the closest names.
 """
 
@@ -27,6 +34,7 @@ from __future__ import annotations
 import difflib
 import functools
 import heapq
+import math
 import re
 import threading
 from collections import Counter, defaultdict
@@ -36,13 +44,24 @@ import pycountry
 
 from twintowns.countries import lookup_country
 from twintowns.errors import AmbiguousPlace, InvalidTypeError, InvalidValueError, PlaceNotFound
-from twintowns.model import Place
+from twintowns.model import WIKIDATA_ID, Place
 from twintowns.normalize import fold, trigrams
 
-__all__ = ["MAX_QUERY_LENGTH", "OBVIOUS_RATIO", "NameIndex", "check_query"]
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "OBVIOUS_RATIO",
+    "OBVIOUS_TIES_MARGIN",
+    "OBVIOUS_TIES_RATIO",
+    "NameIndex",
+    "check_query",
+]
 
 #: Population ratio at which the biggest same-name place is "the obvious one".
 OBVIOUS_RATIO = 5
+#: Partnership ratio, and least difference, at which a place at least as populous as
+#: another is "the obvious one" (a handful of ties tells nothing).
+OBVIOUS_TIES_RATIO = 2
+OBVIOUS_TIES_MARGIN = 5
 #: Longest query accepted (characters).
 MAX_QUERY_LENGTH = 200
 
@@ -115,18 +134,70 @@ def _population(place: Place) -> int:
     return place.population or 0
 
 
+def _rank(place: Place) -> tuple[int, str]:
+    """Most populous first, then by id."""
+    return (-(place.population or 0), place.id)
+
+
+#: Largest ranking bonus a place's population gives a fuzzy match (10 million people).
+PROMINENCE_BONUS = 0.1
+
+
+def _similarity(matcher: difflib.SequenceMatcher[str], query: str, key: str) -> float:
+    """How likely ``key`` is the name someone meant by typing ``query`` (0 … 2);
+    ``matcher``'s second sequence is ``query``.
+
+    The difflib ratio of the two, plus what people's misspellings keep: the
+    first letter (+0.05), the letters themselves when only two neighbours are
+    swapped or a letter doubled or dropped (+0.1), a prefix of the name
+    (+0.2); an exact match +1.
+
+    >>> import difflib
+    >>> m = difflib.SequenceMatcher(autojunk=False)
+    >>> m.set_seq2("pargue")
+    >>> _similarity(m, "pargue", "prague") > _similarity(m, "pargue", "parque")
+    True
+    """
+    if key == query:
+        return 2.0
+    matcher.set_seq1(key)
+    score = matcher.ratio()
+    if key[:1] == query[:1]:
+        score += 0.05
+    if sorted(key) == sorted(query) or _one_letter(key, query):
+        score += 0.1
+    if key.startswith(query):
+        score += 0.2
+    return score
+
+
+def _one_letter(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one inserted or deleted letter (a doubled, a dropped one)."""
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
 class NameIndex:
     """Exact (folded) and fuzzy indexes over the names of a set of places."""
 
     __slots__ = (
         "_build_lock",
         "_exact_table",
+        "_extra_source",
+        "_extra_table",
         "_get",
         "_key_places",
         "_keys",
         "_place_at",
         "_postings",
         "_source",
+        "_ties",
+        "_wikidata",
     )
 
     def __init__(
@@ -134,6 +205,10 @@ class NameIndex:
         names: Callable[[], Iterable[tuple[str, str, tuple[str, ...]]]],
         place_at: Callable[[int], Place],
         get: Callable[[str], Place | None],
+        *,
+        wikidata: Callable[[str], Place | None] | None = None,
+        extra_names: Callable[[], Iterable[tuple[int, tuple[str, ...]]]] | None = None,
+        ties: Callable[[Place], int] | None = None,
     ) -> None:
         """Index the names ``names()`` gives: ``(name, ascii_name, aliases)`` of place 0, 1, …
 
@@ -141,8 +216,19 @@ class NameIndex:
         query finds them) and ``get(id)`` returns a place by id, or None.  The
         name table is built by the first query that needs it: a query by id
         does not.
+
+        ``wikidata(qid)`` returns the place carrying a Wikidata id, or None.
+        ``extra_names()`` gives ``(position, names)`` of the names only looked
+        up when no name or alias matches (the bundled ``names.csv``: the data
+        build guarantees none of them is another place's name or alias, so the
+        answer is the one a single table would give).  ``ties(place)`` counts
+        a place's partnerships (prominence, with population).
         """
         self._source = names
+        self._wikidata = wikidata
+        self._extra_source = extra_names
+        self._extra_table: dict[str, list[int]] | None = None
+        self._ties = ties
         self._place_at = place_at
         self._get = get
         self._exact_table: dict[str, list[int]] | None = None
@@ -186,6 +272,29 @@ class NameIndex:
                         exact[akey].append(~i)
         return dict(exact)
 
+    @property
+    def _extra(self) -> dict[str, list[int]]:
+        """Folded name -> ``~i`` of the places known by it in ``extra_names`` (built once)."""
+        table = self._extra_table
+        if table is None:
+            with self._build_lock:
+                table = self._extra_table
+                if table is None:
+                    table = self._extra_table = self._build_extra()
+        return table
+
+    def _build_extra(self) -> dict[str, list[int]]:
+        extra: dict[str, list[int]] = defaultdict(list)
+        if self._extra_source is not None:
+            for i, names in self._extra_source():
+                seen = {""}
+                for name in names:
+                    key = fold(name)
+                    if key not in seen:
+                        seen.add(key)
+                        extra[key].append(~i)
+        return dict(extra)
+
     @staticmethod
     def _texts(name: str, ascii_name: str, aliases: tuple[str, ...]) -> Iterable[tuple[str, bool]]:
         yield name, True
@@ -202,10 +311,10 @@ class NameIndex:
     def _entries(self, key: str) -> list[tuple[Place, bool]]:
         """The places ``key`` names, each with whether it is their own name."""
         place_at = self._place_at
-        return [
-            (place_at(i), True) if i >= 0 else (place_at(~i), False)
-            for i in self._exact.get(key, ())
-        ]
+        found = self._exact.get(key)
+        if found is None and self._extra_source is not None:
+            found = self._extra.get(key)
+        return [(place_at(i), True) if i >= 0 else (place_at(~i), False) for i in found or ()]
 
     # ------------------------------------------------------------------ exact
 
@@ -219,6 +328,8 @@ class NameIndex:
             except LookupError:
                 raise InvalidValueError(f"unknown country: {country!r}") from None
         place = self._get(text) if ":" in text else None
+        if text[0] == "Q" and self._wikidata is not None and WIKIDATA_ID.fullmatch(text):
+            place = self._wikidata(text)  # none: the text may still be a name
         if place is not None:
             if code is not None and place.country != code:
                 raise PlaceNotFound(text, [place.label])
@@ -238,18 +349,66 @@ class NameIndex:
             entries = [(p, own) for p, own in entries if p.country == code]
         if not entries:
             raise PlaceNotFound(text, [p.label for p in self.suggest(text)])
+        if len(entries) == 1:  # a key names a place once (as its name or an alias)
+            return entries[0][0]
         own = [p for p, is_own in entries if is_own]
-        candidates = own or [p for p, _ in entries]
-        if len(candidates) == 1:
-            return candidates[0]
-        ranked = sorted(candidates, key=lambda p: (-_population(p), p.id))
+        if len(own) == 1:  # its own place, more populous than the others: whatever the rest
+            top = own[0]
+            pop = _population(top)
+            for p, _ in entries:
+                if p is not top and _population(p) >= pop:
+                    break
+            else:
+                return top
+        everyone = sorted((p for p, _ in entries), key=_rank)
+        obvious = self._obvious(everyone)
+        if obvious is not None:
+            return obvious
+        ranked = sorted(own, key=_rank) or everyone
+        if len(ranked) == 1:
+            return ranked[0]
         if _population(ranked[0]) >= OBVIOUS_RATIO * max(_population(ranked[1]), 1):
             return ranked[0]
         raise AmbiguousPlace(text, ranked)
 
+    def _obvious(self, ranked: list[Place]) -> Place | None:
+        """The candidate far more prominent than every other, if one is
+        (``ranked`` by :func:`_rank`: most populous first).
+
+        Far more prominent than another: :data:`OBVIOUS_RATIO` times its
+        population, or at least its population and :data:`OBVIOUS_TIES_RATIO`
+        times its partnerships, and :data:`OBVIOUS_TIES_MARGIN` more
+        (``"Saint Louis"``: St. Louis, Missouri, over Saint-Louis, Senegal).
+        A name's own place and places only known by it as an alias or another
+        name compete alike (``"Roma"``: Rome).
+        """
+        ties = self._ties
+        top = ranked[0]
+        pop = _population(top)
+        if pop >= OBVIOUS_RATIO * max(_population(ranked[1]), 1):
+            return top  # and so over every less populous one
+        top_ties = -1
+        for other in ranked[1:]:
+            other_pop = _population(other)
+            if pop >= OBVIOUS_RATIO * max(other_pop, 1):
+                continue
+            if ties is not None and pop >= other_pop:
+                if top_ties < 0:
+                    top_ties = ties(top)
+                other_ties = ties(other)
+                if (
+                    top_ties >= OBVIOUS_TIES_RATIO * other_ties
+                    and top_ties - other_ties >= OBVIOUS_TIES_MARGIN
+                ):
+                    continue
+            return None
+        return top
+
     # ------------------------------------------------------------------ fuzzy
 
     def _build_fuzzy(self, exact: dict[str, list[int]]) -> None:
+        # names, ASCII names and aliases; the other names (``extra_names``) are left
+        # out: a tenfold slower first search for the rare exonym typed wrong
         keys = sorted(exact)
         postings: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(keys):
@@ -266,8 +425,9 @@ class NameIndex:
     def search(self, query: str, *, limit: int = 10) -> list[Place]:
         """Places whose names best match ``query``, typo-tolerant, best first.
 
-        Ranking: similarity of the folded names (difflib ratio, with a bonus
-        for prefixes and exact matches), then population, then id.
+        Ranking: similarity of the folded names (see :func:`_similarity`:
+        how people misspell), with a small bonus for prominence (population),
+        then population, then id.
         """
         text = check_query(query, "search query")
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
@@ -290,20 +450,17 @@ class NameIndex:
             counts.update(self._postings.get(gram, ()))
         shortlist = heapq.nlargest(200, counts.items(), key=lambda kv: (kv[1], -kv[0]))
         scored: list[tuple[float, int, str, Place]] = []
-        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(qkey)
         for index, _ in shortlist:
             key = keys[index]
-            matcher.set_seq1(key)
-            score = matcher.ratio()
-            if key == qkey:
-                score += 1.0
-            elif key.startswith(qkey):
-                score += 0.2
+            score = _similarity(matcher, qkey, key)
             if score < min_score:
                 continue
             for place in map(self._place_at, self._key_places[index]):
-                scored.append((-score, -_population(place), place.id, place))
+                pop = _population(place)
+                bonus = PROMINENCE_BONUS * min(math.log10(pop + 1), 7.0) / 7.0
+                scored.append((-(score + bonus), -pop, place.id, place))
         scored.sort(key=lambda t: t[:3])
         out: list[Place] = []
         seen: set[str] = set()

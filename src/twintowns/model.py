@@ -33,6 +33,7 @@ from twintowns.errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
     "LIST_SEPARATOR",
+    "WIKIDATA_ID",
     "Continent",
     "DatePrecision",
     "PartialDate",
@@ -54,6 +55,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*:[^\s|,\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,200}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+#: A Wikidata item id: ``"Q64"``.
+WIKIDATA_ID = re.compile(r"Q[1-9][0-9]{0,11}")
 _SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -478,12 +481,23 @@ def _check_population(_inst: object, _attr: object, pop: Any) -> None:
         raise InvalidValueError(f"population must be at most {MAX_POPULATION:,}: {pop!r}")
 
 
+def _optional_wikidata(value: Any) -> str | None:
+    return None if value == "" else value
+
+
+def _check_wikidata(_inst: object, _attr: object, value: Any) -> None:
+    if value is not None and (not isinstance(value, str) or not WIKIDATA_ID.fullmatch(value)):
+        raise ValueError(f"wikidata must be a Wikidata item id such as 'Q64', or None: {value!r}")
+
+
 @attrs.frozen(cache_hash=True)
 class Place:
     """A community that can hold partnerships: a city, district, county or region.
 
     ``id`` is stable: ``gn:<geonameid>`` for GeoNames places, ``iso:<code>``
     for ISO 3166-2 subdivisions, ``tt:<key>`` for places of our own.
+    ``wikidata`` is the place's Wikidata item (``"Q64"``), when the data
+    build could match one with evidence, else None.
     """
 
     id: str = attrs.field(validator=_check_id)
@@ -514,6 +528,9 @@ class Place:
     ascii_name: str = attrs.field(default="", validator=_text("ascii_name", allow_empty=True))
     resolution: str = attrs.field(
         default="", validator=_text("resolution", allow_empty=True), eq=False
+    )
+    wikidata: str | None = attrs.field(
+        default=None, converter=_optional_wikidata, validator=_check_wikidata
     )
 
     def __attrs_post_init__(self) -> None:

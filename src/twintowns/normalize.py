@@ -36,6 +36,8 @@ _SPECIAL = str.maketrans(
     }
 )
 _NON_ALNUM = re.compile(r"[\W_]+")
+# ASCII punctuation, symbols, spaces and controls → space (what _NON_ALNUM replaces in ASCII)
+_ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
 def fold(text: str) -> str:
@@ -45,9 +47,9 @@ def fold(text: str) -> str:
     if text.isascii():
         if text.isalnum():  # the common case: one plain word
             return text.lower()
-    else:
-        text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        return " ".join(text.lower().translate(_ASCII_SPACES).split())
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_ALNUM.sub(" ", text.casefold()).strip()
 
 

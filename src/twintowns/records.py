@@ -33,7 +33,7 @@ import gc
 import itertools
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from twintowns.errors import DatasetError, DatasetProblem
@@ -48,7 +48,13 @@ from twintowns.model import (
     Status,
     StatusBasis,
 )
-from twintowns.schema import PARTNERSHIP_COLUMNS, PLACE_COLUMNS, unescape_cell
+from twintowns.schema import (
+    NAMES_COLUMNS,
+    NAMES_FILE,
+    PARTNERSHIP_COLUMNS,
+    PLACE_COLUMNS,
+    unescape_cell,
+)
 
 __all__ = ["BuiltRecords", "CsvRecords", "Records"]
 
@@ -97,6 +103,10 @@ class Records:
         """``(name, ascii_name, aliases)`` of every place, in id order."""
         raise NotImplementedError
 
+    def wikidata_index(self) -> dict[str, int]:
+        """Wikidata id -> position of the place carrying it."""
+        raise NotImplementedError
+
 
 class BuiltRecords(Records):
     """Records over objects that already exist."""
@@ -123,9 +133,31 @@ class BuiltRecords(Records):
     def names(self) -> list[Names]:
         return _names_of(self._places)
 
+    def wikidata_index(self) -> dict[str, int]:
+        return _wikidata_of(self._places)
+
 
 def _names_of(places: Sequence[Place]) -> list[Names]:
     return [(p.name, p.ascii_name, p.aliases) for p in places]
+
+
+def _wikidata_of(places: Sequence[Place]) -> dict[str, int]:
+    return {p.wikidata: i for i, p in enumerate(places) if p.wikidata}
+
+
+def names_file_entries(text: str, index: Mapping[str, int]) -> list[tuple[int, tuple[str, ...]]]:
+    """``(position, names)`` from the text of a ``names.csv`` (``id,names``) over
+    the places ``index`` positions; an unknown id or bad header raises DatasetError."""
+    rows = csv.reader(text.splitlines())
+    if next(rows, None) != list(NAMES_COLUMNS):
+        raise DatasetError([DatasetProblem(NAMES_FILE, 1, None, "unexpected header")])
+    out = []
+    for number, cells in enumerate(rows, start=2):
+        if len(cells) != len(NAMES_COLUMNS) or cells[0] not in index:
+            problem = f"not a known place id and its names: {cells[:1]!r}"
+            raise DatasetError([DatasetProblem(NAMES_FILE, number, "id", problem)])
+        out.append((index[cells[0]], _items(cells[1])))
+    return out
 
 
 def _unchecked(cls: type[_T], values: tuple[Any, ...]) -> _T:
@@ -310,12 +342,23 @@ class CsvRecords(Records):
                 names.append((_text(cells[1]), _text(cells[2]), _items(cells[11])))
             return names
 
+    def wikidata_index(self) -> dict[str, int]:
+        with self._lock:
+            if self._all_places is not None:
+                return _wikidata_of(self._all_places)
+            # the last cell, never quoted: "" or a Wikidata id
+            return {
+                qid: i
+                for i, line in enumerate(self._place_lines)
+                if (qid := line[line.rfind(",") + 1 :])
+            }
+
     # ------------------------------------------------------------ conversion
 
     def _make_place(self, i: int, cells: list[str]) -> Place:
         if len(cells) != len(PLACE_COLUMNS):
             raise self._malformed(0, i, len(cells), len(PLACE_COLUMNS))
-        pid, name, ascii_name, cc, sub, kind, lat, lon, tz, pop, cont, aliases, how = cells
+        pid, name, ascii_name, cc, sub, kind, lat, lon, tz, pop, cont, aliases, how, qid = cells
         intern = sys.intern
         return _unchecked(
             Place,
@@ -333,6 +376,7 @@ class CsvRecords(Records):
                 _items(aliases),
                 _text(ascii_name),
                 intern(how),
+                qid or None,
             ),
         )
 

@@ -4,10 +4,14 @@ Two UTF-8 CSV files (RFC 4180, ``\\n`` line ends, header row) and a JSON file:
 
 ``places.csv``
     ``id, name, ascii_name, country, subdivision, kind, latitude, longitude,
-    timezone, population, continent, aliases, resolution``
+    timezone, population, continent, aliases, resolution, wikidata``
 ``partnerships.csv``
     ``a, b, kind, status, established, ended, note, claimed_by, sources, urls,
     as_of, status_basis`` (``status_basis``: ``listed`` or ``confirmed``)
+``names.csv``
+    ``id, names``: the other names a place is known by (GeoNames alternate
+    names: endonyms, exonyms, native scripts), read by name lookups only when
+    no name or alias matches.
 ``metadata.json``
     dataset version, counts, sources and licenses.
 
@@ -35,6 +39,8 @@ from twintowns.model import LIST_SEPARATOR, Partnership, Place
 
 __all__ = [
     "METADATA_FILE",
+    "NAMES_COLUMNS",
+    "NAMES_FILE",
     "NUMERIC_COLUMNS",
     "PARTNERSHIPS_FILE",
     "PARTNERSHIP_COLUMNS",
@@ -48,6 +54,7 @@ __all__ = [
 ]
 
 PLACES_FILE = "places.csv"
+NAMES_FILE = "names.csv"
 PARTNERSHIPS_FILE = "partnerships.csv"
 METADATA_FILE = "metadata.json"
 
@@ -65,6 +72,7 @@ PLACE_COLUMNS: tuple[str, ...] = (
     "continent",
     "aliases",
     "resolution",
+    "wikidata",
 )
 PARTNERSHIP_COLUMNS: tuple[str, ...] = (
     "a",
@@ -80,6 +88,7 @@ PARTNERSHIP_COLUMNS: tuple[str, ...] = (
     "as_of",
     "status_basis",
 )
+NAMES_COLUMNS: tuple[str, ...] = ("id", "names")
 NUMERIC_COLUMNS = frozenset({"latitude", "longitude", "population"})
 
 _RISKY = ("=", "+", "-", "@", "'")
@@ -138,6 +147,7 @@ def place_row(place: Place) -> list[str]:
         place.continent.value,
         _join(place.aliases),
         place.resolution,
+        place.wikidata or "",
     ]
 
 

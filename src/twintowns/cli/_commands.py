@@ -145,6 +145,8 @@ def _place(ctx: Context) -> int:
         ("timezone", place.timezone),
         ("population", "unknown" if place.population is None else f"{place.population:,}"),
     ]
+    if place.wikidata:
+        rows.append(("wikidata", place.wikidata))
     if place.aliases:
         rows.append(("aliases", "; ".join(place.aliases)))
     rows.append(("partnerships", f"{len(partnerships)}" + (f" ({counts})" if counts else "")))

@@ -47,6 +47,7 @@ _SEP = "\x1f"
 _SOURCES = (
     "data/places.csv",
     "data/partnerships.csv",
+    "data/names.csv",
     "atlas.py",
     "lookup.py",
     "normalize.py",
@@ -176,11 +177,21 @@ class QuickIndex:
             lambda: [(p.name, p.ascii_name, p.aliases) for p in candidates],
             candidates.__getitem__,
             {p.id: p for p in candidates}.get,
+            ties=self._ties,
         )
         try:
             return names.resolve(text)
         except TwinTownsError:
             raise Unavailable(f"{text!r} needs the full atlas") from None
+
+    def _ties(self, place: Place) -> int:
+        """How many partnerships ``place`` has (prominence, as the atlas counts it)."""
+        (count,) = self._db.execute(
+            "SELECT COUNT(*) FROM adjacency JOIN places ON places.i = adjacency.place "
+            "WHERE places.id = ?",
+            (place.id,),
+        ).fetchone()
+        return int(count)
 
     def partnerships(self, place: Place) -> list[Partnership]:
         """The partnerships of ``place`` (all statuses), as ``Atlas.partnerships_of`` lists them."""
@@ -213,6 +224,9 @@ def _answers(atlas: Atlas) -> dict[str, int | None]:
     for place in atlas.places:
         for name, _own in NameIndex._names(place):
             originals.setdefault(fold(name), name)
+    for _i, names in _extra_names(atlas):
+        for name in names:
+            originals.setdefault(fold(name), name)
     answers: dict[str, int | None] = {}
     for key, name in originals.items():
         if not key:
@@ -224,6 +238,12 @@ def _answers(atlas: Atlas) -> dict[str, int | None]:
         except (TwinTownsError, ValueError):
             answers[key] = None
     return answers
+
+
+def _extra_names(atlas: Atlas) -> list[tuple[int, tuple[str, ...]]]:
+    """The names a lookup reads only when no name or alias matches (``names.csv``)."""
+    extra = atlas._extra_names
+    return list(extra()) if extra is not None else []
 
 
 def _names(place: Place) -> Iterator[tuple[str, bool]]:
@@ -263,6 +283,10 @@ def _write(atlas: Atlas, path: Path) -> None:
                     for name, _own in _names(p)
                     if (key := fold(name))
                 ),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO keys VALUES (?, ?)",
+                ((key, i) for i, names in _extra_names(atlas) for n in names if (key := fold(n))),
             )
             db.executemany("INSERT INTO answers VALUES (?, ?)", _answers(atlas).items())
             db.executemany(

@@ -14,6 +14,7 @@
 | population | `Int64` | inhabitants (`<NA>` if unknown) |
 | continent | `category` (Continent) | AF, AN, AS, EU, NA, OC, SA |
 | partnerships | `int64` | number of partnerships kept by the status filter |
+| wikidata | `string` | Wikidata item id such as `Q64` (`<NA>` if unknown) |
 
 ``partnerships``: one row per partnership kept by the status filter, in
 atlas order, with a default ``RangeIndex``.
@@ -116,6 +117,7 @@ def to_pandas(atlas: Atlas, *, status: StatusFilter = None) -> tuple[Any, Any]:
             "population": pd.array([p.population for p in places], dtype="Int64"),
             "continent": enum_column([p.continent.value for p in places], Continent),
             "partnerships": pd.array([len(adj.get(p.id, ())) for p in places], dtype="int64"),
+            "wikidata": pd.array([p.wikidata for p in places], dtype="string"),
         },
         index=pd.Index([p.id for p in places], dtype="string", name="id"),
     )
