@@ -493,22 +493,24 @@ def run(
         row["named_as_of"] = max(tie.consulted(), default=None)
         curated_rows[pair] = row
 
-    # exclusive twinnings: the place's other bulk "sister" ties are pacts, unless curated
+    # exclusive twinnings: the place's other ties are pacts, unless a curated entry
+    # states the tie's kind itself (a curated date or status alone keeps the pact)
     pacts: set[tuple[str, str]] = set()
     for stem, entry in cur.exclusives:
         place_id = str(entry["place"])
-        for pair in merged:
-            if place_id not in pair or entry["sister"] in pair or pair in curated_rows:
+        consulted = entry.get("consulted")
+        for pair in sorted(set(merged) | set(curated_rows)):
+            row = curated_rows.get(pair)
+            if place_id not in pair or entry["sister"] in pair or (row and "kind" in row):
                 continue
-            pacts.add(pair)
-            consulted = entry.get("consulted")
-            curated_rows[pair] = {
-                "refs": [f"curation:{stem}:{consulted}" if consulted else f"curation:{stem}"],
-                "urls": list(entry["urls"]),
-                "claimed_by": set(),
-                "kind": entry["others"],
-                "note": entry["note"],
-            }
+            if row is None:
+                pacts.add(pair)
+                row = curated_rows[pair] = {"refs": [], "urls": [], "claimed_by": set()}
+            ref = f"curation:{stem}:{consulted}" if consulted else f"curation:{stem}"
+            row["refs"] = [*row["refs"], ref]
+            row["urls"] = [*row["urls"], *(u for u in entry["urls"] if u not in row["urls"])]
+            row["kind"] = entry["others"]
+            row["note"] = f"{row['note']} {entry['note']}" if row.get("note") else entry["note"]
 
     source_dates = curation_mod.read_source_dates(source_dates_file)
     undated = sorted({c.source for c in claims} - set(source_dates))
