@@ -246,6 +246,8 @@ def _curated_places(
         for name in entry.get("mentions", []):
             mentions[(key(name), "")] = base
     for stem, entry in cur.mentions:
+        if "partner" in entry:
+            continue  # only in the claims with that partner: _partner_mentions
         pid = str(entry["place"])
         target = _curated_target(gaz, pid, defined, f"{stem}.toml: [[mention]] {entry['name']!r}")
         mentions[(key(str(entry["name"])), str(entry.get("country", "")))] = target
@@ -369,6 +371,7 @@ def run(
                             _with_method(targets[hits.pop()], "same-name"), "resolved"
                         )
 
+    _partner_mentions(cur, claims, outcomes, targets, gaz, defined)
     _namesake_twins(claims, outcomes, gaz)
     _refile_dependencies(outcomes)
     duplicates_merged = _merge_duplicates(
@@ -1057,6 +1060,41 @@ def _name_keys(p: Place, gaz: gazetteer.Gazetteer) -> set[str]:
 
 def _ref_sort(ref: str) -> tuple[str, ...]:
     return tuple(p.zfill(8) if p.isdigit() else p for p in ref.split(":"))
+
+
+def _partner_mentions(
+    cur: curation_mod.Curation,
+    claims: list[sources.Claim],
+    outcomes: list[list[Outcome]],
+    targets: dict[str, Target],
+    gaz: gazetteer.Gazetteer,
+    defined: dict[str, Target],
+) -> None:
+    """A curated ``[[mention]]`` with a ``partner`` names its ``place`` only in the claims
+    whose other side is that partner (Krefeld's "Beeskow" is the Oder-Spree district, its
+    partner; other lists' Beeskow is the town).  The build stops, naming the file and the
+    entry, on a place it does not produce or an entry no claim matches."""
+    for stem, entry in cur.mentions:
+        if "partner" not in entry:
+            continue
+        where = f"{stem}.toml: [[mention]] {entry['name']!r}"
+        pid, partner = str(entry["place"]), str(entry["partner"])
+        target = targets.get(pid) or _curated_target(gaz, pid, defined, where)
+        name, cc = key(clean(str(entry["name"]))), entry.get("country")
+        hits = 0
+        for claim, sides in zip(claims, outcomes, strict=True):
+            for s, m in ((0, claim.origin), (1, claim.target)):
+                other = sides[1 - s].target
+                if other is None or other.id != partner or key(clean(m.name)) != name:
+                    continue
+                if cc is not None and m.country != cc:
+                    continue
+                sides[s] = Outcome(_with_method(target, "curated"), "resolved")
+                hits += 1
+        if not hits:
+            raise curation_mod.CurationError(
+                f"{where}: no claim names it with the partner {partner}"
+            )
 
 
 def _namesake_twins(

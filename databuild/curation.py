@@ -155,7 +155,7 @@ _PLACE_KEYS = {
     "consulted",
 }
 _OWN_PLACE_REQUIRED = {"name", "country", "latitude", "longitude", "timezone"}
-_MENTION_KEYS = {"name", "country", "place", "urls", "consulted"}
+_MENTION_KEYS = {"name", "country", "place", "partner", "urls", "consulted"}
 _SEAT_KEYS = {"place", "seat", "urls", "note", "consulted"}
 _EXCLUSIVE_KEYS = {"place", "sister", "others", "note", "urls", "consulted"}
 
@@ -349,6 +349,8 @@ def _mention(path: Path, number: int, entry: object) -> dict[str, Any]:
     _keys(e, entry, _MENTION_KEYS, {"name", "place"})
     _str(e, entry, "name")
     _place_id(e, entry["place"], "place")
+    if "partner" in entry:
+        _place_id(e, entry["partner"], "partner")
     if "country" in entry:
         _country(e, entry["country"])
     out = dict(entry)
@@ -513,10 +515,14 @@ def _check_references(
                 f"{stem}.toml: [[place]] {entry['id']}: unknown place id (not in the gazetteer)"
             )
     for stem, entry in cur.mentions:
-        if not known(entry["place"]):
-            raise CurationError(
-                f"{stem}.toml: [[mention]] {entry['name']!r}: unknown place {entry['place']}"
-            )
+        for which in ("place", "partner"):
+            pid = entry.get(which)
+            if pid is None or ("partner" in entry and pid.startswith("tt:")):
+                continue  # a place of the build's own, checked by the build
+            if not known(pid):
+                raise CurationError(
+                    f"{stem}.toml: [[mention]] {entry['name']!r}: unknown {which} {pid}"
+                )
     seated: dict[str, str] = {}
     for stem, entry in cur.seats:
         where = f"{stem}.toml: [[seat]] {entry['place']}"

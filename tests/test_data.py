@@ -444,6 +444,21 @@ def test_wrong_namesakes_are_fixed(partnerships: list[dict[str, str]]) -> None:
     )
 
 
+def test_ota_gunma_is_twinned_with_lafayette_indiana(partnerships: list[dict[str, str]]) -> None:
+    # Lafayette, Indiana's list spells its partner "Ohta" (curated mention); with it,
+    # Ōta's continental "Lafayette" (geocoded in Louisiana) follows the qualified title
+    by_pair = {(p["a"], p["b"]): p for p in partnerships}
+    ota, lafayette_in, lafayette_la = "gn:1853677", "gn:4922462", "gn:4330145"
+    assert not _paired(set(by_pair), ota, lafayette_la)
+    both = by_pair[(ota, lafayette_in)]
+    assert set(both["sources"].split("|")) == {"wpcont:15850", "wpcountry:23794"}
+    assert set(both["claimed_by"].split("|")) == {ota, lafayette_in}
+    settled = _report_rows("namesakes_settled.csv")
+    assert any(
+        r["place"] == ota and r["from"] == lafayette_la and r["to"] == lafayette_in for r in settled
+    )
+
+
 def test_one_partner_recorded_twice_is_one_partnership(
     partnerships: list[dict[str, str]],
 ) -> None:
@@ -465,6 +480,58 @@ def test_one_partner_recorded_twice_is_one_partnership(
         "wpcont:24891",
         "wpcountry:7554",
     }
+
+
+@pytest.mark.parametrize(
+    ("place", "partner", "not_also", "sources"),
+    [
+        # Chicago – Delhi, not New Delhi as well (Chicago's and New Delhi's rows merged)
+        (
+            "gn:4887398",
+            "gn:1273294",
+            "gn:1261481",
+            {"wpcountry:10059", "wpcountry:22987", "wpcountry:22999", "curation:chicago"},
+        ),
+        # Atlanta – Salcedo, not Hermanas Mirabal province as well
+        (
+            "gn:4180439",
+            "gn:3493283",
+            "iso:DO-19",
+            {"wpcont:25677", "wpcountry:4216", "wpcountry:22634", "wpcountry:22645"},
+        ),
+        # Krefeld – Oder-Spree district (a district stays a district), not Beeskow as well
+        (
+            "gn:2884509",
+            "tt:de:oder-spree-district",
+            "gn:2951528",
+            {"wpcont:11864", "wpcountry:8482"},
+        ),
+        # Adelaide – George Town, not Penang Island as well
+        (
+            "gn:2078025",
+            "gn:1735106",
+            "tt:my:penang-island",
+            {"wpcont:339", "wpcountry:337", "wpcountry:12812"},
+        ),
+    ],
+)
+def test_one_partner_under_two_names_is_one_partnership(
+    partnerships: list[dict[str, str]], place: str, partner: str, not_also: str, sources: set[str]
+) -> None:
+    by_pair = {(p["a"], p["b"]): p for p in partnerships}
+    assert not _paired(set(by_pair), place, not_also)
+    merged = by_pair[(min(place, partner), max(place, partner))]
+    assert set(merged["sources"].split("|")) == sources
+
+
+def test_places_carry_the_name_of_the_partner(places: list[dict[str, str]]) -> None:
+    by_id = {p["id"]: p for p in places}
+    # GeoNames' "Tianfu" is Wendeng District of Weihai; its "Almere Stad" is the
+    # municipality of Almere, the partner of the lists
+    assert by_id["gn:1791536"]["name"] == "Wendeng"
+    assert by_id["gn:2759879"]["name"] == "Almere"
+    assert "Almere Stad" in by_id["gn:2759879"]["aliases"].split("|")
+    assert not any(p["name"] in ("Tianfu", "Almere Stad") for p in places)
 
 
 def test_country_and_state_mixups(places: list[dict[str, str]]) -> None:

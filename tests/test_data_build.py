@@ -902,6 +902,47 @@ def test_curation_naming_a_division_badly_is_refused(
     assert not (tmp_path / "data").exists()  # nothing written
 
 
+def test_curated_mention_with_a_partner_names_its_place_only_there(
+    built: tuple[Path, dict[str, Any]],
+    tmp_path: Path,
+    gaz: gazetteer.Gazetteer,
+    polygons: Polygons,
+) -> None:
+    # issue #13: "Orange" in Charlotte's claims (gn:9) names Orange, NSW (gn:4); the
+    # other lists' "Orange" keeps its own resolution
+    root, _summary = built
+    cur = curation.Curation(
+        mentions=[("fix", {"name": "Orange", "partner": "gn:9", "place": "gn:4"})],
+    )
+    build.run(
+        root / "sources",
+        tmp_path / "data",
+        tmp_path / "report",
+        gaz=gaz,
+        polygons=polygons,
+        cur=cur,
+    )
+    pairs = {(r["a"], r["b"]): r for r in _rows(tmp_path / "data" / "partnerships.csv")}
+    assert ("gn:3", "gn:9") not in pairs
+    assert set(pairs[("gn:4", "gn:9")]["sources"].split("|")) == {"wpcont:1", "wpcountry:1"}
+    assert ("gn:4", "tt:de:berlin-steglitz-zehlendorf") in pairs
+    # an entry no claim matches stops the build, naming it
+    unmatched = curation.Curation(
+        mentions=[("fix", {"name": "Orange", "partner": "gn:10", "place": "gn:4"})],
+    )
+    with pytest.raises(
+        curation.CurationError, match=r"fix.toml: \[\[mention\]\] 'Orange': no claim"
+    ):
+        build.run(
+            root / "sources",
+            tmp_path / "d2",
+            tmp_path / "r2",
+            gaz=gaz,
+            polygons=polygons,
+            cur=unmatched,
+        )
+
+
 def _target(outcome: Outcome) -> Any:
     assert outcome.target is not None, (outcome.status, outcome.reason)
     return outcome.target
