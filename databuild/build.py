@@ -17,7 +17,7 @@ import pycountry
 from databuild import curation as curation_mod
 from databuild import gazetteer, names, namesakes, report, sources, subdivisions, wikidata
 from databuild.countries import DEPENDENCIES
-from databuild.duplicates import Candidate, likely_duplicates, name_parts
+from databuild.duplicates import Candidate, likely_duplicates, name_parts, name_stem
 from databuild.gazetteer import distance_km
 from databuild.geo import Polygons
 from databuild.merge import merge
@@ -371,7 +371,7 @@ def run(
                             _with_method(targets[hits.pop()], "same-name"), "resolved"
                         )
 
-    _partner_mentions(cur, claims, outcomes, targets, gaz, defined)
+    partner_moves = _partner_mentions(cur, claims, outcomes, targets, gaz, defined)
     _namesake_twins(claims, outcomes, gaz)
     _refile_dependencies(outcomes)
     duplicates_merged = _merge_duplicates(
@@ -469,7 +469,14 @@ def run(
         tied[b].add(a)
     wd = wikidata.match(source_dir, places, tied, lambda p: _name_keys(p, gaz))
     if wd.pairs:
-        merged = merge(pairs + wd.pairs)
+        # a curated mention with a partner moves that partner's Wikidata statements too
+        # (Chicago's "New Delhi" is Delhi in its lists and in Wikidata alike)
+        wd_pairs = [
+            (partner_moves.get((b, a), a), partner_moves.get((a, b), b), ref)
+            for a, b, ref in wd.pairs
+        ]
+        wd_pairs, wd_followed = _follow_listed_namesakes(wd_pairs, pairs, places)
+        merged = merge(pairs + wd_pairs)
     places = {pid: attrs.evolve(p, wikidata=wd.ids.get(pid)) for pid, p in places.items()}
 
     # ---- curation, applied last
@@ -503,17 +510,17 @@ def run(
         place_id = str(entry["place"])
         consulted = entry.get("consulted")
         for pair in sorted(set(merged) | set(curated_rows)):
-            row = curated_rows.get(pair)
-            if place_id not in pair or entry["sister"] in pair or (row and "kind" in row):
+            pact = curated_rows.get(pair)
+            if place_id not in pair or entry["sister"] in pair or (pact and "kind" in pact):
                 continue
-            if row is None:
+            if pact is None:
                 pacts.add(pair)
-                row = curated_rows[pair] = {"refs": [], "urls": [], "claimed_by": set()}
+                pact = curated_rows[pair] = {"refs": [], "urls": [], "claimed_by": set()}
             ref = f"curation:{stem}:{consulted}" if consulted else f"curation:{stem}"
-            row["refs"] = [*row["refs"], ref]
-            row["urls"] = [*row["urls"], *(u for u in entry["urls"] if u not in row["urls"])]
-            row["kind"] = entry["others"]
-            row["note"] = f"{row['note']} {entry['note']}" if row.get("note") else entry["note"]
+            pact["refs"] = [*pact["refs"], ref]
+            pact["urls"] = [*pact["urls"], *(u for u in entry["urls"] if u not in pact["urls"])]
+            pact["kind"] = entry["others"]
+            pact["note"] = f"{pact['note']} {entry['note']}" if pact.get("note") else entry["note"]
 
     source_dates = curation_mod.read_source_dates(source_dates_file)
     undated = sorted({c.source for c in claims} - set(source_dates))
@@ -693,6 +700,7 @@ def run(
             "ties_only_from_wikidata_2016": sum(
                 1 for p in partnerships if all(s.startswith("wikidata-2016:") for s in p.sources)
             ),
+            "statements_following_a_listed_namesake": wd_followed,
             "ties_with_wikidata_2016": sum(
                 1 for p in partnerships if any(s.startswith("wikidata-2016:") for s in p.sources)
             ),
@@ -1062,6 +1070,40 @@ def _ref_sort(ref: str) -> tuple[str, ...]:
     return tuple(p.zfill(8) if p.isdigit() else p for p in ref.split(":"))
 
 
+def _follow_listed_namesakes(
+    wd_pairs: list[tuple[str, str, str]],
+    pairs: list[tuple[str, str, str]],
+    places: dict[str, Place],
+) -> tuple[list[tuple[str, str, str]], int]:
+    """A 2016 Wikidata statement pairing a place with a partner its lists do not name,
+    while they name exactly one other partner of the same name (without kind words),
+    is about that listed partner: its item was matched by label alone, the lists name
+    the place's partner (Bangkok's Fukuoka is the city its lists name, not the
+    prefecture; Edinburgh's Kyoto, Napa's county).  Returns the statements, moved where
+    so, and how many moved."""
+    listed: dict[str, set[str]] = defaultdict(set)
+    for a, b, _ref in pairs:
+        listed[a].add(b)
+        listed[b].add(a)
+
+    def follow(place: str, other: str) -> str:
+        if other in listed[place] or other not in places:
+            return other
+        stem = name_stem(places[other].name)
+        same = [q for q in listed[place] if q in places and name_stem(places[q].name) == stem]
+        return same[0] if stem and len(same) == 1 else other
+
+    out: list[tuple[str, str, str]] = []
+    moved = 0
+    for a, b, ref in wd_pairs:
+        a2, b2 = follow(b, a), follow(a, b)
+        if a2 == b2:  # a namesake twinning (Nienburg–Nienburg) stays as matched
+            a2, b2 = a, b
+        moved += (a2, b2) != (a, b)
+        out.append((a2, b2, ref))
+    return out, moved
+
+
 def _partner_mentions(
     cur: curation_mod.Curation,
     claims: list[sources.Claim],
@@ -1069,11 +1111,15 @@ def _partner_mentions(
     targets: dict[str, Target],
     gaz: gazetteer.Gazetteer,
     defined: dict[str, Target],
-) -> None:
+) -> dict[tuple[str, str], str]:
     """A curated ``[[mention]]`` with a ``partner`` names its ``place`` only in the claims
     whose other side is that partner (Krefeld's "Beeskow" is the Oder-Spree district, its
     partner; other lists' Beeskow is the town).  The build stops, naming the file and the
-    entry, on a place it does not produce or an entry no claim matches."""
+    entry, on a place it does not produce or an entry no claim matches.
+
+    Returns the moves made, ``(partner, place the claim had) -> place it has now``, so
+    that claims naming the places by other means (Wikidata ids) follow them."""
+    moves: dict[tuple[str, str], str] = {}
     for stem, entry in cur.mentions:
         if "partner" not in entry:
             continue
@@ -1089,12 +1135,16 @@ def _partner_mentions(
                     continue
                 if cc is not None and m.country != cc:
                     continue
+                before = sides[s].target
+                if before is not None and before.id != target.id:
+                    moves[(partner, before.id)] = target.id
                 sides[s] = Outcome(_with_method(target, "curated"), "resolved")
                 hits += 1
         if not hits:
             raise curation_mod.CurationError(
                 f"{where}: no claim names it with the partner {partner}"
             )
+    return moves
 
 
 def _namesake_twins(

@@ -197,7 +197,9 @@ def _wikidata_lines(w: dict[str, Any] | None, n: dict[str, Any] | None) -> list[
         f"an item without a place: {st.get('an item without a place', 0)}; both items one "
         f"place: {st.get('both items one place', 0)}",
         f"- partnerships with a `wikidata-2016` claim: {w['ties_with_wikidata_2016']}, of "
-        f"which only from it: {w['ties_only_from_wikidata_2016']}",
+        f"which only from it: {w['ties_only_from_wikidata_2016']}; statements moved to the "
+        f"same-name partner the place's lists name: "
+        f"{w.get('statements_following_a_listed_namesake', 0)}",
         "",
         "## Names people type",
         "",

@@ -921,10 +921,16 @@ def test_curated_mention_with_a_partner_names_its_place_only_there(
         gaz=gaz,
         polygons=polygons,
         cur=cur,
+        checksums={},
+        abbreviations=[],
     )
     pairs = {(r["a"], r["b"]): r for r in _rows(tmp_path / "data" / "partnerships.csv")}
     assert ("gn:3", "gn:9") not in pairs
-    assert set(pairs[("gn:4", "gn:9")]["sources"].split("|")) == {"wpcont:1", "wpcountry:1"}
+    assert set(pairs[("gn:4", "gn:9")]["sources"].split("|")) == {
+        "wikidata-2016:2",
+        "wpcont:1",
+        "wpcountry:1",
+    }
     assert ("gn:4", "tt:de:berlin-steglitz-zehlendorf") in pairs
     # an entry no claim matches stops the build, naming it
     unmatched = curation.Curation(
@@ -940,6 +946,8 @@ def test_curated_mention_with_a_partner_names_its_place_only_there(
             gaz=gaz,
             polygons=polygons,
             cur=unmatched,
+            checksums={},
+            abbreviations=[],
         )
 
 
@@ -1272,6 +1280,7 @@ def test_as_of_and_status_basis_from_source_dates_and_curated_facts(
     assert orange["as_of"] == "2026-11-23", "the day of the fact that states the status"
     assert orange["urls"].split("|") == urls
     assert orange["sources"].split("|") == [
+        "wikidata-2016:2",
         "wpcont:1",
         "wpcountry:1",
         "curation:x:2026-11-23",
@@ -1306,6 +1315,8 @@ def test_a_claim_source_without_a_snapshot_date_stops_the_build(
             polygons=polygons,
             cur=curation.Curation(),
             source_dates_file=dates,
+            checksums={},
+            abbreviations=[],
         )
 
 
