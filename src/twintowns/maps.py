@@ -19,8 +19,11 @@ Formats, chosen by the file suffix (or ``format=``):
   CairoSVG renders *our* SVG, so the PNG and the SVG are one drawing from one
   code path; a second renderer such as matplotlib would mean a second
   drawing to keep in step and a much heavier dependency (numpy and friends);
-* ``.html`` — an interactive Leaflet map through ``folium`` (extra
-  ``twintowns[html]``): click a marker for the partnership details.
+* ``.html`` — the same drawing as an interactive page that works offline
+  (:mod:`twintowns.webmap`: one file, no network, pan, zoom, hover and click
+  for the partnership details); ``tiles=True`` writes a Leaflet map with street
+  tiles through ``folium`` instead (extra ``twintowns[html]``; it loads scripts
+  and tiles from the web when opened).
 
 Projection: equirectangular (plate carrée).  Longitude and latitude map
 linearly to x and y, so the antimeridian is exactly the left and right edge
@@ -1147,6 +1150,7 @@ def render_map(
     center: float | Literal["auto"] = "auto",
     inset: bool | Literal["auto"] = "auto",
     format: str | None = None,
+    tiles: bool = False,
 ) -> MapSummary:
     """Draw a world map of ``place``'s partnerships into ``path``.
 
@@ -1164,9 +1168,31 @@ def render_map(
     ``"auto"`` adds a zoomed map of the place's surroundings below the world
     map when at least six partners crowd around it (Laredo's Mexican
     partners), labelled there; ``True`` whenever a partner is near, ``False`` never.
+    An ``.html`` map is self-contained and works offline
+    (:func:`twintowns.webmap.offline_html_map`); ``tiles=True`` makes it a
+    folium/Leaflet map on street tiles instead (``labels``, ``width``,
+    ``center`` and ``inset`` do not apply there).
     """
+    if not isinstance(tiles, bool):
+        raise TypeError(f"tiles must be True or False, not {tiles!r}")
     target = Path(path)
     fmt = _format_of(target, format)
+    if fmt == "html" and not tiles:
+        from twintowns.webmap import offline_html_map
+
+        page, summary = offline_html_map(
+            atlas,
+            place,
+            status=status,
+            kind=kind,
+            width=width,
+            labels=labels,
+            title=title,
+            center=center,
+            inset=inset,
+        )
+        target.write_text(page, encoding="utf-8", newline="\n")
+        return attrs.evolve(summary, path=target, size=target.stat().st_size)
     if fmt == "html":
         document = html_map(atlas, place, status=status, kind=kind, title=title)
         home = _resolve(atlas, place)

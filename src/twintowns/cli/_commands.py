@@ -674,6 +674,12 @@ def _map_args(p: argparse.ArgumentParser) -> None:
         "--labels", choices=("auto", "names", "numbers"), default="auto", help="label style"
     )
     p.add_argument("--width", type=_positive, default=1200, help="width in pixels (default 1200)")
+    p.add_argument(
+        "--tiles",
+        action="store_true",
+        help="HTML only: a folium/Leaflet map on street tiles (needs twintowns[html] and the "
+        "network when opened) instead of the self-contained offline map",
+    )
 
 
 def _map(ctx: Context) -> int:
@@ -689,6 +695,7 @@ def _map(ctx: Context) -> int:
         kind=_kinds(ctx.args.kind),
         labels=ctx.args.labels,
         width=ctx.args.width,
+        tiles=ctx.args.tiles,
     )
     if ctx.json:
         dump_json(
@@ -784,7 +791,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "map",
         "draw a world map of a place's partnerships (SVG, PNG or HTML)",
-        ("twintowns map Charlotte --output charlotte.svg",),
+        (
+            "twintowns map Charlotte --output charlotte.svg",
+            "twintowns map Honolulu --output honolulu.html",
+        ),
         _map_args,
         _map,
     ),
