@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SOURCES ?= ../shared/sources
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck data data-check bench docs clean
+.PHONY: demo test lint typecheck data data-check bench docs clean browser-test screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ bench: $(STAMP)
 # The documentation site, built strictly (any warning fails) and offline into site/.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --clean --site-dir site
+
+# Only the tests that open pages in headless Chromium (pytest marker "browser").
+browser-test: $(STAMP)
+	$(PY) -m pytest -m browser
+
+# Renew the docs' screenshot of the offline map from the browser test's own.
+screenshots: browser-test
+	cp build/browser/offline-map-charlotte.png docs/img/offline-map-charlotte.png
 
 clean:
 	rm -rf $(VENV) build dist site .data-check .mypy_cache .pytest_cache .ruff_cache

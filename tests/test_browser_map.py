@@ -25,11 +25,11 @@ from twintowns.geography import distance
 from twintowns.maps import render_map
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, FloatRect, Locator, Page
+    from playwright.sync_api import Browser, FloatRect, Locator, Page, ViewportSize
 
 #: The screenshot the docs show (docs/maps.md); `make screenshots` renews it.
 DOCS_SCREENSHOT = ROOT / "docs" / "img" / "offline-map-charlotte.png"
-VIEWPORT = {"width": 1280, "height": 860}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 860}
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +106,7 @@ def test_charlotte_renders_offline(browser: Browser, atlas: Atlas, tmp_path: Pat
         details = page.locator("#details")
         assert details.locator("h2").inner_text().endswith("Krefeld")
         links = details.locator("a")
-        assert [links.nth(i).get_attribute("href") for i in range(links.count())] == list(
-            tie.urls
-        )
+        assert [links.nth(i).get_attribute("href") for i in range(links.count())] == list(tie.urls)
         assert page.locator("tr.selected td").nth(1).inner_text() == "Krefeld"
 
         # zoom in with the wheel, pan by dragging, back with the reset button
@@ -145,9 +143,11 @@ def test_honolulu_stays_readable(browser: Browser, atlas: Atlas, tmp_path: Path)
         markers = page.locator("circle.marker.partner:not(.inset)")
         assert markers.count() == summary.partners
         # every partner has a visible number on the map and a row in the key and the table
-        assert page.locator("text.label:not(.home):not(.inset)").count() + page.locator(
-            "text.label.inset"
-        ).count() >= summary.partners
+        assert (
+            page.locator("text.label:not(.home):not(.inset)").count()
+            + page.locator("text.label.inset").count()
+            >= summary.partners
+        )
         assert page.locator("table.partners tbody tr").count() == summary.partners
         page.screenshot(path=str(tmp_path / "honolulu.png"))
         # in the crowded East Asian cluster: zoom in on Tokyo with the wheel, hover it

@@ -21,6 +21,9 @@ __all__ = ["MAPS", "on_files"]
 MAPS: dict[str, str] = {
     "img/charlotte.svg": "Charlotte, North Carolina",
     "img/laredo.svg": "Laredo",
+    # the offline interactive pages (twintowns.webmap), linked from the maps guide
+    "img/charlotte.html": "Charlotte, North Carolina",
+    "img/honolulu.html": "Honolulu",
 }
 
 

@@ -416,7 +416,5 @@ Data: {html.escape(str(atlas.metadata.get("license", "")))}</footer>
 </body>
 </html>
 """
-    summary = attrs.evolve(
-        svg_summary, format="html", size=len(page.encode("utf-8")), path=None
-    )
+    summary = attrs.evolve(svg_summary, format="html", size=len(page.encode("utf-8")), path=None)
     return page, summary
