@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS", "EXPORT_FORMATS", "Command"]
 
 #: ``twintowns.export.FORMATS``, repeated so that building the parser imports no exporter.
-EXPORT_FORMATS = ("csv", "json", "geojson", "sqlite")
+EXPORT_FORMATS = ("csv", "json", "geojson", "sqlite", "datasette")
 
 
 class Command(NamedTuple):
@@ -613,7 +613,10 @@ def _validate(ctx: Context) -> int:
 def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="the file format")
     p.add_argument(
-        "--output", required=True, metavar="PATH", help="file to write (a folder for csv)"
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="file to write (a folder for csv and datasette)",
     )
     p.add_argument("--place", metavar="QUERY", help="only this place, its partners and ties")
 
@@ -780,10 +783,12 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "export",
-        "write the data as CSV, JSON, GeoJSON or SQLite (progress shown on a terminal)",
+        "write the data as CSV, JSON, GeoJSON, SQLite or a folder for Datasette "
+        "(progress shown on a terminal)",
         (
             "twintowns export --format sqlite --output twintowns.sqlite",
             "twintowns export --format geojson --output charlotte.geojson --place Charlotte",
+            "twintowns export --format datasette --output twintowns-web",
         ),
         _export_args,
         _export,
