@@ -18,9 +18,9 @@ Each ``databuild/curation/<topic>.toml`` may hold four kinds of tables:
 ``[[partnership]]``
     ``a``, ``b`` (place ids), ``kind``, ``status``, ``established``, ``ended``,
     ``note``, ``claimed_by`` (ids), ``urls`` (required: the sources of every
-    fact in the entry), ``consulted`` (the date the pages were read).  Updates the bulk partnership of the same pair, or
-    adds it.  For a suspended partnership ``ended`` is the date of the
-    suspension.
+    fact in the entry), ``consulted`` (the date the pages were read).  Updates
+    the bulk partnership of the same pair, or adds it.  For a suspended
+    partnership ``ended`` is the date of the suspension.
 ``[[seat]]``
     ``place`` (an ``iso:`` or ``tt:`` region, county or district as the build
     names it, or a GeoNames division's ``gn:`` id: divisions have no position
