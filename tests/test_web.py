@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -151,3 +158,41 @@ def test_export_format_and_errors(atlas: Atlas, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         to_datasette(atlas, tmp_path / "missing" / "web")
     assert not (tmp_path / "missing").exists()
+
+
+def test_twintowns_serve_answers_on_loopback(tmp_path: Path) -> None:
+    """``twintowns serve`` for real: Datasette on 127.0.0.1, asked over HTTP, then stopped."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "TWINTOWNS_CACHE_DIR": str(tmp_path / "cache")}
+    folder = tmp_path / "web"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "twintowns", "serve", "--port", str(port), "--folder", str(folder)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        assert first.startswith("serving ") and f"http://127.0.0.1:{port}/" in first
+        url = (
+            f"http://127.0.0.1:{port}/twintowns/partners_of_place.json?place=Charlotte&_shape=array"
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    rows = json.load(response)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None, "the server stopped"
+                assert time.monotonic() < deadline, "no answer within 60 s"
+                time.sleep(0.3)
+        assert "Krefeld" in {row["partner"] for row in rows if row["home_id"] == "gn:4460243"}
+        assert (folder / "twintowns.db").is_file() and (folder / "metadata.json").is_file()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

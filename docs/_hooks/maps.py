@@ -15,26 +15,29 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-__all__ = ["MAPS", "on_files"]
+__all__ = ["INTERACTIVE", "MAPS", "on_files"]
 
 #: Image path in the site -> the place whose partnerships it shows.
 MAPS: dict[str, str] = {
     "img/charlotte.svg": "Charlotte, North Carolina",
     "img/laredo.svg": "Laredo",
-    # the offline interactive pages (twintowns.webmap), linked from the maps guide
+}
+
+#: The offline interactive maps (twintowns.webmap) the maps guide links to.
+INTERACTIVE: dict[str, str] = {
     "img/charlotte.html": "Charlotte, North Carolina",
     "img/honolulu.html": "Honolulu",
 }
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
-    """Render every map of :data:`MAPS` and add it to the site's files."""
+    """Render every map of :data:`MAPS` and :data:`INTERACTIVE`; add them to the site."""
     import twintowns
     from twintowns.maps import render_map
 
     atlas = twintowns.load()
     with tempfile.TemporaryDirectory() as folder:
-        for uri, place in MAPS.items():
+        for uri, place in {**MAPS, **INTERACTIVE}.items():
             path = f"{folder}/{uri.replace('/', '_')}"
             render_map(atlas, place, path=path)
             with open(path, "rb") as image:
