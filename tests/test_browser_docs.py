@@ -6,12 +6,13 @@ than the site's root would.  Every page is opened once and read at each width:
 
 * no code block whose lines are at most 100 characters needs horizontal
   scrolling (``docs/stylesheets/extra.css`` promises it);
-* every image has loaded (the maps are drawn by the build's hook);
+* every image has loaded (the maps are drawn by the build's hook), and the
+  maps are shown at a size where their smallest text is at least 11 px;
 * no console error or warning, no failed request, no request leaving the machine;
 * a screenshot of the top of the page at each width goes to ``build/browser/docs/``.
 
 Internal links and anchors of every page are checked against the built files.
-About 40 s in all on an idle machine (the build is 15 s of it).
+About a minute in all (the strict build is 10–20 s of it).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import functools
 import http.server
 import posixpath
+import re
 import subprocess
 import sys
 import threading
@@ -46,6 +48,11 @@ CODE_BLOCKS = """() => Array.from(document.querySelectorAll('.md-typeset pre > c
   start: c.textContent.slice(0, 60)}))"""
 BROKEN_IMAGES = """() => Array.from(document.images)
   .filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'))"""
+#: Each SVG image with the share of its own width it is shown at.
+SVG_SCALES = """() => Array.from(document.images).filter(i => i.src.endsWith('.svg'))
+  .map(i => ({src: new URL(i.src).pathname, scale: i.clientWidth / i.naturalWidth}))"""
+#: Smallest text a map may show, in CSS pixels as displayed.
+MIN_TEXT_PX = 11.0
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +122,7 @@ def test_every_page_at_every_width(browser: Browser, site: Path, base_url: str) 
         ),
     )
     problems: list[str] = []
-    checked = 0
+    checked = maps = 0
     try:
         # only this site's own server answers; any other address is aborted and kept
         def route(route: Route) -> None:
@@ -143,6 +150,14 @@ def test_every_page_at_every_width(browser: Browser, site: Path, base_url: str) 
                             f"{path or '/'} at {width} px: code block scrolls "
                             f"({block['longest']} characters): {block['start']!r}"
                         )
+                for image in page.evaluate(SVG_SCALES):
+                    maps += 1
+                    smallest = smallest_text(site / image["src"][len(PREFIX) :])
+                    if smallest * image["scale"] < MIN_TEXT_PX - 0.01:
+                        problems.append(
+                            f"{path or '/'} at {width} px: {image['src']} shows text of "
+                            f"{smallest * image['scale']:.1f} px (< {MIN_TEXT_PX:g})"
+                        )
                 name = (path.strip("/").replace("/", "-") or "index") + f"-{width}.png"
                 page.screenshot(path=str(SHOTS / name))
             for kind, text in log.console:
@@ -156,6 +171,14 @@ def test_every_page_at_every_width(browser: Browser, site: Path, base_url: str) 
     assert problems == []
     assert failed == [] and log.blocked == []
     assert checked > 300  # the pages hold well over 100 code blocks, read at 3 widths
+    assert maps >= 4 * len(WIDTHS)  # Charlotte's and Laredo's maps, on two pages
+
+
+def smallest_text(svg: Path) -> float:
+    """The smallest ``font-size`` of the SVG's text (its own pixels)."""
+    sizes = [float(size) for size in re.findall(r'font-size="([0-9.]+)"', svg.read_text("utf-8"))]
+    assert sizes, svg
+    return min(sizes)
 
 
 class _Links(HTMLParser):
