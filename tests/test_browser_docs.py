@@ -231,3 +231,10 @@ def test_internal_links_and_anchors_resolve(site: Path) -> None:
                     broken.append(f"{folder}: {href} (no anchor)")
     assert broken == []
     assert count > 1000
+
+
+def test_reference_leaves_out_special_methods(site: Path) -> None:
+    """``Atlas.__eq__`` and the like are not listed; a documented ``__init__`` is."""
+    reference = "\n".join(p.read_text("utf-8") for p in (site / "reference").rglob("*.html"))
+    listed = set(re.findall(r'id="(twintowns\.[\w.]*\.__\w+__)"', reference))
+    assert listed == {"twintowns.lookup.NameIndex.__init__"}

@@ -12,7 +12,8 @@ this extension rewrites each docstring before rendering:
 * a ``.. code-block:: toml`` directive and its indented block become a
   fenced block in that language;
 * an RST simple table (columns under ``=====  =====`` borders) becomes a
-  Markdown table, or a bulleted list when it has no header row.
+  Markdown table, or a bulleted list when it has no header row;
+* special methods other than ``__init__`` are left out of the reference.
 
 Only the rendering changes: the text run as doctests is the source itself.
 Loaded by ``mkdocs.yml`` (plugin ``mkdocstrings``, handler option ``extensions``).
@@ -29,6 +30,7 @@ __all__ = ["DoctestBlocks", "rewrite"]
 
 _CODE_BLOCK = re.compile(r"^(\s*)\.\. code(?:-block)?::\s*(\w*)\s*$")
 _BORDER = re.compile(r"^\s*=+( +=+)+\s*$")
+_DUNDER = re.compile(r"^__\w+__$")
 _ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|data|attr|exc|obj|const|type):`(~?)([^`]+)`")
 
 
@@ -136,3 +138,8 @@ class DoctestBlocks(griffe.Extension):
     def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
         if obj.docstring is not None:
             obj.docstring.value = rewrite(obj.docstring.value)
+        # Special methods (``__eq__``, ``__len__``…) are not part of the reference:
+        # the class's own docstring says what equality or iteration mean.
+        # ``__init__`` stays, where a constructor has a docstring of its own.
+        if _DUNDER.match(obj.name) and obj.name != "__init__":
+            obj.public = False

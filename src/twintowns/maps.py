@@ -11,6 +11,8 @@ country outlines, a legend and a title, coloured by partnership status.
 >>> summary = render_map(atlas, "Charlotte, US-NC", path=folder / "charlotte.svg")
 >>> summary.format, summary.place, summary.partners >= 7, summary.labels
 ('svg', 'Charlotte, US-NC, US', True, 'names')
+>>> "centred on 90°W" in (folder / "charlotte.svg").read_text("utf-8")
+True
 
 Formats, chosen by the file suffix (or ``format=``):
 
@@ -26,12 +28,16 @@ Formats, chosen by the file suffix (or ``format=``):
   and tiles from the web when opened).
 
 Projection: equirectangular (plate carrée).  Longitude and latitude map
-linearly to x and y, so the antimeridian is exactly the left and right edge
-of the map (an arc split there ends on the edges and nothing is cut
+linearly to x and y, so the meridian opposite the map's centre is exactly its
+left and right edge (an arc split there ends on the edges and nothing is cut
 elsewhere), country outlines and arcs need no trigonometry to draw, and
-readers know the picture.  Areas far from the equator look too big, which
-does not matter for showing who is partnered with whom.  The map shows
-latitudes 58° S to 84° N, widened to include every drawn point.
+readers know the picture.  ``center="auto"`` (the default) picks the central
+meridian that splits the fewest arcs (0°, so the edge is the antimeridian,
+unless another multiple of 30° is strictly better: 90° W for Charlotte,
+150° W for Honolulu); ``center=0`` always puts the edge on the antimeridian.
+Areas far from the equator look too big, which does not matter for showing
+who is partnered with whom.  The map shows latitudes 58° S to 84° N, widened
+to include every drawn point.
 
 Labels never overlap each other or the markers.  Each label goes next to its
 marker, else further out with a leader line.  When six or more partners
