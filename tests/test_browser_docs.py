@@ -238,3 +238,13 @@ def test_reference_leaves_out_special_methods(site: Path) -> None:
     reference = "\n".join(p.read_text("utf-8") for p in (site / "reference").rglob("*.html"))
     listed = set(re.findall(r'id="(twintowns\.[\w.]*\.__\w+__)"', reference))
     assert listed == {"twintowns.lookup.NameIndex.__init__"}
+
+
+def test_reference_roles_link_to_their_objects(site: Path) -> None:
+    """Sphinx roles in docstrings (``:func:`~twintowns.load```) are links, not just code."""
+    atlas = (site / "reference" / "atlas" / "index.html").read_text("utf-8")
+    assert 'href="../dataset/#twintowns.dataset.load"><code>twintowns.load</code></a>' in atlas
+    assert 'href="#twintowns.atlas.Atlas.place"><code>place</code></a>' in atlas
+    reference = "\n".join(p.read_text("utf-8") for p in (site / "reference").rglob("*.html"))
+    assert reference.count('class="autorefs autorefs-internal"') > 100
+    assert "<autoref" not in reference  # every one was resolved or left as code
