@@ -3,8 +3,9 @@
 Each page is opened from a ``file://`` URL in a browser context with the
 network switched off, and every request is routed through the test: the only
 one allowed is the page's own file; anything else would be recorded and fail
-the test.  Run just these with ``pytest -m browser`` (about 10 s: most of it
-is starting Chromium once); ``pytest -m "not browser"`` leaves them out.
+the test.  About 3 s (10 s on a loaded machine), most of it starting
+Chromium.  ``pytest -m browser`` runs the browser tests alone,
+``pytest -m "not browser"`` leaves them out.
 """
 
 from __future__ import annotations
