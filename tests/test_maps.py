@@ -565,6 +565,8 @@ def test_html_is_offline_and_self_contained(atlas: Atlas, tmp_path: Path) -> Non
 
 
 def test_html_map_arguments(atlas: Atlas, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="tiles=True makes an HTML map"):
+        render_map(atlas, "Charlotte, US-NC", path=tmp_path / "x.svg", tiles=True)
     with pytest.raises(TypeError, match="tiles must be True or False"):
         render_map(atlas, "Charlotte, US-NC", path=tmp_path / "x.html", tiles="yes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="width must be"):

@@ -1183,6 +1183,10 @@ def render_map(
         raise TypeError(f"tiles must be True or False, not {tiles!r}")
     target = Path(path)
     fmt = _format_of(target, format)
+    if tiles and fmt != "html":
+        raise ValueError(
+            f"tiles=True makes an HTML map: use a .html file name, not {str(target)!r}"
+        )
     if fmt == "html" and not tiles:
         from twintowns.webmap import offline_html_map
 
