@@ -8,7 +8,7 @@ SOURCES ?= ../shared/sources
 RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck data data-check bench docs dist dist-check clean
+.PHONY: demo test lint typecheck data data-check bench docs dist dist-check clean browser-test screenshots
 
 $(RUNTIME): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,14 @@ dist: $(STAMP)
 # licence files and metadata, the test suite from the unpacked sdist, the wheel in a clean venv.
 dist-check: dist
 	scripts/dist-check.sh $(PY)
+
+# Only the tests that open pages in headless Chromium (pytest marker "browser").
+browser-test: $(STAMP)
+	$(PY) -m pytest -m browser
+
+# Renew the docs' screenshot of the offline map from the browser test's own.
+screenshots: browser-test
+	cp build/browser/offline-map-charlotte.png docs/img/offline-map-charlotte.png
 
 clean:
 	rm -rf $(VENV) build dist site .data-check .mypy_cache .pytest_cache .ruff_cache

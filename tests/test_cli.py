@@ -752,6 +752,23 @@ def test_e2e_map_and_usage_errors(env: dict[str, str], tmp_path: Path) -> None:
     assert at.returncode == 2 and json.loads(at.stdout)["error"]["type"] == "usage_error"
 
 
+def test_e2e_map_html_offline_by_default_tiles_on_request(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    offline = tmp_path / "honolulu.html"
+    done = json.loads(cli(env, "map", "Honolulu", "--output", str(offline), "--json").stdout)
+    text = offline.read_text("utf-8")
+    assert done["format"] == "html" and done["labels"] == "numbers"
+    assert done["bytes"] == offline.stat().st_size and text.count("<tr data-number=") == 45
+    assert "<script src" not in text and "leaflet" not in text.casefold()
+    pytest.importorskip("folium")
+    tiles = tmp_path / "tiles.html"
+    done = json.loads(
+        cli(env, "map", "Honolulu", "--output", str(tiles), "--tiles", "--json").stdout
+    )
+    assert done["labels"] == "popups" and "leaflet" in tiles.read_text("utf-8").casefold()
+
+
 def test_e2e_startup_index_is_written_once_and_used(env: dict[str, str]) -> None:
     cli(env, "place", "Charlotte")
     files = list(Path(env["TWINTOWNS_CACHE_DIR"]).glob("index-*.sqlite"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import html
 import itertools
 import json
 import math
@@ -23,6 +24,7 @@ from twintowns.errors import PlaceNotFound
 from twintowns.geography import distance, intermediate_points, split_antimeridian
 from twintowns.maps import STATUS_STYLES, MapSummary, outlines, render_map, svg_map
 from twintowns.model import Partnership, Status
+from twintowns.webmap import offline_html_map, partner_details
 
 from .conftest import make_place
 
@@ -530,14 +532,61 @@ def test_png(atlas: Atlas, tmp_path: Path) -> None:
     assert summary.format == "png" and summary.size == len(data) > 20_000
 
 
-def test_html(atlas: Atlas, tmp_path: Path) -> None:
+def test_html_tiles_is_the_folium_map(atlas: Atlas, tmp_path: Path) -> None:
     pytest.importorskip("folium")
-    summary = render_map(atlas, "Charlotte, US-NC", path=tmp_path / "charlotte.html")
-    text = (tmp_path / "charlotte.html").read_text("utf-8")
+    path = tmp_path / "charlotte.html"
+    summary = render_map(atlas, "Charlotte, US-NC", path=path, tiles=True)
+    text = path.read_text("utf-8")
     assert summary.format == "html" and summary.labels == "popups"
     assert text.count("L.circleMarker(") == summary.partners + 1
     assert text.count("L.polyline(") == summary.arcs
     assert "Krefeld" in text and "Established" in text and "Partnerships of Charlotte" in text
+
+
+def test_html_is_offline_and_self_contained(atlas: Atlas, tmp_path: Path) -> None:
+    """The default HTML map references nothing outside itself (the browser test opens it)."""
+    path = tmp_path / "charlotte.html"
+    summary = render_map(atlas, "Charlotte, US-NC", path=path)
+    text = path.read_text("utf-8")
+    assert summary.format == "html" and summary.labels == "names" and summary.path == path
+    assert summary.size == len(text.encode("utf-8"))
+    # no script, style sheet, image, font or frame from elsewhere
+    assert not re.search(r"<(script|img|iframe|link|object|embed)\b[^>]*\b(src|href)=", text)
+    assert not re.search(r"url\((?!#)|@import", text)  # url(#clip) points inside the page
+    # the only http(s) addresses are the partnerships' source URLs (links, and the data)
+    urls = {u for p in atlas.partnerships_of(atlas.place("Charlotte, US-NC")) for u in p.urls}
+    found = set(re.findall(r'href="(https?://[^"]+)"', text))
+    assert found and found <= {html.escape(u) for u in urls}
+    # the same drawing as the SVG: one marker per partner, the legend
+    root = parse(svg_map(atlas, "Charlotte, US-NC"))
+    assert text.count('class="marker partner"') == len(markers(root)) == summary.partners
+    assert 'class="legend"' in text and "Natural Earth" in text
+    assert text.count("<tr data-number=") == summary.partners
+
+
+def test_html_map_arguments(atlas: Atlas, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="tiles=True makes an HTML map"):
+        render_map(atlas, "Charlotte, US-NC", path=tmp_path / "x.svg", tiles=True)
+    with pytest.raises(TypeError, match="tiles must be True or False"):
+        render_map(atlas, "Charlotte, US-NC", path=tmp_path / "x.html", tiles="yes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="width must be"):
+        render_map(atlas, "Charlotte, US-NC", path=tmp_path / "x.html", width=10)
+    assert not (tmp_path / "x.html").exists()
+    page, summary = offline_html_map(
+        atlas, "Honolulu", status="active", title="Honolulu <&> friends"
+    )
+    assert "<title>Honolulu &lt;&amp;&gt; friends</title>" in page
+    assert summary.labels == "numbers" and summary.partners == page.count("<tr data-number=")
+
+
+def test_partner_details_rows(atlas: Atlas) -> None:
+    home = atlas.place("Charlotte, US-NC")
+    tie = next(p for p in atlas.partnerships_of(home) if p.other(home).name == "Krefeld")
+    rows = dict(partner_details(home, tie))
+    assert rows["Partner"] == tie.other(home).label and rows["Status"] == tie.status.value
+    assert rows["Established"] == str(tie.established)
+    assert rows["Source URLs"].split("\n") == list(tie.urls)
+    assert rows["Distance"].endswith(" km")
 
 
 # --------------------------------------------------------------------------

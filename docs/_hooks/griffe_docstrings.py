@@ -7,12 +7,15 @@ this extension rewrites each docstring before rendering:
 
 * a ``>>>`` session (up to the next blank line) becomes a fenced ``pycon``
   block at the same indentation;
-* ``:func:`~twintowns.atlas.Atlas```-style roles become inline code showing
-  what the reader would type (``~`` keeps the last dotted component);
+* ``:func:`~twintowns.atlas.Atlas```-style roles become links to the
+  object's entry in the reference (mkdocs-autorefs), showing as inline code
+  what the reader would type (``~`` keeps the last dotted component); a role
+  whose object the reference does not show stays inline code;
 * a ``.. code-block:: toml`` directive and its indented block become a
   fenced block in that language;
 * an RST simple table (columns under ``=====  =====`` borders) becomes a
-  Markdown table, or a bulleted list when it has no header row.
+  Markdown table, or a bulleted list when it has no header row;
+* special methods other than ``__init__`` are left out of the reference.
 
 Only the rendering changes: the text run as doctests is the source itself.
 Loaded by ``mkdocs.yml`` (plugin ``mkdocstrings``, handler option ``extensions``).
@@ -20,30 +23,59 @@ Loaded by ``mkdocs.yml`` (plugin ``mkdocstrings``, handler option ``extensions``
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import griffe
 
-__all__ = ["DoctestBlocks", "rewrite"]
+__all__ = ["DoctestBlocks", "link_roles", "rewrite"]
 
 _CODE_BLOCK = re.compile(r"^(\s*)\.\. code(?:-block)?::\s*(\w*)\s*$")
 _BORDER = re.compile(r"^\s*=+( +=+)+\s*$")
+_DUNDER = re.compile(r"^__\w+__$")
 _ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|data|attr|exc|obj|const|type):`(~?)([^`]+)`")
 
 
-def _role(match: re.Match[str]) -> str:
+def _role(match: re.Match[str], resolve: Callable[[str], str | None] | None = None) -> str:
     tilde, target = match.groups()
     shown = target.rsplit(".", 1)[-1] if tilde else target
-    return f"`{shown}`"
+    identifier = resolve(target) if resolve is not None else None
+    if identifier is None:
+        return f"`{shown}`"
+    # mkdocs-autorefs turns this into a link to the object's entry in the
+    # reference; "optional": an object the reference does not show stays code.
+    return (
+        f'<autoref identifier="{html.escape(identifier)}" optional>'
+        f"<code>{html.escape(shown)}</code></autoref>"
+    )
 
 
-def rewrite(text: str) -> str:
+def link_roles(text: str, resolve: Callable[[str], str | None]) -> str:
+    """Turn the Sphinx roles of ``text`` into links to the reference, where ``resolve`` can.
+
+    ``resolve`` maps a role's target (``Atlas.place``, ``twintowns.load``) to
+    the full path of the object it names, or None: that role stays inline code.
+    Doctest sessions (fenced ``pycon`` blocks) are left alone.
+    """
+    out: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        out.append(line if fenced else _ROLE.sub(lambda m: _role(m, resolve), line))
+    return "\n".join(out)
+
+
+def rewrite(text: str, *, roles: bool = True) -> str:
     """Fence doctest sessions and turn Sphinx roles into inline code.
 
     ``"See :func:`~twintowns.load`."`` becomes ``"See `load`."``; a line
     starting with ``>>>`` opens a ``pycon`` fence that closes at the next
-    blank line (tested in ``tests/test_docs_site.py``).
+    blank line (tested in ``tests/test_docs_site.py``).  With ``roles=False``
+    the roles stay for :func:`link_roles`, which the build runs once the whole
+    package is loaded and names can be resolved.
     """
     out: list[str] = []
     lines = text.splitlines()
@@ -66,7 +98,7 @@ def rewrite(text: str) -> str:
         if directive:
             i = _code_block(lines, i + 1, directive.group(1), directive.group(2), out)
             continue
-        out.append(_ROLE.sub(_role, line))
+        out.append(_ROLE.sub(_role, line) if roles else line)
         i += 1
     return "\n".join(out)
 
@@ -135,4 +167,47 @@ class DoctestBlocks(griffe.Extension):
 
     def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
         if obj.docstring is not None:
-            obj.docstring.value = rewrite(obj.docstring.value)
+            obj.docstring.value = rewrite(obj.docstring.value, roles=False)
+        # Special methods (``__eq__``, ``__len__``…) are not part of the reference:
+        # the class's own docstring says what equality or iteration mean.
+        # ``__init__`` stays, where a constructor has a docstring of its own.
+        if _DUNDER.match(obj.name) and obj.name != "__init__":
+            obj.public = False
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        """Once the package is loaded, link its docstrings' roles (names resolve now)."""
+        for obj in _objects(pkg):
+            if obj.docstring is not None:
+                obj.docstring.value = link_roles(obj.docstring.value, _resolver(pkg, obj))
+
+
+def _objects(obj: griffe.Object) -> Iterator[griffe.Object]:
+    yield obj
+    for member in obj.members.values():
+        if not member.is_alias and isinstance(member, griffe.Object):
+            yield from _objects(member)
+
+
+def _resolver(pkg: griffe.Module, scope: griffe.Object) -> Callable[[str], str | None]:
+    """Resolve a role's target as Python would see the name from ``scope``'s docstring."""
+
+    def resolve(target: str) -> str | None:
+        name = target.lstrip("~")
+        first, _, rest = name.partition(".")
+        if first == pkg.name:
+            path = name
+        else:
+            try:
+                path = scope.resolve(first) + (f".{rest}" if rest else "")
+            except griffe.NameResolutionError:
+                return None
+        try:
+            found = pkg.modules_collection[path]
+        except (KeyError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return None
+        try:
+            return str(found.final_target.path if found.is_alias else found.path)
+        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return None
+
+    return resolve

@@ -5,7 +5,9 @@
 * :func:`to_json`: one JSON file ``{"metadata", "places", "partnerships"}``;
 * :func:`to_geojson`: an RFC 7946 FeatureCollection, places as Points and
   partnerships as great-circle LineStrings;
-* :func:`to_sqlite`: an SQLite database (schema in :data:`SQLITE_SCHEMA`).
+* :func:`to_sqlite`: an SQLite database (schema in :data:`SQLITE_SCHEMA`);
+* ``"datasette"``: that database and Datasette's ``metadata.json`` in a folder
+  (:func:`twintowns.web.to_datasette`), served by ``datasette FOLDER``.
 
 CSV and JSON exports read back with :func:`twintowns.load` into an equal
 :class:`~twintowns.Atlas`: nothing is lost or changed.  CSV text cells that
@@ -97,7 +99,7 @@ __all__ = [
 Progress = Callable[[int, int], None]
 
 #: Export formats, as the command line names them.
-FORMATS: Final = ("csv", "json", "geojson", "sqlite")
+FORMATS: Final = ("csv", "json", "geojson", "sqlite", "datasette")
 
 #: Longest straight segment of a great-circle line in GeoJSON, in km.
 DEFAULT_SEGMENT_KM: Final = 100.0
@@ -754,7 +756,9 @@ def export(
 ) -> list[Path]:
     """Export ``atlas`` in ``format`` (one of :data:`FORMATS`) to ``path``; returns paths written.
 
-    For ``"csv"`` the path is a folder; for the others, a file.
+    For ``"csv"`` the path is a folder; for ``"datasette"`` too (the SQLite
+    database and Datasette's metadata, :func:`twintowns.web.to_datasette`); for
+    the others, a file.
     """
     if format == "csv":
         return to_csv(atlas, path, progress=progress)
@@ -764,6 +768,10 @@ def export(
         return [to_geojson(atlas, path, progress=progress)]
     if format == "sqlite":
         return [to_sqlite(atlas, path, progress=progress)]
+    if format == "datasette":
+        from twintowns.web import to_datasette
+
+        return to_datasette(atlas, path, progress=progress)
     raise InvalidValueError(
         f"unknown export format {format!r}: expected one of {', '.join(FORMATS)}"
     )

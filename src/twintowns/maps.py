@@ -11,6 +11,8 @@ country outlines, a legend and a title, coloured by partnership status.
 >>> summary = render_map(atlas, "Charlotte, US-NC", path=folder / "charlotte.svg")
 >>> summary.format, summary.place, summary.partners >= 7, summary.labels
 ('svg', 'Charlotte, US-NC, US', True, 'names')
+>>> "centred on 90°W" in (folder / "charlotte.svg").read_text("utf-8")
+True
 
 Formats, chosen by the file suffix (or ``format=``):
 
@@ -19,16 +21,23 @@ Formats, chosen by the file suffix (or ``format=``):
   CairoSVG renders *our* SVG, so the PNG and the SVG are one drawing from one
   code path; a second renderer such as matplotlib would mean a second
   drawing to keep in step and a much heavier dependency (numpy and friends);
-* ``.html`` — an interactive Leaflet map through ``folium`` (extra
-  ``twintowns[html]``): click a marker for the partnership details.
+* ``.html`` — the same drawing as an interactive page that works offline
+  (:mod:`twintowns.webmap`: one file, no network, pan, zoom, hover and click
+  for the partnership details); ``tiles=True`` writes a Leaflet map with street
+  tiles through ``folium`` instead (extra ``twintowns[html]``; it loads scripts
+  and tiles from the web when opened).
 
 Projection: equirectangular (plate carrée).  Longitude and latitude map
-linearly to x and y, so the antimeridian is exactly the left and right edge
-of the map (an arc split there ends on the edges and nothing is cut
+linearly to x and y, so the meridian opposite the map's centre is exactly its
+left and right edge (an arc split there ends on the edges and nothing is cut
 elsewhere), country outlines and arcs need no trigonometry to draw, and
-readers know the picture.  Areas far from the equator look too big, which
-does not matter for showing who is partnered with whom.  The map shows
-latitudes 58° S to 84° N, widened to include every drawn point.
+readers know the picture.  ``center="auto"`` (the default) picks the central
+meridian that splits the fewest arcs (0°, so the edge is the antimeridian,
+unless another multiple of 30° is strictly better: 90° W for Charlotte,
+150° W for Honolulu); ``center=0`` always puts the edge on the antimeridian.
+Areas far from the equator look too big, which does not matter for showing
+who is partnered with whom.  The map shows latitudes 58° S to 84° N, widened
+to include every drawn point.
 
 Labels never overlap each other or the markers.  Each label goes next to its
 marker, else further out with a leader line.  When six or more partners
@@ -58,7 +67,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias
 
 import attrs
 
-from twintowns.errors import InvalidValueError
+from twintowns.errors import InvalidTypeError, InvalidValueError
 from twintowns.filters import KindFilter, StatusFilter
 from twintowns.geography import (
     MissingDependencyError,
@@ -1185,6 +1194,7 @@ def render_map(
     center: float | Literal["auto"] = "auto",
     inset: bool | Literal["auto"] = "auto",
     format: str | None = None,
+    tiles: bool = False,
 ) -> MapSummary:
     """Draw a world map of ``place``'s partnerships into ``path``.
 
@@ -1202,9 +1212,35 @@ def render_map(
     ``"auto"`` adds a zoomed map of the place's surroundings below the world
     map when at least six partners crowd around it (Laredo's Mexican
     partners), labelled there; ``True`` whenever a partner is near, ``False`` never.
+    An ``.html`` map is self-contained and works offline
+    (:func:`twintowns.webmap.offline_html_map`); ``tiles=True`` makes it a
+    folium/Leaflet map on street tiles instead (``labels``, ``width``,
+    ``center`` and ``inset`` do not apply there).
     """
+    if not isinstance(tiles, bool):
+        raise InvalidTypeError(f"tiles must be True or False, not {tiles!r}")
     target = Path(path)
     fmt = _format_of(target, format)
+    if tiles and fmt != "html":
+        raise InvalidValueError(
+            f"tiles=True makes an HTML map: use a .html file name, not {str(target)!r}"
+        )
+    if fmt == "html" and not tiles:
+        from twintowns.webmap import offline_html_map
+
+        page, summary = offline_html_map(
+            atlas,
+            place,
+            status=status,
+            kind=kind,
+            width=width,
+            labels=labels,
+            title=title,
+            center=center,
+            inset=inset,
+        )
+        target.write_text(page, encoding="utf-8", newline="\n")
+        return attrs.evolve(summary, path=target, size=target.stat().st_size)
     if fmt == "html":
         document = html_map(atlas, place, status=status, kind=kind, title=title)
         home = _resolve(atlas, place)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS", "EXPORT_FORMATS", "Command"]
 
 #: ``twintowns.export.FORMATS``, repeated so that building the parser imports no exporter.
-EXPORT_FORMATS = ("csv", "json", "geojson", "sqlite")
+EXPORT_FORMATS = ("csv", "json", "geojson", "sqlite", "datasette")
 
 
 class Command(NamedTuple):
@@ -657,7 +657,10 @@ def _validate(ctx: Context) -> int:
 def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="the file format")
     p.add_argument(
-        "--output", required=True, metavar="PATH", help="file to write (a folder for csv)"
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="file to write (a folder for csv and datasette)",
     )
     p.add_argument("--place", metavar="QUERY", help="only this place, its partners and ties")
     _place_country(p)
@@ -728,6 +731,12 @@ def _map_args(p: argparse.ArgumentParser) -> None:
         "--labels", choices=("auto", "names", "numbers"), default="auto", help="label style"
     )
     p.add_argument("--width", type=_positive, default=1200, help="width in pixels (default 1200)")
+    p.add_argument(
+        "--tiles",
+        action="store_true",
+        help="HTML only: a folium/Leaflet map on street tiles (needs twintowns[html] and the "
+        "network when opened) instead of the self-contained offline map",
+    )
 
 
 def _map(ctx: Context) -> int:
@@ -749,6 +758,7 @@ def _map(ctx: Context) -> int:
         kind=_kinds(ctx.args.kind),
         labels=ctx.args.labels,
         width=ctx.args.width,
+        tiles=ctx.args.tiles,
     )
     if ctx.json:
         dump_json(
@@ -768,6 +778,54 @@ def _map(ctx: Context) -> int:
         ctx.out(
             f"wrote the {summary.format.upper()} map of {place.label} with {summary.partners} "
             f"partner(s) to {ctx.args.output}"
+        )
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=_positive, default=8001, help="port (default 8001)")
+    p.add_argument(
+        "--folder",
+        metavar="DIR",
+        help="write the Datasette folder here and keep it (default: a temporary folder)",
+    )
+
+
+def _serve(ctx: Context) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from twintowns.geography import MissingDependencyError
+    from twintowns.web import to_datasette
+
+    try:
+        from datasette.cli import cli as datasette_cli
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "serving the data needs the optional dependency datasette: pip install 'twintowns[web]'"
+        ) from exc
+    atlas: Atlas = ctx.atlas()
+    with tempfile.TemporaryDirectory(prefix="twintowns-web-") as temporary:
+        folder = Path(ctx.args.folder) if ctx.args.folder else Path(temporary)
+        to_datasette(atlas, folder)
+        url = f"http://{ctx.args.host}:{ctx.args.port}/"
+        if ctx.json:
+            document = {"url": url, "folder": str(folder), "places": len(atlas.places)}
+            dump_json({**document, "partnerships": len(atlas.partnerships)}, ctx.stdout)
+        else:
+            ctx.out(
+                f"serving {len(atlas.places):,} places and {len(atlas.partnerships):,} "
+                f"partnerships from {folder} at {url} (Ctrl+C stops)"
+            )
+        ctx.stdout.flush()
+        datasette_cli.main(
+            ["serve", str(folder), "--host", ctx.args.host, "--port", str(ctx.args.port)],
+            prog_name="datasette",
+            standalone_mode=False,
         )
     return EXIT_OK
 
@@ -833,10 +891,12 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "export",
-        "write the data as CSV, JSON, GeoJSON or SQLite (progress shown on a terminal)",
+        "write the data as CSV, JSON, GeoJSON, SQLite or a folder for Datasette "
+        "(progress shown on a terminal)",
         (
             "twintowns export --format sqlite --output twintowns.sqlite",
             "twintowns export --format geojson --output charlotte.geojson --place Charlotte",
+            "twintowns export --format datasette --output twintowns-web",
         ),
         _export_args,
         _export,
@@ -844,8 +904,18 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "map",
         "draw a world map of a place's partnerships (SVG, PNG or HTML)",
-        ("twintowns map Charlotte --output charlotte.svg",),
+        (
+            "twintowns map Charlotte --output charlotte.svg",
+            "twintowns map Honolulu --output honolulu.html",
+        ),
         _map_args,
         _map,
+    ),
+    Command(
+        "serve",
+        "serve the data as a website and JSON API with Datasette (needs twintowns[web])",
+        ("twintowns serve", "twintowns serve --port 8080 --folder twintowns-web"),
+        _serve_args,
+        _serve,
     ),
 )
