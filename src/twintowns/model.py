@@ -487,7 +487,9 @@ def _optional_wikidata(value: Any) -> str | None:
 
 def _check_wikidata(_inst: object, _attr: object, value: Any) -> None:
     if value is not None and (not isinstance(value, str) or not WIKIDATA_ID.fullmatch(value)):
-        raise InvalidValueError(f"wikidata must be a Wikidata item id such as 'Q64', or None: {value!r}")
+        raise InvalidValueError(
+            f"wikidata must be a Wikidata item id such as 'Q64', or None: {value!r}"
+        )
 
 
 @attrs.frozen(cache_hash=True)
