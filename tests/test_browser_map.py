@@ -140,7 +140,9 @@ def test_honolulu_stays_readable(browser: Browser, atlas: Atlas, tmp_path: Path)
     summary = render_map(atlas, "Honolulu", path=path)
     page, log = open_map(browser, path)
     try:
-        assert summary.partners == 45 and summary.labels == "numbers"
+        assert (
+            summary.partners == len(atlas.partners("Honolulu")) > 40 and summary.labels == "numbers"
+        )
         markers = page.locator("circle.marker.partner:not(.inset)")
         assert markers.count() == summary.partners
         # every partner has a visible number on the map and a row in the key and the table

@@ -103,6 +103,7 @@ _PLACE_COLUMNS: Final = {
     "population": "Population (GeoNames), empty if unknown",
     "continent": "Continent code: AF, AN, AS, EU, NA, OC, SA",
     "resolution": "How the place was identified from its source mention",
+    "wikidata": "Wikidata item id (Q64), empty if not matched",
 }
 _PARTNERSHIP_COLUMNS: Final = {
     "a": "One place's id (the smaller of the two ids)",
@@ -114,6 +115,8 @@ _PARTNERSHIP_COLUMNS: Final = {
     "note": "Curated note",
     "claimed_by_a": "1 when place a's own list names place b",
     "claimed_by_b": "1 when place b's own list names place a",
+    "as_of": "Newest date a source lists the tie, or the day a page stating its status was read",
+    "status_basis": "listed (a source lists the tie, none states its status) or confirmed",
 }
 
 
