@@ -647,3 +647,46 @@ def test_html_legend_omits_statuses_with_no_partner(atlas: Atlas) -> None:
     assert f"{active} (" in text
     for status in (Status.SUSPENDED, Status.ENDED, Status.PROPOSED):
         assert STATUS_STYLES[status].description not in text, status
+
+
+# ----------------------------------------------------------------- no lost files
+
+
+@pytest.mark.parametrize("name", ["map.svg", "map.html", "map.png"])
+def test_a_map_that_fails_mid_write_leaves_the_old_file(
+    small_atlas: Atlas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    target = tmp_path / name
+    target.write_bytes(b"the user's previous map")
+
+    def fail(temporary: Path, _target: Path) -> None:
+        assert temporary.read_bytes()  # the new map was written, to the temporary only
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("twintowns.files.publish", fail)
+    monkeypatch.setattr(maps, "publish", fail)
+    if name.endswith(".png"):  # cairosvg may be missing: write the PNG's first bytes
+        monkeypatch.setattr(maps, "_svg_to_png", lambda _doc, path: path.write_bytes(b"\x89PNG"))
+    with pytest.raises(OSError, match="No space"):
+        render_map(small_atlas, "Charlotte", path=target)
+    assert target.read_bytes() == b"the user's previous map"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_the_datasette_folder_keeps_a_users_partial_file(
+    small_atlas: Atlas, tmp_path: Path
+) -> None:
+    pytest.importorskip("sqlite3")
+    from twintowns.web import to_datasette
+
+    folder = tmp_path / "web"
+    folder.mkdir()
+    (folder / "metadata.json.partial").write_text("mine", encoding="utf-8")
+    paths = to_datasette(small_atlas, folder)
+    assert [p.name for p in paths] == ["twintowns.db", "metadata.json"]
+    assert (folder / "metadata.json.partial").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "metadata.json",
+        "metadata.json.partial",
+        "twintowns.db",
+    ]

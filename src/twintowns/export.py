@@ -37,8 +37,6 @@ import itertools
 import json
 import math
 import os
-import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
@@ -46,10 +44,8 @@ from typing import IO, TYPE_CHECKING, Any, Final
 from twintowns.errors import (
     InvalidTypeError,
     InvalidValueError,
-    NotAFileError,
-    NotAFolderError,
-    PathNotFoundError,
 )
+from twintowns.files import prepare_target, publish, temporary_beside, write_atomically
 from twintowns.model import (
     Continent,
     Partnership,
@@ -135,83 +131,6 @@ def _counted(
         _tick(progress, offset + i, total)
 
 
-def _prepare(path: str | os.PathLike[str], *, folder: bool = False) -> Path:
-    if not isinstance(path, str | os.PathLike):
-        raise InvalidTypeError(f"path must be a str or Path, not {type(path).__name__}: {path!r}")
-    target = Path(path)
-    if folder:
-        if target.exists() and not target.is_dir():
-            raise NotAFolderError("not a folder", str(target))
-        if not target.parent.is_dir():
-            raise PathNotFoundError("no such folder", str(target.parent))
-        target.mkdir(exist_ok=True)
-    elif target.is_dir():
-        raise NotAFileError("expected a file path, not a folder", str(target))
-    if not target.parent.is_dir():
-        raise PathNotFoundError("no such folder", str(target.parent))
-    return target
-
-
-@contextlib.contextmanager
-def _temporary(target: Path) -> Iterator[Path]:
-    """A new, empty temporary file beside ``target``, removed unless the block moved it.
-
-    Its name is short and unique (``.tt-XXXXXXXX.tmp``), whatever the length of
-    ``target``'s name, so processes exporting to one path never share it and
-    no file of the user's is touched.
-    """
-    try:
-        handle, name = tempfile.mkstemp(prefix=".tt-", suffix=".tmp", dir=target.parent)
-    except OSError as exc:  # name the file the user asked for, not our temporary
-        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _publish(temporary: Path, target: Path) -> None:
-    """Move the finished ``temporary`` over ``target`` in one step.
-
-    The file gets the permissions of the file it replaces, or those of a new
-    file (``0o666`` less the umask) instead of the temporary file's private ``0o600``.
-    """
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        mode = 0o666 & ~_umask()
-    os.chmod(temporary, mode)
-    os.replace(temporary, target)
-
-
-def _umask() -> int:
-    """The process's umask, read without changing it where the system tells it."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    umask = os.umask(0o022)  # elsewhere: set and restore at once
-    os.umask(umask)
-    return umask
-
-
-def _write_atomically(target: Path, write: Callable[[IO[str]], None], *, newline: str) -> None:
-    """Write ``target`` through a temporary file: it appears complete or not at all.
-
-    If ``write`` raises, the previous ``target`` is left untouched and the
-    temporary file removed.
-    """
-    with _temporary(target) as temporary:
-        with temporary.open("w", encoding="utf-8", newline=newline) as out:
-            write(out)
-        _publish(temporary, target)
-
-
 # ----------------------------------------------------------------------- subsets
 
 
@@ -245,7 +164,7 @@ def to_csv(
     written.  Coordinates keep every digit they have (the bundled data has at most six
     decimals).
     """
-    target = _prepare(folder, folder=True)
+    target = prepare_target(folder, folder=True)
     total = len(atlas.places) + len(atlas.partnerships)
     paths = [target / PLACES_FILE, target / PARTNERSHIPS_FILE, target / METADATA_FILE]
 
@@ -267,13 +186,13 @@ def to_csv(
     with contextlib.ExitStack() as stack:
         finished: list[Path] = []
         for write in (places, partnerships, metadata):
-            temporary = stack.enter_context(_temporary(target))
+            temporary = stack.enter_context(temporary_beside(target))
             with temporary.open("w", encoding="utf-8", newline="") as out:
                 write(out)
             finished.append(temporary)
         with _folder_lock(target):  # exports racing to one folder never mix their files
             for temporary, path in zip(finished, paths, strict=True):
-                _publish(temporary, path)
+                publish(temporary, path)
     return paths
 
 
@@ -364,7 +283,7 @@ def to_json(
     The file is written under a temporary name and moved into place at the
     end: an export that fails leaves any previous file at ``path`` untouched.
     """
-    target = _prepare(path)
+    target = prepare_target(path)
     total = len(atlas.places) + len(atlas.partnerships)
 
     def write(out: IO[str]) -> None:
@@ -385,7 +304,7 @@ def to_json(
             out.write("\n]")
         out.write("}\n")
 
-    _write_atomically(target, write, newline="\n")
+    write_atomically(target, write, newline="\n")
     return target
 
 
@@ -565,7 +484,7 @@ def to_geojson(
     Written under a temporary name and moved into place at the end, as
     :func:`to_json` is.
     """
-    target = _prepare(path)
+    target = prepare_target(path)
     _check_segment(segment_km)
     shown = atlas.places if places else ()
     total = len(shown) + len(atlas.partnerships)
@@ -584,7 +503,7 @@ def to_geojson(
             out.write(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
         out.write("\n]}\n")
 
-    _write_atomically(target, write, newline="\n")
+    write_atomically(target, write, newline="\n")
     return target
 
 
@@ -672,11 +591,11 @@ def to_sqlite(
     """
     import sqlite3
 
-    target = _prepare(path)
+    target = prepare_target(path)
     total = len(atlas.places) + len(atlas.partnerships)
-    with _temporary(target) as temporary:
+    with temporary_beside(target) as temporary:
         _write_sqlite(sqlite3.connect(temporary), atlas, progress, total)
-        _publish(temporary, target)
+        publish(temporary, target)
     return target
 
 

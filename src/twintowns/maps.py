@@ -68,6 +68,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias
 import attrs
 
 from twintowns.errors import InvalidTypeError, InvalidValueError
+from twintowns.files import publish, temporary_beside, write_text_atomically
 from twintowns.filters import KindFilter, StatusFilter
 from twintowns.geography import (
     MissingDependencyError,
@@ -1239,13 +1240,13 @@ def render_map(
             center=center,
             inset=inset,
         )
-        target.write_text(page, encoding="utf-8", newline="\n")
+        write_text_atomically(target, page)
         return attrs.evolve(summary, path=target, size=target.stat().st_size)
     if fmt == "html":
         document = html_map(atlas, place, status=status, kind=kind, title=title)
         home = _resolve(atlas, place)
         entries = _partner_entries(atlas, home, status, kind)
-        target.write_text(document, encoding="utf-8")
+        write_text_atomically(target, document, newline="")
         return MapSummary(
             format="html",
             place=home.label,
@@ -1268,7 +1269,9 @@ def render_map(
         inset_option=inset,
     )
     if fmt == "png":
-        _svg_to_png(document, target)
+        with temporary_beside(target) as temporary:
+            _svg_to_png(document, temporary)
+            publish(temporary, target)
     else:
-        target.write_text(document, encoding="utf-8", newline="\n")
+        write_text_atomically(target, document)
     return attrs.evolve(summary, format=fmt, path=target, size=target.stat().st_size)

@@ -32,7 +32,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from twintowns.export import Progress, _prepare, to_sqlite
+from twintowns.export import Progress, to_sqlite
+from twintowns.files import prepare_target, write_text_atomically
 
 if TYPE_CHECKING:
     from twintowns.atlas import Atlas
@@ -217,13 +218,9 @@ def to_datasette(
     ``datasette FOLDER`` serves them.  The folder is created if needed (its
     parent must exist); the two files in it are replaced.
     """
-    target = _prepare(folder, folder=True)
+    target = prepare_target(folder, folder=True)
     database = to_sqlite(atlas, target / f"{DATABASE}.db", progress=progress)
     metadata = target / "metadata.json"
-    partial = target / "metadata.json.partial"
-    partial.write_text(
-        json.dumps(datasette_metadata(atlas), ensure_ascii=False, indent=2) + "\n",
-        encoding="utf-8",
-    )
-    os.replace(partial, metadata)
+    text = json.dumps(datasette_metadata(atlas), ensure_ascii=False, indent=2) + "\n"
+    write_text_atomically(metadata, text)
     return [database, metadata]
