@@ -6,6 +6,7 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -562,15 +563,12 @@ def run(
     ]
     fix = {row[0]: row[4] for row in sub_mismatch if row[-1] == "fixed"}
     if fix:
-        fixed = {pid: attrs.evolve(places[pid], subdivision=code) for pid, code in fix.items()}
-        places.update(fixed)
-        final_places = [places[pid] for pid in sorted(used)]
-        partnerships = [
-            attrs.evolve(p, a=places[p.a.id], b=places[p.b.id])
-            if p.a.id in fixed or p.b.id in fixed
-            else p
-            for p in partnerships
-        ]
+        final_places, partnerships = _replace_places(
+            places,
+            {pid: attrs.evolve(places[pid], subdivision=code) for pid, code in fix.items()},
+            used,
+            partnerships,
+        )
     # ---- the names people type: GeoNames alternate names and abbreviations
     extra_aliases, lookup_names, abbreviation_rows = names.alternates(
         final_places,
@@ -578,18 +576,15 @@ def run(
         names.load_abbreviations() if abbreviations is None else abbreviations,
     )
     if extra_aliases:
-        named = {
-            pid: attrs.evolve(places[pid], aliases=(*places[pid].aliases, *extra))
-            for pid, extra in extra_aliases.items()
-        }
-        places.update(named)
-        final_places = [places[pid] for pid in sorted(used)]
-        partnerships = [
-            attrs.evolve(p, a=places[p.a.id], b=places[p.b.id])
-            if p.a.id in named or p.b.id in named
-            else p
-            for p in partnerships
-        ]
+        final_places, partnerships = _replace_places(
+            places,
+            {
+                pid: attrs.evolve(places[pid], aliases=(*places[pid].aliases, *extra))
+                for pid, extra in extra_aliases.items()
+            },
+            used,
+            partnerships,
+        )
     sub_empty = [
         [p.id, p.name, p.country, subdivisions.empty_reason(p, gaz)]
         for p in final_places
@@ -1068,6 +1063,23 @@ def _name_keys(p: Place, gaz: gazetteer.Gazetteer) -> set[str]:
 
 def _ref_sort(ref: str) -> tuple[str, ...]:
     return tuple(p.zfill(8) if p.isdigit() else p for p in ref.split(":"))
+
+
+def _replace_places(
+    places: dict[str, Place],
+    changed: dict[str, Place],
+    used: Iterable[str],
+    partnerships: list[Partnership],
+) -> tuple[list[Place], list[Partnership]]:
+    """Put the ``changed`` places into ``places``; returns the used places (by id) and the
+    partnerships, those of a changed place rebuilt on its new record."""
+    places.update(changed)
+    return [places[pid] for pid in sorted(used)], [
+        attrs.evolve(p, a=places[p.a.id], b=places[p.b.id])
+        if p.a.id in changed or p.b.id in changed
+        else p
+        for p in partnerships
+    ]
 
 
 def _follow_listed_namesakes(

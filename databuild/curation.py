@@ -746,6 +746,20 @@ _NOT_FOUND_HEADER = ["a", "b", "looked_for", "consulted", "note"]
 LOOKED_FOR = ("established", "status", "kind", "list")
 
 
+def _csv_rows(path: Path, header: list[str], what: str) -> list[list[str]]:
+    """The rows of the curation CSV file ``path``, its header checked (the first row)."""
+    import csv
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CurationError(f"{path.name}: cannot read {what}: {exc}") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or rows[0] != header:
+        raise CurationError(f"{path.name}: the header must be {','.join(header)}")
+    return rows
+
+
 def read_source_dates(path: Path | None = None) -> dict[str, PartialDate]:
     """The snapshot date of each claim source: ``source`` (the reference prefix,
     ``wpcont``) → ``as_of`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
@@ -754,16 +768,8 @@ def read_source_dates(path: Path | None = None) -> dict[str, PartialDate]:
     ``source,as_of,basis`` (``basis``: where the date comes from).  A
     malformed file raises :class:`CurationError` naming the row.
     """
-    import csv
-
     path = path if path is not None else CURATION_DIR / SOURCE_DATES_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CurationError(f"{path.name}: cannot read the sources' dates: {exc}") from None
-    rows = list(csv.reader(text.splitlines()))
-    if not rows or rows[0] != _SOURCE_DATES_HEADER:
-        raise CurationError(f"{path.name}: the header must be {','.join(_SOURCE_DATES_HEADER)}")
+    rows = _csv_rows(path, _SOURCE_DATES_HEADER, "the sources' dates")
     out: dict[str, PartialDate] = {}
     for number, row in enumerate(rows[1:], start=2):
         where = f"{path.name}: row {number}"
@@ -801,16 +807,8 @@ def read_not_found(path: Path | None = None) -> list[NotFound]:
     ``consulted`` the day (``YYYY-MM-DD``, not in the future).  A malformed
     row raises :class:`CurationError` naming the file and the row.
     """
-    import csv
-
     path = path if path is not None else CURATION_DIR / NOT_FOUND_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CurationError(f"{path.name}: cannot read it: {exc}") from None
-    rows = list(csv.reader(text.splitlines()))
-    if not rows or rows[0] != _NOT_FOUND_HEADER:
-        raise CurationError(f"{path.name}: the header must be {','.join(_NOT_FOUND_HEADER)}")
+    rows = _csv_rows(path, _NOT_FOUND_HEADER, "it")
     out: list[NotFound] = []
     for number, row in enumerate(rows[1:], start=2):
         where = f"{path.name}: row {number}"
