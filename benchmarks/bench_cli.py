@@ -1,12 +1,9 @@
 """Command-line start-up: ``twintowns place Charlotte`` vs ``python -c "import twintowns"``.
 
 Both run as fresh processes, alternately, and the medians are compared
-(target: the command takes at most 2× the bare import).  The command runs
-warm, with its startup index already written (the first run after
-installing or upgrading writes it, see ``twintowns.cli._quick``); the same
-command with the index disabled (``TWINTOWNS_NO_CACHE=1``, i.e. loading the
-whole dataset) is shown for comparison, as are ``partners`` and
-``python -m twintowns``.
+(target: the command takes at most 2× the bare import).  The command
+answers from the bundled data (nothing is cached on disk); ``partners`` and
+``python -m twintowns`` are shown for comparison.
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,9 +35,7 @@ def _time(command: list[str], env: dict[str, str]) -> float:
 
 def measure(runs: int = RUNS) -> dict[str, float]:
     """Median wall time in seconds of each variant, interleaved run by run."""
-    cache = tempfile.mkdtemp(prefix="twintowns-bench-")
-    env = {**os.environ, "TWINTOWNS_CACHE_DIR": cache}
-    env.pop("TWINTOWNS_NO_CACHE", None)
+    env = dict(os.environ)
     script = _script()
     variants = {
         "import": ([sys.executable, "-c", "import twintowns"], env),
@@ -52,16 +46,12 @@ def measure(runs: int = RUNS) -> dict[str, float]:
             [sys.executable, "-m", "twintowns", "place", "Charlotte"],
             env,
         ),
-        "place, no index": ([*script, "place", "Charlotte"], {**env, "TWINTOWNS_NO_CACHE": "1"}),
     }
-    try:
-        subprocess.run([*script, "place", "Charlotte"], env=env, check=True, capture_output=True)
-        times: dict[str, list[float]] = {name: [] for name in variants}
-        for _ in range(runs):
-            for name, (command, environment) in variants.items():
-                times[name].append(_time(command, environment))
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
+    subprocess.run([*script, "place", "Charlotte"], env=env, check=True, capture_output=True)
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(runs):
+        for name, (command, environment) in variants.items():
+            times[name].append(_time(command, environment))
     return {name: statistics.median(values) for name, values in times.items()}
 
 

@@ -2,7 +2,6 @@
 
 * in-process runs of :func:`twintowns.cli.main` against a small hand-made
   dataset (``--data``), where every answer is known exactly;
-* the startup index answers exactly as the full atlas does;
 * end to end: the installed console script in subprocesses, every command,
   both output modes, and the failure paths with their exit codes.
 """
@@ -15,19 +14,16 @@ import os
 import pty
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import twintowns
 from twintowns.atlas import Atlas
 from twintowns.cli import build_parser, main
 from twintowns.cli._commands import COMMANDS, EXPORT_FORMATS
-from twintowns.cli._quick import QuickIndex, Unavailable
 from twintowns.cli._render import table, text_width, truncate
 from twintowns.export import FORMATS, to_csv
 from twintowns.geography import distance
@@ -438,109 +434,14 @@ def test_every_command_has_help_with_examples(capsys: pytest.CaptureFixture[str]
     assert build_parser().prog == "twintowns"
 
 
-# --------------------------------------------------------------------------- startup index
-
-
-@pytest.fixture(scope="module")
-def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QuickIndex]:
-    folder = tmp_path_factory.mktemp("cache")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TWINTOWNS_CACHE_DIR", str(folder))
-        mp.delenv("TWINTOWNS_NO_CACHE", raising=False)
-        with pytest.raises(Unavailable):
-            QuickIndex.open()
-        assert QuickIndex.build(twintowns.load()) is not None
-        index = QuickIndex.open()
-        yield index
-        index.close()
-
-
-def _answer(source: Any, query: str) -> str:
-    try:
-        return str(source.place(query).id)
-    except Unavailable:
-        return "needs atlas"
-    except twintowns.TwinTownsError as error:
-        return type(error).__name__
-
-
-def _queries(place: twintowns.Place) -> list[str]:
-    out = [
-        place.name,
-        place.name.upper(),
-        place.id,
-        f"{place.name}, {place.country}",
-        f"{place.name} ({place.country})",
-        f"  {place.name.lower()} ",
-        f"{place.name}:",
-        place.name[:-1] or "x",
-        *place.aliases[:2],
-    ]
-    if place.subdivision:
-        out.append(f"{place.name}, {place.subdivision}")
-    if place.ascii_name:
-        out.append(place.ascii_name)
-    return out
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.data())
-def test_startup_index_answers_as_the_atlas(quick: QuickIndex, data: st.DataObject) -> None:
-    atlas = twintowns.load()
-    place = data.draw(st.sampled_from(atlas.places))
-    for query in _queries(place):
-        mine, theirs = _answer(quick, query), _answer(atlas, query)
-        # the index answers or defers; it never answers differently
-        assert mine in (theirs, "needs atlas"), query
-        if theirs not in ("PlaceNotFound", "AmbiguousPlace"):
-            assert mine == theirs, query
-    found = quick.partnerships(place)
-    assert found == atlas.partnerships_of(place)
-    assert [(p.a.resolution, p.b.resolution) for p in found] == [
-        (p.a.resolution, p.b.resolution) for p in atlas.partnerships_of(place)
-    ]
-
-
-def test_startup_index_for_well_known_places(quick: QuickIndex) -> None:
-    atlas = twintowns.load()
-    for query in (
-        "Charlotte",
-        "charlotte",
-        "Wroclaw",
-        "Kiev",
-        "Orange, Vaucluse",
-        "Paris",
-        "Los Angeles",
-        "gn:4460243",
-        "Springfield, Illinois",
-    ):
-        assert quick.place(query) == atlas.place(query), query
-    with pytest.raises(Unavailable):
-        quick.place("Springfield")  # ambiguous: the full atlas reports the candidates
-    with pytest.raises(Unavailable):
-        quick.place("Xyzzyville")
-
-
-def test_startup_index_is_optional(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("TWINTOWNS_CACHE_DIR", str(tmp_path))
-    monkeypatch.setenv("TWINTOWNS_NO_CACHE", "1")
-    assert QuickIndex.build(twintowns.load()) is None
-    with pytest.raises(Unavailable):
-        QuickIndex.open()
-    assert list(tmp_path.iterdir()) == []
-
-
 # --------------------------------------------------------------------------- end to end
 
 SCRIPT = Path(sys.executable).with_name("twintowns")
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    cache = tmp_path_factory.mktemp("e2e-cache")
-    out = {k: v for k, v in os.environ.items() if k not in ("TWINTOWNS_NO_CACHE", "COLUMNS")}
-    out["TWINTOWNS_CACHE_DIR"] = str(cache)
-    return out
+def env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "COLUMNS"}
 
 
 def cli(env: dict[str, str], *argv: str, module: bool = False) -> subprocess.CompletedProcess[str]:
@@ -770,14 +671,18 @@ def test_e2e_map_html_offline_by_default_tiles_on_request(
     assert done["labels"] == "popups" and "leaflet" in tiles.read_text("utf-8").casefold()
 
 
-def test_e2e_startup_index_is_written_once_and_used(env: dict[str, str]) -> None:
-    cli(env, "place", "Charlotte")
-    files = list(Path(env["TWINTOWNS_CACHE_DIR"]).glob("index-*.sqlite"))
-    assert len(files) == 1
-    before = files[0].stat().st_mtime_ns
-    again = cli(env, "place", "Paris", "--json")
+def test_e2e_nothing_is_written_to_the_users_disk(env: dict[str, str], tmp_path: Path) -> None:
+    """The program answers from the bundled data alone: no cache, no index in the home folder."""
+    home, cache = tmp_path / "home", tmp_path / "cache"
+    home.mkdir()
+    cache.mkdir()
+    own = {**env, "HOME": str(home), "XDG_CACHE_HOME": str(cache)}
+    first = cli(own, "place", "Charlotte")
+    again = cli(own, "partners", "Paris", "--json")
+    assert first.returncode == again.returncode == 0
+    assert first.stdout.startswith("Charlotte, US-NC, US\n")
     assert json.loads(again.stdout)["place"]["country"] == "FR"
-    assert files[0].stat().st_mtime_ns == before
+    assert list(home.iterdir()) == list(cache.iterdir()) == []
 
 
 def test_e2e_timediff_default_is_now(env: dict[str, str]) -> None:

@@ -581,7 +581,7 @@ def _script() -> str:
 
 
 def test_16_narrow_encodings_and_closed_stdout(small_data: str) -> None:
-    env = {**os.environ, "PYTHONIOENCODING": "ascii", "TWINTOWNS_NO_CACHE": "1"}
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
     run = subprocess.run(
         [_script(), "place", "Charlotte", "--data", small_data, "--json"],
         env=env,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import sqlite3
 import subprocess
@@ -165,11 +164,9 @@ def test_twintowns_serve_answers_on_loopback(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "TWINTOWNS_CACHE_DIR": str(tmp_path / "cache")}
     folder = tmp_path / "web"
     server = subprocess.Popen(
         [sys.executable, "-m", "twintowns", "serve", "--port", str(port), "--folder", str(folder)],
-        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

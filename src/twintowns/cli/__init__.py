@@ -60,16 +60,13 @@ class _Parser(argparse.ArgumentParser):
 class Context:
     """What a command runs against: the bundled data (or ``--data``) and the output mode."""
 
-    def __init__(self, args: argparse.Namespace, *, quick: bool) -> None:
+    def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.json: bool = bool(getattr(args, "json", False))
         self.data: str | None = getattr(args, "data", None)
         self.stdout: TextIO = sys.stdout
         self.stderr: TextIO = sys.stderr
         self._atlas: Atlas | None = None
-        self._quick_allowed = quick and self.data is None
-        self._quick: Any = None
-        self._quick_missing = False
 
     def atlas(self) -> Atlas:
         """The whole atlas, loaded on first use."""
@@ -77,49 +74,15 @@ class Context:
             from twintowns.dataset import load
 
             self._atlas = load(self.data)
-            if self._quick_missing:  # first run: write the startup index for the next ones
-                from twintowns.cli._quick import QuickIndex
-
-                QuickIndex.build(self._atlas)
         return self._atlas
 
-    def _quick_index(self) -> Any:
-        if not self._quick_allowed or self._atlas is not None:
-            return None
-        if self._quick is None:
-            from twintowns.cli._quick import QuickIndex, Unavailable
-
-            try:
-                self._quick = QuickIndex.open()
-            except Unavailable:
-                self._quick_allowed = False
-                self._quick_missing = True
-                return None
-        return self._quick
-
     def place(self, query: str) -> Place:
-        """Resolve ``query`` as :meth:`Atlas.place` does (through the startup index if any),
-        within ``--country`` when the command has one."""
-        country = getattr(self.args, "country", None)
-        if country is not None:
-            return self.atlas().place(query, country=country)
-        quick = self._quick_index()
-        if quick is not None:
-            from twintowns.cli._quick import Unavailable
-
-            try:
-                place: Place = quick.place(query)
-                return place
-            except Unavailable:
-                pass
-        return self.atlas().place(query)
+        """Resolve ``query`` as :meth:`Atlas.place` does, within ``--country`` when the
+        command has one."""
+        return self.atlas().place(query, country=getattr(self.args, "country", None))
 
     def partnerships_of(self, place: Place) -> list[Partnership]:
         """The partnerships of ``place`` (all statuses) as ``Atlas.partnerships_of`` lists them."""
-        quick = self._quick_index()
-        if quick is not None:
-            found: list[Partnership] = quick.partnerships(place)
-            return found
         return self.atlas().partnerships_of(place)
 
     def out(self, text: str = "") -> None:
@@ -238,12 +201,8 @@ def _report(ctx: Context, kind: str, message: str, error: BaseException | None =
         dump_json({"error": document}, ctx.stdout)
 
 
-def main(argv: Sequence[str] | None = None, *, index_cache: bool | None = None) -> int:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code.
-
-    ``index_cache`` (default: only when ``argv`` is None, i.e. as a program)
-    allows the startup index of :mod:`twintowns.cli._quick`.
-    """
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     _safe_streams()
     parser = build_parser()
@@ -257,7 +216,7 @@ def main(argv: Sequence[str] | None = None, *, index_cache: bool | None = None) 
     if getattr(args, "handler", None) is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    ctx = Context(args, quick=argv is None if index_cache is None else index_cache)
+    ctx = Context(args)
     handler: _Handler = args.handler
     try:
         return handler(ctx)
