@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 import twintowns
 from twintowns.atlas import Atlas
 from twintowns.cli import build_parser, main
-from twintowns.cli._commands import COMMANDS, EXPORT_FORMATS
-from twintowns.cli._render import table, text_width, truncate
+from twintowns.cli.commands import COMMANDS
+from twintowns.cli.commands.export import EXPORT_FORMATS
+from twintowns.cli.render import table, text_width, truncate
 from twintowns.export import FORMATS, to_csv
 from twintowns.geography import distance
 

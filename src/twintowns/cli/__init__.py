@@ -28,79 +28,26 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from collections.abc import Sequence
+from typing import Any
 
+# the exit codes are re-exported (``from twintowns.cli import EXIT_USAGE``)
+from twintowns.cli.context import EXIT_INTERNAL as EXIT_INTERNAL
+from twintowns.cli.context import EXIT_INVALID as EXIT_INVALID
+from twintowns.cli.context import EXIT_OK as EXIT_OK
+from twintowns.cli.context import EXIT_USAGE as EXIT_USAGE
+from twintowns.cli.context import Context, Parser, UsageError
 from twintowns.errors import AmbiguousPlace, DatasetError, PlaceNotFound, TwinTownsError
 
-if TYPE_CHECKING:
-    from twintowns.atlas import Atlas
-    from twintowns.model import Partnership, Place
-
 __all__ = ["Context", "UsageError", "build_parser", "main"]
-
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-
-
-class UsageError(TwinTownsError):
-    """A bad argument found after parsing (exit code 2)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser that raises instead of exiting, so :func:`main` returns a code."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        raise UsageError(f"{self.prog}: error: {message}")
-
-
-class Context:
-    """What a command runs against: the bundled data (or ``--data``) and the output mode."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-        self.json: bool = bool(getattr(args, "json", False))
-        self.data: str | None = getattr(args, "data", None)
-        self.stdout: TextIO = sys.stdout
-        self.stderr: TextIO = sys.stderr
-        self._atlas: Atlas | None = None
-
-    def atlas(self) -> Atlas:
-        """The whole atlas, loaded on first use."""
-        if self._atlas is None:
-            from twintowns.dataset import load
-
-            self._atlas = load(self.data)
-        return self._atlas
-
-    def place(self, query: str) -> Place:
-        """Resolve ``query`` as :meth:`Atlas.place` does, within ``--country`` when the
-        command has one."""
-        return self.atlas().place(query, country=getattr(self.args, "country", None))
-
-    def partnerships_of(self, place: Place) -> list[Partnership]:
-        """The partnerships of ``place`` (all statuses) as ``Atlas.partnerships_of`` lists them."""
-        return self.atlas().partnerships_of(place)
-
-    def out(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
-
-    def err(self, text: str) -> None:
-        self.stderr.write(text + "\n")
-
-
-_Handler = Callable[[Context], int]
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
     return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
 
 
-def _common() -> _Parser:
-    common = _Parser(add_help=False)
+def _common() -> Parser:
+    common = Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     common.add_argument(
         "--debug", action="store_true", help="print the traceback of an internal error"
@@ -115,9 +62,9 @@ def _common() -> _Parser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``twintowns`` command (every command and option)."""
-    from twintowns.cli import _commands as c
+    from twintowns.cli.commands import COMMANDS
 
-    parser = _Parser(
+    parser = Parser(
         prog="twintowns",
         description="Sister cities and twin towns: look up places and partnerships, "
         "measure distances and time differences, validate agreements, export the data.",
@@ -132,9 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     from twintowns import __version__
 
     parser.add_argument("--version", action="version", version=f"twintowns {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     common = _common()
-    for spec in c.COMMANDS:
+    for spec in COMMANDS:
         sub = commands.add_parser(
             spec.name,
             help=spec.help,
@@ -144,7 +91,6 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=_formatter,
         )
         spec.arguments(sub)
-        sub.set_defaults(handler=spec.handler)
     return parser
 
 
@@ -171,7 +117,7 @@ def _report_lookup(ctx: Context, error: PlaceNotFound | AmbiguousPlace) -> None:
     for line in lines:
         ctx.err(line)
     if ctx.json:
-        from twintowns.cli._render import dump_json
+        from twintowns.cli.render import dump_json
 
         key = "suggestions" if kind == "place_not_found" else "candidates"
         dump_json(
@@ -190,7 +136,7 @@ def _report_lookup(ctx: Context, error: PlaceNotFound | AmbiguousPlace) -> None:
 def _report(ctx: Context, kind: str, message: str, error: BaseException | None = None) -> None:
     ctx.err(f"twintowns: {message}")
     if ctx.json:
-        from twintowns.cli._render import dump_json
+        from twintowns.cli.render import dump_json
 
         document: dict[str, Any] = {"type": kind, "message": message}
         # where in a file (an agreement's AgreementError carries these)
@@ -213,11 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
-    if getattr(args, "handler", None) is None:
+    if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    from twintowns.cli.commands import HANDLERS
+
     ctx = Context(args)
-    handler: _Handler = args.handler
+    handler = HANDLERS[args.command]
     try:
         return handler(ctx)
     except (PlaceNotFound, AmbiguousPlace) as error:
