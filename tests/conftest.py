@@ -1,11 +1,34 @@
-"""Shared fixtures: a small hand-built atlas where every answer is known."""
+"""Shared fixtures and settings.
+
+* the hypothesis profile every property runs with (a test that needs more or
+  fewer examples says so, and why, in its own ``@settings``); the shared
+  strategies are in ``tests/strategies.py``;
+* ``atlas``: the bundled atlas (``twintowns.load()``), for tests of the real data;
+* ``small_atlas``: a small hand-built atlas where every answer is known.
+"""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
 
+import twintowns
 from twintowns.atlas import Atlas
 from twintowns.model import Partnership, Place
+
+settings.register_profile(
+    "twintowns",
+    # the hypothesis default, stated: a property that deserves more (it is cheap) or
+    # fewer (each example builds or writes much) says so where it is defined
+    max_examples=100,
+    # speed is measured by the benchmarks, never by a test's clock: an example that
+    # is slow on a loaded machine is not a failure
+    deadline=None,
+    # drawing from the bundled data (56,000 records) or building agreements is slow
+    # by nature; the examples still run in full
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("twintowns")
 
 
 def make_place(pid: str, name: str, country: str, **kw: object) -> Place:
@@ -21,6 +44,16 @@ def make_place(pid: str, name: str, country: str, **kw: object) -> Place:
     }
     defaults.update(kw)
     return Place(id=pid, name=name, country=country, **defaults)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def atlas() -> Atlas:
+    """The bundled atlas, loaded once for the session (``twintowns.load()`` caches it).
+
+    A module that needs another atlas under this name (``test_stats.py``) defines
+    its own ``atlas`` fixture, which takes precedence there.
+    """
+    return twintowns.load()
 
 
 @pytest.fixture(scope="session")

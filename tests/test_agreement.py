@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_place
@@ -303,7 +303,8 @@ def _exact(deal: Agreement) -> list[tuple[int, tuple[int, ...], int | str]]:
     return [tuple(m.as_tuple()) for m in money]  # type: ignore[misc]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# more than the profile's 100: an agreement has many optional parts to combine
+@settings(max_examples=150)
 @given(agreements)
 def test_text_round_trips_are_exact(deal: Agreement) -> None:
     for back in (Agreement.from_toml(deal.to_toml()), Agreement.from_json(deal.to_json())):
@@ -312,7 +313,8 @@ def test_text_round_trips_are_exact(deal: Agreement) -> None:
         assert _exact(back) == _exact(deal)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# fewer than the profile's 100: each example writes and reads a file
+@settings(max_examples=40)
 @given(deal=agreements, suffix=st.sampled_from([".toml", ".json"]))
 def test_file_round_trip_is_exact(tmp_path_factory: Any, deal: Agreement, suffix: str) -> None:
     path = tmp_path_factory.mktemp("rt") / f"deal{suffix}"
@@ -337,7 +339,8 @@ def mutated(draw: st.DrawFn, source: str) -> str:
     return out
 
 
-@settings(max_examples=300, deadline=None)
+# more than the profile's 100: cheap, and random cuts of the document reach each parser state rarely
+@settings(max_examples=300)
 @given(mutated(VALID_TOML))
 def test_malformed_toml_raises_only_agreement_error(text: str) -> None:
     try:
@@ -347,7 +350,8 @@ def test_malformed_toml_raises_only_agreement_error(text: str) -> None:
         assert exc.line is None or 1 <= exc.line <= text.count("\n") + 1
 
 
-@settings(max_examples=300, deadline=None)
+# more than the profile's 100: cheap, and random cuts of the document reach each parser state rarely
+@settings(max_examples=300)
 @given(mutated(VALID_JSON))
 def test_malformed_json_raises_only_agreement_error(text: str) -> None:
     try:
@@ -357,7 +361,6 @@ def test_malformed_json_raises_only_agreement_error(text: str) -> None:
         assert exc.line is None or 1 <= exc.line <= text.count("\n") + 1
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=200), st.sampled_from([".toml", ".json"]))
 def test_random_bytes_raise_only_agreement_error(
     tmp_path_factory: Any, raw: bytes, suffix: str
@@ -370,7 +373,6 @@ def test_random_bytes_raise_only_agreement_error(
         assert exc.file == str(path)
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=5)),
     lambda inner: st.one_of(

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-import twintowns
 from tests.browser_support import ARTIFACTS, ROOT, PageLog, launch
 from twintowns import Atlas
 from twintowns.countries import country_name
@@ -31,11 +30,6 @@ if TYPE_CHECKING:
 #: The screenshot the docs show (docs/maps.md); `make screenshots` renews it.
 DOCS_SCREENSHOT = ROOT / "docs" / "img" / "offline-map-charlotte.png"
 VIEWPORT: ViewportSize = {"width": 1280, "height": 860}
-
-
-@pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return twintowns.load()
 
 
 @pytest.fixture(scope="module")

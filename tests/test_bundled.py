@@ -6,15 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import twintowns
 from twintowns import AmbiguousPlace, PlaceNotFound, Status
 from twintowns.atlas import Atlas
 from twintowns.errors import InvalidValueError
-
-
-@pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return twintowns.load()
 
 
 def test_charlotte(atlas: Atlas) -> None:
@@ -82,7 +76,8 @@ def test_every_partnership_listed_for_both_places(atlas: Atlas) -> None:
         assert p in atlas.partnerships_of(p.a) and p in atlas.partnerships_of(p.b)
 
 
-@settings(max_examples=200, deadline=None)
+# more than the profile's 100: cheap, over 56,000 places
+@settings(max_examples=200)
 @given(st.data())
 def test_place_by_id_round_trip(atlas: Atlas, data: st.DataObject) -> None:
     place = data.draw(st.sampled_from(atlas.places))
@@ -93,7 +88,8 @@ def test_every_place_by_id(atlas: Atlas) -> None:
     assert all(atlas.place(p.id) is p for p in atlas.places)
 
 
-@settings(max_examples=300, deadline=None)
+# more than the profile's 100: cheap, and arbitrary text is a large space
+@settings(max_examples=300)
 @given(st.text(max_size=80))
 def test_arbitrary_text_raises_only_documented_errors(atlas: Atlas, text: str) -> None:
     # any other exception (a bare ValueError, a KeyError, a TypeError…) escapes and fails

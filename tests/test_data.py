@@ -89,11 +89,6 @@ def quality() -> dict[str, Any]:
     return data
 
 
-@pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return twintowns.load()
-
-
 def _split(cell: str) -> list[str]:
     return [item for item in cell.split("|") if item]
 

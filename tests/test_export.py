@@ -13,7 +13,6 @@ from typing import Any
 import geojson
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import twintowns
 from twintowns.atlas import Atlas
@@ -32,92 +31,13 @@ from twintowns.export import (
     to_sqlite,
 )
 from twintowns.geography import distance
-from twintowns.model import Continent, PartialDate, Partnership, Place, PlaceKind, Status
+from twintowns.model import Partnership, Place
 from twintowns.schema import PARTNERSHIP_COLUMNS, PLACE_COLUMNS
 
 from .conftest import make_place
+from .strategies import export_atlases, points
 
 BUNDLED = Path(twintowns.__file__).parent / "data"
-
-# --------------------------------------------------------------------------- strategies
-
-_FORMULAS = ["=SUM(A1)", "+1", "-2", "@cmd", "'quoted", "''", "=", "'=1", "=1+1", "-", "a,b", '"']
-_text_chars = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\u2028\u2029|")
-
-
-def _texts(*, allow_empty: bool) -> st.SearchStrategy[str]:
-    base = st.one_of(st.text(_text_chars, max_size=12), st.sampled_from(_FORMULAS))
-    return base.filter(lambda s: s == s.strip() and (allow_empty or bool(s)))
-
-
-_REGIONS = [("US", "US-NC"), ("FR", "FR-IDF"), ("JP", "JP-13"), ("DE", None), ("PE", None)]
-_ZONES = ["UTC", "America/New_York", "Europe/Paris", "Asia/Tokyo", "Pacific/Auckland"]
-
-
-@st.composite
-def _dates(draw: st.DrawFn) -> PartialDate | None:
-    if draw(st.booleans()):
-        return None
-    year = draw(st.integers(1, 9999))
-    if draw(st.booleans()):
-        return PartialDate(year)
-    month = draw(st.integers(1, 12))
-    return PartialDate(year, month, draw(st.none() | st.integers(1, 28)))
-
-
-@st.composite
-def atlases(draw: st.DrawFn) -> Atlas:
-    n = draw(st.integers(1, 6))
-    places = []
-    for i in range(n):
-        country, sub = draw(st.sampled_from(_REGIONS))
-        places.append(
-            Place(
-                id=f"tt:{draw(st.sampled_from(['x', 'y-', '=', 'é']))}{i}",
-                name=draw(_texts(allow_empty=False)),
-                country=country,
-                subdivision=sub,
-                kind=draw(st.sampled_from(PlaceKind)),
-                latitude=draw(st.floats(-90, 90, allow_nan=False)),
-                longitude=draw(st.floats(-180, 180, allow_nan=False)),
-                timezone=draw(st.sampled_from(_ZONES)),
-                population=draw(st.none() | st.integers(0, 10**10)),
-                continent=draw(st.sampled_from(Continent)),
-                aliases=tuple(draw(st.lists(_texts(allow_empty=False), max_size=3))),
-                ascii_name=draw(_texts(allow_empty=True)),
-                resolution=draw(_texts(allow_empty=True)),
-            )
-        )
-    pairs = draw(
-        st.lists(
-            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda t: t[0] < t[1]),
-            unique=True,
-            max_size=6,
-        )
-    )
-    partnerships = []
-    for i, j in pairs:
-        a, b = places[i], places[j]
-        partnerships.append(
-            Partnership(
-                a,
-                b,
-                kind=draw(st.sampled_from(["sister", "friendship", "partner"])),
-                status=draw(st.sampled_from(Status)),
-                established=draw(_dates()),
-                ended=draw(_dates()),
-                note=draw(_texts(allow_empty=True)),
-                claimed_by=draw(st.sets(st.sampled_from([a.id, b.id]))),
-                sources=tuple(draw(st.lists(_texts(allow_empty=False), max_size=2))),
-                urls=tuple(draw(st.lists(_texts(allow_empty=False), max_size=2))),
-                as_of=(as_of := draw(_dates())),
-                status_basis="confirmed" if as_of and draw(st.booleans()) else "listed",
-            )
-        )
-    metadata = draw(
-        st.dictionaries(st.text(max_size=5), st.none() | st.integers() | st.text(max_size=5))
-    )
-    return Atlas(places, partnerships, metadata=metadata)
 
 
 def _same(loaded: Atlas, original: Atlas) -> None:
@@ -127,16 +47,14 @@ def _same(loaded: Atlas, original: Atlas) -> None:
     assert loaded.metadata == original.metadata
 
 
-_SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+_SETTINGS = settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 # --------------------------------------------------------------------------- CSV / JSON
 
 
 @_SETTINGS
-@given(atlas=atlases())
+@given(atlas=export_atlases())
 def test_csv_round_trip_is_lossless(atlas: Atlas, tmp_path_factory: pytest.TempPathFactory) -> None:
     folder = tmp_path_factory.mktemp("csv")
     paths = to_csv(atlas, folder)
@@ -146,7 +64,7 @@ def test_csv_round_trip_is_lossless(atlas: Atlas, tmp_path_factory: pytest.TempP
 
 
 @_SETTINGS
-@given(atlas=atlases())
+@given(atlas=export_atlases())
 def test_json_round_trip_is_lossless(
     atlas: Atlas, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -157,7 +75,7 @@ def test_json_round_trip_is_lossless(
 
 
 @_SETTINGS
-@given(atlas=atlases())
+@given(atlas=export_atlases())
 def test_csv_cells_never_start_a_formula(
     atlas: Atlas, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -307,11 +225,9 @@ def test_polar_line_follows_the_great_circle_over_the_arctic() -> None:
         assert len(great_circle_line((0.0, 179.0), end, segment_km=10)) == 1
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.tuples(st.floats(-89, 89), st.floats(-180, 180)),
-    st.tuples(st.floats(-89, 89), st.floats(-180, 180)),
-)
+# more than the profile's 100: cheap, and lines near the poles or the antimeridian are rare draws
+@settings(max_examples=200)
+@given(points(89.0), points(89.0))
 def test_great_circle_lines_are_valid_everywhere(
     a: tuple[float, float], b: tuple[float, float]
 ) -> None:
@@ -351,7 +267,7 @@ def test_geojson_export_is_valid_rfc7946(small_atlas: Atlas, tmp_path: Path) -> 
 
 
 @_SETTINGS
-@given(atlas=atlases())
+@given(atlas=export_atlases())
 def test_geojson_partnership_properties_are_lossless(atlas: Atlas) -> None:
     """Every partnership field, as_of and status_basis included, reads back from GeoJSON."""
     document = geojson_document(atlas, segment_km=5000)
@@ -426,7 +342,7 @@ def _atlas_from_sqlite(path: Path) -> Atlas:
 
 
 @_SETTINGS
-@given(atlas=atlases())
+@given(atlas=export_atlases())
 def test_sqlite_holds_everything(atlas: Atlas, tmp_path_factory: pytest.TempPathFactory) -> None:
     path = to_sqlite(atlas, tmp_path_factory.mktemp("db") / "atlas.sqlite")
     _same(_atlas_from_sqlite(path), atlas)

@@ -49,7 +49,6 @@ FILE_EXAMPLES = 60
 
 _SETTINGS = settings(
     max_examples=EXAMPLES,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
 )
@@ -335,7 +334,6 @@ def _load_only_dataset_errors(path: Path) -> None:
 
 _FILE_SETTINGS = settings(
     max_examples=FILE_EXAMPLES,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
 )

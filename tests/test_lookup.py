@@ -89,6 +89,7 @@ def test_search_is_typo_tolerant(small_atlas: Atlas) -> None:
         small_atlas.search("orange", limit=0)
 
 
+# more than the profile's 100: cheap, and arbitrary text is a large space
 @settings(max_examples=300)
 @given(st.text(max_size=60))
 def test_lookups_only_raise_documented_errors(small_atlas: Atlas, text: str) -> None:

@@ -17,7 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import twintowns
 from twintowns import maps
 from twintowns.atlas import Atlas
 from twintowns.errors import PlaceNotFound
@@ -26,6 +25,7 @@ from twintowns.maps import STATUS_STYLES, MapSummary, outlines, render_map, svg_
 from twintowns.model import Partnership, Status
 from twintowns.webmap import offline_html_map, partner_details
 
+from . import strategies
 from .conftest import make_place
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,21 +111,14 @@ def pacific() -> Atlas:
     return Atlas(places, partnerships, metadata={"version": "test"})
 
 
-@pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return twintowns.load()
-
-
 # --------------------------------------------------------------------------
 # great circles
 
-points = st.tuples(
-    st.floats(-89.0, 89.0, allow_nan=False),
-    st.floats(-180.0, 180.0, allow_nan=False),
-)
+points = strategies.points(89.0)
 
 
-@settings(max_examples=200, deadline=None)
+# more than the profile's 100: cheap geometry over the whole globe
+@settings(max_examples=200)
 @given(points, points, st.integers(0, 12))
 def test_intermediate_points_lie_evenly_on_the_great_circle(
     a: tuple[float, float], b: tuple[float, float], n: int
@@ -159,7 +152,8 @@ def test_intermediate_points_edge_cases() -> None:
         intermediate_points((95, 0), (1, 1), 2)
 
 
-@settings(max_examples=300, deadline=None)
+# more than the profile's 100: cheap, and crossings of the antimeridian are rare draws
+@settings(max_examples=300)
 @given(st.lists(points, min_size=1, max_size=30))
 def test_split_antimeridian_pieces(line: list[tuple[float, float]]) -> None:
     pieces = split_antimeridian(line)
@@ -348,7 +342,8 @@ def test_numbered_labels_with_a_key(pacific: Atlas) -> None:
 statuses = st.sampled_from(list(Status))
 
 
-@settings(max_examples=40, deadline=None)
+# fewer than the profile's 100: each example draws a whole map
+@settings(max_examples=40)
 @given(
     home=points,
     partners=st.lists(st.tuples(points, statuses), max_size=45),

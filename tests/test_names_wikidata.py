@@ -42,11 +42,6 @@ TYPED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return twintowns.load()
-
-
 @pytest.mark.parametrize(("typed", "pid"), TYPED)
 def test_the_names_people_type_resolve_to_the_obvious_place(
     atlas: Atlas, typed: str, pid: str

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests import strategies
 from twintowns.geography import EARTH_RADIUS_KM, distance
 from twintowns.model import Place, PlaceKind
 from twintowns.spatial import SpatialIndex
@@ -49,14 +50,8 @@ def ids(result: list[tuple[Place, float]]) -> list[tuple[str, float]]:
 # --------------------------------------------------------------------------
 # strategies: random points with extra weight on the poles and the antimeridian
 
-latitudes = st.floats(-90, 90, allow_nan=False)
-longitudes = st.floats(-180, 180, allow_nan=False)
-edge_points = st.one_of(
-    st.tuples(latitudes, longitudes),
-    st.tuples(st.floats(89.5, 90.0), longitudes),
-    st.tuples(st.floats(-90.0, -89.5), longitudes),
-    st.tuples(latitudes, st.floats(179.5, 180.0)),
-    st.tuples(latitudes, st.floats(-180.0, -179.5)),
+edge_points = strategies.edge_points(
+    0.5,
     st.tuples(
         st.sampled_from([89.9, -89.9, 0.0, 45.0]), st.sampled_from([179.9, -179.9, 180.0, -180.0])
     ),
@@ -73,6 +68,7 @@ def place_sets(draw: st.DrawFn, max_size: int = 60) -> list[Place]:
     return [make_place(i, coords[j][0], coords[j][1], kinds[j]) for i, j in enumerate(order)]
 
 
+# more than the profile's 100: cheap, and ties and edge points need many draws
 @settings(max_examples=300)
 @given(place_sets(), edge_points, st.integers(1, 12))
 def test_nearest_equals_brute_force(places: list[Place], point: Point, k: int) -> None:
@@ -80,6 +76,7 @@ def test_nearest_equals_brute_force(places: list[Place], point: Point, k: int) -
     assert ids(index.nearest(point, k=k)) == brute_nearest(places, point, k)
 
 
+# more than the profile's 100: cheap, and ties and edge points need many draws
 @settings(max_examples=200)
 @given(place_sets(), edge_points, st.integers(1, 5), st.sampled_from(KINDS))
 def test_nearest_by_kind_equals_brute_force(
@@ -91,6 +88,7 @@ def test_nearest_by_kind_equals_brute_force(
     assert ids(index.nearest(point, k=k, kind=kind.value)) == expected
 
 
+# more than the profile's 100: cheap, and ties and edge points need many draws
 @settings(max_examples=300)
 @given(place_sets(), edge_points, st.floats(0, 2.2e4, allow_nan=False))
 def test_within_equals_brute_force(places: list[Place], point: Point, radius: float) -> None:
@@ -98,6 +96,7 @@ def test_within_equals_brute_force(places: list[Place], point: Point, radius: fl
     assert ids(index.within(point, radius)) == brute_within(places, point, radius)
 
 
+# more than the profile's 100: cheap, and ties and edge points need many draws
 @settings(max_examples=200)
 @given(place_sets(), edge_points, st.data())
 def test_within_boundary_is_inclusive(

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-import twintowns
 from twintowns import stats
 from twintowns.atlas import Atlas
 from twintowns.model import Continent
-
-
-@pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return twintowns.load()
 
 
 def test_top_us_places_are_big_international_cities(atlas: Atlas) -> None:

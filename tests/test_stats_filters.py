@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_stats_network import COUNTRIES, atlases
+from tests.strategies import COUNTRIES, atlases
 from twintowns import stats
 from twintowns.atlas import Atlas
 from twintowns.filters import status_filter
@@ -28,7 +28,8 @@ def only(atlas: Atlas, status: Any) -> Atlas:
     return Atlas(atlas.places, [p for p in atlas.partnerships if p.status in keep])
 
 
-@settings(max_examples=150, deadline=None)
+# more than the profile's 100: every statistic and filter form on small atlases
+@settings(max_examples=150)
 @given(atlases(), filters, st.sampled_from(COUNTRIES), st.data())
 def test_status_filter_equals_filtering_the_atlas(
     atlas: Atlas, status: Any, country: str, data: st.DataObject
@@ -64,7 +65,8 @@ def test_status_filter_equals_filtering_the_atlas(
         )
 
 
-@settings(max_examples=30, deadline=None)
+# fewer than the profile's 100: each example builds DataFrames and a graph
+@settings(max_examples=30)
 @given(atlases(), filters)
 def test_frames_and_graph_follow_the_filter(atlas: Atlas, status: Any) -> None:
     ours = stats.to_pandas(atlas, status=status)

@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_place
-from tests.test_export import atlases as export_atlases
-from tests.test_stats_network import COUNTRIES, atlases, status_filters
+from tests.strategies import COUNTRIES, atlases, export_atlases, status_filters
 from twintowns import stats
 from twintowns.atlas import Atlas
 from twintowns.model import (
@@ -132,7 +131,6 @@ def groupby_top(partnerships: Any, country: str | None, international: bool) -> 
     return list(zip(counts["id"], counts["n"], strict=True))
 
 
-@settings(max_examples=100, deadline=None)
 @given(atlases(), status_filters, st.sampled_from([None, *COUNTRIES]), st.booleans())
 def test_counts_agree_with_pandas_groupby(
     atlas: Atlas, status: Any, country: str | None, international: bool
@@ -171,7 +169,8 @@ def _partial(stamp: Any, precision: Any) -> PartialDate | None:
     )
 
 
-@settings(max_examples=40, deadline=None)
+# fewer than the profile's 100: each example builds a DataFrame
+@settings(max_examples=40)
 @given(atlas=export_atlases())
 def test_partnership_frame_is_lossless_for_dates_and_status_basis(atlas: Atlas) -> None:
     """The dates (with their precision) and the status basis round-trip through the frame."""

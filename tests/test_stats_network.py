@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import sys
 from collections import Counter
 from typing import Any
@@ -13,34 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_place
+from tests.strategies import atlases, status_filters
 from twintowns import stats
 from twintowns.atlas import Atlas
-from twintowns.model import Partnership, Place, Status
-
-NAMES = ["Ash", "Birch", "Cedar"]  # few names: plenty of ties
-COUNTRIES = ["US", "FR", "JP"]
-STATUSES = [s.value for s in Status]
-
-
-@st.composite
-def atlases(draw: st.DrawFn, max_places: int = 12) -> Atlas:
-    n = draw(st.integers(0, max_places))
-    places = [
-        make_place(f"t:{i:02d}", draw(st.sampled_from(NAMES)), draw(st.sampled_from(COUNTRIES)))
-        for i in draw(st.permutations(range(n)))
-    ]
-    pairs = list(itertools.combinations(places, 2))
-    count = draw(st.integers(min(len(pairs), n), min(len(pairs), 3 * n)))
-    chosen = draw(st.permutations(pairs))[:count]
-    links = [Partnership(a, b, status=draw(st.sampled_from(STATUSES))) for a, b in chosen]
-    return Atlas(places, links)
-
-
-status_filters = st.one_of(
-    st.none(),
-    st.sampled_from(STATUSES),
-    st.lists(st.sampled_from(STATUSES), min_size=1, max_size=3),
-)
+from twintowns.model import Partnership, Place
 
 
 def graph(atlas: Atlas, status: Any) -> Any:
@@ -57,7 +32,8 @@ def key(place_id: str, atlas: Atlas) -> tuple[str, str]:
     return (place.name, place.id)
 
 
-@settings(max_examples=200, deadline=None)
+# more than the profile's 100: small graphs are cheap; ties and components need many draws
+@settings(max_examples=200)
 @given(atlases(), status_filters)
 def test_degree_distribution_components_and_hubs_match_networkx(atlas: Atlas, status: Any) -> None:
     g = graph(atlas, status)
@@ -76,7 +52,8 @@ def test_degree_distribution_components_and_hubs_match_networkx(atlas: Atlas, st
     assert [(p.id, d) for p, d in stats.hubs(atlas, len(atlas.places), status=status)] == expected
 
 
-@settings(max_examples=300, deadline=None)
+# more than the profile's 100: small graphs are cheap; ties and components need many draws
+@settings(max_examples=300)
 @given(atlases(), status_filters, st.data())
 def test_shortest_chain_matches_networkx(atlas: Atlas, status: Any, data: st.DataObject) -> None:
     if not atlas.places:
@@ -110,7 +87,6 @@ def test_shortest_chain_matches_networkx(atlas: Atlas, status: Any, data: st.Dat
     assert path == best
 
 
-@settings(max_examples=100, deadline=None)
 @given(atlases(), status_filters)
 def test_to_networkx_holds_every_place_and_the_kept_partnerships(atlas: Atlas, status: Any) -> None:
     g = stats.to_networkx(atlas, status=status)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import twintowns
@@ -106,7 +106,8 @@ POLICIES = [
 ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# more than the profile's 100: an agreement has many optional parts to combine
+@settings(max_examples=150)
 @given(
     deal=agreements,
     policy=st.sampled_from(POLICIES),

@@ -17,18 +17,12 @@ from typing import Any
 
 import pytest
 
-import twintowns
 from twintowns import Atlas
 from twintowns.export import export, subset
 from twintowns.model import Status
 from twintowns.web import DATABASE, QUERIES, datasette_metadata, to_datasette
 
 datasette_app = pytest.importorskip("datasette.app")  # the [web] extra (in [dev])
-
-
-@pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return twintowns.load()
 
 
 @pytest.fixture(scope="module")
