@@ -42,7 +42,9 @@ def _module_name(path: Path) -> str:
 
 def _is_module(name: str) -> bool:
     relative = Path(*name.split("."))
-    return (SRC / relative).with_suffix(".py").is_file() or (SRC / relative / "__init__.py").is_file()
+    return (SRC / relative).with_suffix(".py").is_file() or (
+        SRC / relative / "__init__.py"
+    ).is_file()
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -144,7 +146,10 @@ def test_the_scanner_sees_runtime_lazy_and_typing_imports(tmp_path: Path) -> Non
     assert ("twintowns.agreements.validation", "typing") in found
     assert ("twintowns.agreements.validation", "lazy") in found
     found = {(i.target, i.when) for i in imports_of(PACKAGE / "agreements" / "model.py")}
-    assert ("twintowns.agreements.codec", "lazy") in found  # `from twintowns.agreements import codec`
+    assert (
+        "twintowns.agreements.codec",
+        "lazy",
+    ) in found  # `from twintowns.agreements import codec`
 
 
 def test_the_cycle_finder_finds_cycles() -> None:
@@ -174,9 +179,7 @@ def test_the_agreements_layer_imports_no_higher_layer() -> None:
     higher = ("twintowns.cli", "twintowns.maps", "twintowns.webmap", "twintowns.web")
     higher += ("twintowns.export", "twintowns.stats")
     bad = [
-        i
-        for i in all_imports()
-        if _in(i.source, "twintowns.agreements") and _in(i.target, *higher)
+        i for i in all_imports() if _in(i.source, "twintowns.agreements") and _in(i.target, *higher)
     ]
     assert bad == []
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_place
-from twintowns.agreement import (
+from twintowns.agreements import (
     Agreement,
     AgreementError,
     Approval,
@@ -29,7 +29,7 @@ from twintowns.agreement import (
 )
 from twintowns.model import PartialDate, PartnershipKind, Place, Status
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "agreements"
 DOCS = ROOT / "docs" / "agreements"
 
