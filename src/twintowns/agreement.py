@@ -6,7 +6,7 @@ and :mod:`~twintowns.agreements.codec`); this module re-exports the same objects
 
 from __future__ import annotations
 
-from twintowns.agreements.codec import AgreementError
+from twintowns.agreements.document import AgreementError
 from twintowns.agreements.model import (
     Agreement,
     Approval,

@@ -8,8 +8,10 @@ downward, in this order:
   (:class:`Party`, :class:`Signatory`, :class:`Money`…), checked by attrs
   validators;
 * :mod:`~twintowns.agreements.positions` — where a field is in a TOML or JSON text;
-* :mod:`~twintowns.agreements.codec` — reading and writing agreement files
-  (:class:`AgreementError` names the field, file, line and column);
+* :mod:`~twintowns.agreements.document` — an agreement as plain data (the dict
+  form of the file format), every field checked (:class:`AgreementError` names it);
+* :mod:`~twintowns.agreements.codec` — reading and writing agreement files,
+  errors with their file, line and column;
 * :mod:`~twintowns.agreements.rules` — the generic rule engine: :class:`Rule`,
   :class:`Policy`, :class:`Severity`, :class:`Finding` (it knows no agreement);
 * :mod:`~twintowns.agreements.context` — what rules see: :class:`Context`
@@ -27,8 +29,8 @@ downward, in this order:
 
 from __future__ import annotations
 
-from twintowns.agreements.codec import AgreementError
 from twintowns.agreements.context import AtlasContext, Context
+from twintowns.agreements.document import AgreementError
 from twintowns.agreements.model import (
     Agreement,
     Approval,

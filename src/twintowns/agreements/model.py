@@ -389,9 +389,9 @@ class Agreement:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-compatible dict in the file format (optional empty values omitted)."""
-        from twintowns.agreements import codec
+        from twintowns.agreements import document
 
-        return codec.to_dict(self)
+        return document.to_dict(self)
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The agreement as JSON text (see :mod:`twintowns.agreements.codec` for the format)."""
@@ -417,9 +417,9 @@ class Agreement:
 
         Raises :class:`~twintowns.agreements.AgreementError` naming the offending field.
         """
-        from twintowns.agreements import codec
+        from twintowns.agreements import document
 
-        return codec.from_dict(data)
+        return document.from_dict(data)
 
     @classmethod
     def from_toml(cls, text: str, *, file: str | None = None) -> Agreement:
