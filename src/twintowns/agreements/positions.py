@@ -135,7 +135,7 @@ def json_positions(text: str) -> dict[str, tuple[int, int]]:
                 return i + 1
             while True:
                 start = i
-                key, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
+                key, i = decoder.raw_decode(text, i)  # the key: a JSON string
                 sub = f"{path}.{key}" if path else key
                 positions.setdefault(sub, start)
                 i = skip(i)
