@@ -252,7 +252,26 @@ def _check_fields(cls: Callable[..., object], path: str, **kwargs: Any) -> None:
             if attribute.validator is not None:
                 attribute.validator(converted, attribute, value)
         except (TypeError, ValueError, ArithmeticError) as exc:
+            if isinstance(value, tuple):  # name the item of a sequence that is wrong
+                field = next(
+                    (
+                        f"{field}[{i}]"
+                        for i, item in enumerate(value)
+                        if not _valid(attribute, item)
+                    ),
+                    field,
+                )
             raise AgreementError(error_text(exc), field=field) from None
+
+
+def _valid(attribute: attrs.Attribute[Any], item: object) -> bool:
+    """Does the field's validator accept a sequence holding only ``item``?"""
+    try:
+        if attribute.validator is not None:
+            attribute.validator(None, attribute, (item,))
+    except (TypeError, ValueError, ArithmeticError):
+        return False
+    return True
 
 
 def _make(cls: Callable[..., T], path: str, **kwargs: Any) -> T:
@@ -357,6 +376,10 @@ def _build(data: Any) -> Agreement:
     kwargs["exclusive"] = r.get("exclusive", False)
     _check_fields(Agreement, "", **kwargs)  # the document's own fields before its parties
     raw_parties = _list(r.require("parties"), "parties")
+    if len(raw_parties) != 2:  # before reading them: the count is the first thing wrong
+        raise AgreementError(
+            f"an agreement has exactly two parties, not {len(raw_parties)}", field="parties"
+        )
     kwargs["parties"] = [_read_party(p, f"parties[{i}]") for i, p in enumerate(raw_parties)]
     raw_ci = r.get("citizen_involvement")
     if raw_ci is not None:
