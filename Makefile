@@ -28,9 +28,11 @@ test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+# ruff, and the import contract: no cycle, no lower layer importing a higher one.
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m pytest -q tests/test_imports.py
 
 typecheck: $(STAMP)
 	$(PY) -m mypy

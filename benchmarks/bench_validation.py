@@ -1,4 +1,4 @@
-"""Benchmark of twintowns.validation: ``Atlas.validate()`` and ``validate()``.
+"""Benchmark of twintowns.agreements.validation: ``Atlas.validate()`` and ``validate()``.
 
 Run with ``python -m benchmarks validation``.  Side by side in one run:
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import twintowns
-from twintowns.agreement import Agreement
+from twintowns.agreements import Agreement
 
 __all__ = ["main"]
 
@@ -75,7 +75,7 @@ def bench_atlas() -> None:
 
 def bench_agreement() -> None:
     atlas = twintowns.load()
-    policy = twintowns.policies.charlotte()
+    policy = twintowns.agreements.policies.charlotte()
     agreement = Agreement.from_file(EXAMPLE)
     today = dt.date(2026, 1, 1)
     ours, report = _median(

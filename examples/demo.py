@@ -11,7 +11,7 @@ from collections import Counter
 
 import twintowns
 from twintowns import stats
-from twintowns.policies import DATASET_INTEGRITY
+from twintowns.agreements.policies import DATASET_INTEGRITY
 
 
 def main() -> None:

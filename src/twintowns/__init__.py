@@ -37,11 +37,10 @@ from twintowns.model import (
 )
 
 if TYPE_CHECKING:
-    from twintowns.agreement import Agreement
+    from twintowns.agreements import Agreement, ValidationReport, validate
     from twintowns.atlas import Atlas
     from twintowns.dataset import load
     from twintowns.geography import bearing, distance, distances, local_time, time_difference
-    from twintowns.validation import ValidationReport, validate
 
 __version__ = "0.1.0"
 
@@ -55,11 +54,20 @@ _LAZY = {
     "bearing": "twintowns.geography",
     "time_difference": "twintowns.geography",
     "local_time": "twintowns.geography",
-    "Agreement": "twintowns.agreement",
-    "validate": "twintowns.validation",
-    "ValidationReport": "twintowns.validation",
+    "Agreement": "twintowns.agreements",
+    "validate": "twintowns.agreements",
+    "ValidationReport": "twintowns.agreements",
 }
-_SUBMODULES = {"policies", "stats", "export", "maps", "geography", "spatial", "validation"}
+_SUBMODULES = {
+    "agreements",
+    "policies",
+    "stats",
+    "export",
+    "maps",
+    "geography",
+    "spatial",
+    "validation",
+}
 
 __all__ = [
     "Agreement",

@@ -40,8 +40,8 @@ from twintowns.records import BuiltRecords, Records
 if TYPE_CHECKING:
     from haversine import Unit
 
+    from twintowns.agreements.validation import ValidationReport
     from twintowns.spatial import SpatialIndex
-    from twintowns.validation import ValidationReport
 
 __all__ = ["Atlas", "Point"]
 
@@ -395,7 +395,10 @@ class Atlas:
     # ---------------------------------------------------------------- validation
 
     def validate(self) -> ValidationReport:
-        """Run the dataset-level integrity rules over every partnership."""
-        from twintowns.validation import validate_atlas
+        """Run the dataset-level integrity rules over every partnership.
+
+        A shortcut to :func:`twintowns.agreements.validate_atlas`, imported when
+        called: the atlas does not depend on the agreements layer above it."""
+        from twintowns.agreements.validation import validate_atlas
 
         return validate_atlas(self)

@@ -12,7 +12,7 @@ Every exception twintowns raises on purpose is an instance of
 * :class:`UnknownNameError` (a ``LookupError``, precisely a ``KeyError``): an
   unknown country, rule…;
 * :class:`DatasetError` (a ``ValueError``): a dataset that cannot be loaded;
-* ``AgreementError`` (a ``ValueError``, in :mod:`twintowns.agreement`): a
+* ``AgreementError`` (a ``ValueError``, in :mod:`twintowns.agreements`): a
   malformed agreement;
 * :class:`PathNotFoundError` (``FileNotFoundError``), :class:`NotAFileError`
   (``IsADirectoryError``), :class:`NotAFolderError` (``NotADirectoryError``):

@@ -363,6 +363,23 @@ class PartialDate:
     def __ge__(self, other: PartialDate) -> bool:
         return self._key() >= self._other_key(other)
 
+    def certainly_before(self, other: PartialDate) -> bool:
+        """Is this date certainly earlier than ``other``, compared at their common precision?
+
+        Unlike ``<`` (a year sorts before its months), a date is not certainly
+        before another that it may contain:
+
+        >>> PartialDate.parse("2020").certainly_before(PartialDate.parse("2020-05"))
+        False
+        >>> PartialDate.parse("2019-12").certainly_before(PartialDate.parse("2020"))
+        True
+        """
+        mine, theirs = self._key(), self._other_key(other)
+        n = 1  # the parts both dates know: the year, then the month, then the day
+        while n < 3 and mine[n] and theirs[n]:
+            n += 1
+        return mine[:n] < theirs[:n]
+
     def __str__(self) -> str:
         out = f"{self.year:04d}"
         if self.month is not None:

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_place
-from twintowns.agreement import (
+from twintowns.agreements import (
     Agreement,
     AgreementError,
     Approval,
@@ -29,7 +29,7 @@ from twintowns.agreement import (
 )
 from twintowns.model import PartialDate, PartnershipKind, Place, Status
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "agreements"
 DOCS = ROOT / "docs" / "agreements"
 
@@ -405,3 +405,81 @@ def test_error_lines_count_only_toml_line_ends() -> None:
         Agreement.from_toml(bad, file="x.toml")
     line = bad[: bad.index("\x80Queen")].count("\n") + 1
     assert info.value.line == line
+
+
+# --------------------------------------------------------------------------
+# the reader checks each field with the model's own validators
+
+
+def _paths(data: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    out: list[tuple[str | int, ...]] = []
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in items:
+        out.append((*prefix, key))
+        if isinstance(value, dict | list):
+            out.extend(_paths(value, (*prefix, key)))
+    return out
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def test_a_broken_field_is_named_with_its_line() -> None:
+    """Every field of a full file, broken in turn: the error names that field (or the
+    table or array holding it, for a missing or unknown structure), and its line."""
+    base = json.loads(VALID_JSON)
+    checked = 0
+    for path in _paths(base):
+        bads: list[object] = [5, True, 1.5, "", " x", "2020-13", [], {}, ["a"]]
+        for bad in bads:
+            doc = json.loads(VALID_JSON)
+            target = doc
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = bad
+            if doc == base:
+                continue
+            text = json.dumps(doc, indent=2)
+            try:
+                Agreement.from_json(text)
+            except AgreementError as exc:
+                assert exc.field is not None, (path, bad)
+                broken = _dotted(path)
+                assert broken.startswith(exc.field) or exc.field.startswith(broken), (
+                    path,
+                    bad,
+                    exc,
+                )
+                assert exc.line is not None and exc.line > 1, (path, bad, exc)
+                checked += 1
+    assert checked > 400
+
+
+def test_items_of_a_list_are_named_by_index() -> None:
+    text = VALID_JSON.replace('"supporters": ["Rotary"]', '"supporters": ["Rotary", " Lions"]')
+    assert text != VALID_JSON
+    with pytest.raises(AgreementError) as info:
+        Agreement.from_json(text)
+    assert info.value.field == "proposal.supporters[1]"
+    assert "whitespace" in info.value.reason
+
+
+def test_the_party_count_is_checked_before_the_parties() -> None:
+    with pytest.raises(AgreementError, match="exactly two parties, not 1") as info:
+        Agreement.from_json('{"parties": ["not a table"]}')
+    assert info.value.field == "parties"
+
+
+def test_model_type_errors_are_twintowns_errors_naming_the_field() -> None:
+    from twintowns.errors import InvalidTypeError
+
+    with pytest.raises(InvalidTypeError, match=r"^elected must be a bool, not 'yes'$"):
+        Signatory("A", "Mayor", elected="yes")  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"^donations must be a Donation, not Money"):
+        two(donations=[Money("1", "USD")])
+    with pytest.raises(InvalidTypeError, match="budget must be a Money"):
+        Proposal(budget="12000 USD")  # type: ignore[arg-type]

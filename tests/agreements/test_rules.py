@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from twintowns.rules import Finding, NotChecked, Policy, Rule, Severity, Violation
+from twintowns.agreements.rules import Finding, NotChecked, Policy, Rule, Severity, Violation
 
 
 def _always(message: str) -> Rule[int]:

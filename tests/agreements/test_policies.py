@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from tests.conftest import make_place
-from twintowns.agreement import (
+from twintowns.agreements import (
     Agreement,
     Approval,
     CitizenInvolvement,
@@ -20,20 +20,20 @@ from twintowns.agreement import (
     Proposal,
     Signatory,
 )
-from twintowns.atlas import Atlas
-from twintowns.model import Partnership, Place
-from twintowns.policies import (
+from twintowns.agreements.context import Context
+from twintowns.agreements.policies import (
     DATASET_INTEGRITY,
     SISTER_CITIES_INTERNATIONAL,
-    before,
     by_name,
     charlotte,
     is_exclusive,
     paris,
     redwood_city,
 )
-from twintowns.rules import Context, Policy, Severity
-from twintowns.validation import ValidationReport, validate, validate_atlas
+from twintowns.agreements.rules import Policy, Severity
+from twintowns.agreements.validation import ValidationReport, validate, validate_atlas
+from twintowns.atlas import Atlas
+from twintowns.model import Partnership, Place
 
 TODAY = dt.date(2026, 1, 1)
 
@@ -295,11 +295,14 @@ def test_policies_extend_sci_in_order() -> None:
 def test_before_compares_at_common_precision() -> None:
     from twintowns.model import PartialDate as D
 
-    assert before(D.parse("2019-12-31"), D.parse("2020"))
-    assert not before(D.parse("2020"), D.parse("2020-12"))
-    assert not before(D.parse("2020-12"), D.parse("2020"))
-    assert before(D.parse("2020-11"), D.parse("2020-12-01"))
-    assert not before(D.parse("2020-12-02"), D.parse("2020-12-02"))
+    assert D.parse("2019-12-31").certainly_before(D.parse("2020"))
+    assert not D.parse("2020").certainly_before(D.parse("2020-12"))
+    assert not D.parse("2020-12").certainly_before(D.parse("2020"))
+    assert D.parse("2020-11").certainly_before(D.parse("2020-12-01"))
+    assert not D.parse("2020-12-02").certainly_before(D.parse("2020-12-02"))
+    from twintowns.policies import before  # the old name of the method
+
+    assert before is D.certainly_before
 
 
 def test_is_exclusive_reads_notes_and_the_known_pairs() -> None:

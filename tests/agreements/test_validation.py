@@ -14,15 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import twintowns
-from tests.test_agreement import agreements
-from tests.test_policies import ATLAS, TODAY, deal, with_party
-from twintowns.agreement import Agreement, Donation
+from tests.agreements.test_agreement import agreements
+from tests.agreements.test_policies import ATLAS, TODAY, deal, with_party
+from twintowns.agreements import Agreement, Donation
+from twintowns.agreements.policies import charlotte, paris, redwood_city
+from twintowns.agreements.rules import Finding, Severity
+from twintowns.agreements.validation import ValidationReport, validate, validate_atlas
 from twintowns.atlas import Atlas
-from twintowns.policies import charlotte, paris, redwood_city
-from twintowns.rules import Finding, Severity
-from twintowns.validation import ValidationReport, validate, validate_atlas
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "agreements"
 
 
