@@ -817,7 +817,7 @@ def checks(state: BuildState) -> None:
         ]
         for a, b in likely_duplicates(_candidate(p) for p in final_places)
     ]
-    state.state_mismatch = _state_mismatches(final_places, state.need_resolver())
+    state.state_mismatch = _state_mismatches(final_places, state.gaz)
     groups = namesakes.partner_groups(final_places, [p.ids for p in state.partnerships])
     state.same_name = [
         (
@@ -1247,29 +1247,8 @@ def _curation_summary(
     place definition or override, a spelling with a source (``[[mention]]``
     with URLs).  Ties count each curated tie once, after its entries merge.
     """
-    entries = [e for _s, e in cur.partnerships]
-    facts: Counter[str] = Counter()
-    for e in entries:
-        for name in ("established", "ended"):
-            if name in e:
-                facts[f"{name} dates"] += 1
-        if "status" in e:
-            facts[f"status {e['status']}"] += 1
-        if "kind" in e:
-            facts[f"kind {e['kind']}"] += 1
-    facts["seats"] = len(cur.seats)
-    facts["exclusive twinnings"] = len(cur.exclusives)
-    facts["places"] = len(cur.places)
-    facts["mentions with a source"] = sum(1 for _s, e in cur.mentions if e.get("urls"))
-    domains: Counter[str] = Counter()
-    consulted: Counter[str] = Counter()
-    tables = (cur.partnerships, cur.seats, cur.exclusives, cur.places, cur.mentions)
-    for table in tables:
-        for _s, e in table:
-            for d in sorted({_domain(u) for u in e.get("urls", [])}):
-                domains[d] += 1
-            if e.get("urls"):
-                consulted[str(e.get("consulted", "none"))] += 1
+    facts = _curated_facts(cur)
+    domains, consulted = _curated_sources(cur)
     tie_fields = [t.fields for t in ties.values()]
     return {
         "entries": {
@@ -1297,6 +1276,38 @@ def _curation_summary(
             "by_looked_for": dict(sorted(Counter(r.looked_for for r in cur.not_found).items())),
         },
     }
+
+
+def _curated_facts(cur: curation_mod.Curation) -> Counter[str]:
+    """Curated facts by kind (see :func:`_curation_summary`)."""
+    facts: Counter[str] = Counter()
+    for _s, e in cur.partnerships:
+        for name in ("established", "ended"):
+            if name in e:
+                facts[f"{name} dates"] += 1
+        if "status" in e:
+            facts[f"status {e['status']}"] += 1
+        if "kind" in e:
+            facts[f"kind {e['kind']}"] += 1
+    facts["seats"] = len(cur.seats)
+    facts["exclusive twinnings"] = len(cur.exclusives)
+    facts["places"] = len(cur.places)
+    facts["mentions with a source"] = sum(1 for _s, e in cur.mentions if e.get("urls"))
+    return facts
+
+
+def _curated_sources(cur: curation_mod.Curation) -> tuple[Counter[str], Counter[str]]:
+    """Curation entries by the domains of their URLs, and by the day consulted."""
+    domains: Counter[str] = Counter()
+    consulted: Counter[str] = Counter()
+    tables = (cur.partnerships, cur.seats, cur.exclusives, cur.places, cur.mentions)
+    for table in tables:
+        for _s, e in table:
+            for d in sorted({_domain(u) for u in e.get("urls", [])}):
+                domains[d] += 1
+            if e.get("urls"):
+                consulted[str(e.get("consulted", "none"))] += 1
+    return domains, consulted
 
 
 def _as_of(
@@ -1524,21 +1535,30 @@ def _unify_own(outcomes: list[list[Outcome]]) -> None:
                 groups[(t.country, key(t.name))].setdefault(t.id, t)
     alias: dict[str, Target] = {}
     for group in groups.values():
-        if len(group) < 2:
-            continue
-        ranked = sorted(group.values(), key=lambda t: (_method_rank(t.method), t.id))
-        head = ranked[0]
-        members = [
-            t
-            for t in ranked
-            if distance_km(head.latitude, head.longitude, t.latitude, t.longitude) <= UNIFY_KM
-        ]
-        strong = [t for t in members if t.method == "own-coords"]
-        if strong and head.method != "own-coords":
-            pos = strong[0]
-            head = replace(head, latitude=pos.latitude, longitude=pos.longitude)
-        for t in members:
-            alias[t.id] = head
+        if len(group) >= 2:
+            alias.update(_unify_group(group))
+    _apply_alias(outcomes, alias)
+
+
+def _unify_group(group: dict[str, Target]) -> dict[str, Target]:
+    """The best-ranked of a group of own places and those within :data:`UNIFY_KM`
+    of it, each → the head (at the first ``own-coords`` member's position)."""
+    ranked = sorted(group.values(), key=lambda t: (_method_rank(t.method), t.id))
+    head = ranked[0]
+    members = [
+        t
+        for t in ranked
+        if distance_km(head.latitude, head.longitude, t.latitude, t.longitude) <= UNIFY_KM
+    ]
+    strong = [t for t in members if t.method == "own-coords"]
+    if strong and head.method != "own-coords":
+        pos = strong[0]
+        head = replace(head, latitude=pos.latitude, longitude=pos.longitude)
+    return {t.id: head for t in members}
+
+
+def _apply_alias(outcomes: list[list[Outcome]], alias: dict[str, Target]) -> None:
+    """Every side resolved to an aliased id takes its head (keeping its own method)."""
     for sides in outcomes:
         for i, oc in enumerate(sides):
             t = oc.target
@@ -1581,13 +1601,29 @@ def _merge_duplicates(
     ``outcomes`` in place and returns the merges (kept id and name, merged id
     and name).
     """
+    targets, variants = _duplicate_variants(outcomes, gaz, seats)
+    alias: dict[str, Target] = {}
+    merges: list[list[object]] = []
+    for members in _duplicate_groups(variants, targets, gaz).values():
+        ranked = sorted(members, key=lambda t: _duplicate_rank(t, gaz))
+        head = _merged_head(ranked)
+        for t in ranked:
+            alias[t.id] = head
+            if t.id != head.id:
+                merges.append([head.id, head.name, t.id, t.name])
+    _apply_alias(outcomes, alias)
+    return sorted(merges)
+
+
+def _duplicate_variants(
+    outcomes: list[list[Outcome]], gaz: gazetteer.Gazetteer, seats: dict[str, str]
+) -> tuple[dict[str, Target], set[Candidate]]:
+    """The first target of each id, and each id at every position it will stand at:
+    its curated seat where it has one, else each position a mention gave it."""
     targets: dict[str, Target] = {}
     variants: set[Candidate] = set()
     for sides in outcomes:
-        for oc in sides:
-            t = oc.target
-            if t is None:
-                continue
+        for t in (oc.target for oc in sides if oc.target is not None):
             targets.setdefault(t.id, t)
             seat = gaz.cities.get(int(seats[t.id][3:])) if t.id in seats else None
             if seat is not None:
@@ -1595,6 +1631,14 @@ def _merge_duplicates(
             variants.add(
                 _candidate(replace(targets[t.id], latitude=t.latitude, longitude=t.longitude))
             )
+    return targets, variants
+
+
+def _duplicate_groups(
+    variants: set[Candidate], targets: dict[str, Target], gaz: gazetteer.Gazetteer
+) -> dict[str, list[Target]]:
+    """The likely duplicates joined into groups (union by the smallest id), unless
+    both are gazetteer divisions (a curation decision)."""
     group_of: dict[str, str] = {}
 
     def root(pid: str) -> str:
@@ -1604,44 +1648,38 @@ def _merge_duplicates(
 
     for a, b in likely_duplicates(variants):
         if a.id == b.id or not any(p.own or _is_city(p.id, gaz) for p in (a, b)):
-            continue  # two divisions: a curation decision
+            continue
         ra, rb = root(a.id), root(b.id)
         if ra != rb:
             group_of[max(ra, rb)] = min(ra, rb)
     groups: dict[str, list[Target]] = defaultdict(list)
     for pid in sorted({*group_of, *group_of.values()}):
         groups[root(pid)].append(targets[pid])
+    return groups
 
-    def rank(t: Target) -> tuple[object, ...]:
-        kind_word = bool(name_parts(t.name)[1])
-        if not t.id.startswith("tt:"):
-            city = _is_city(t.id, gaz)
-            return (0, not city, -(t.population or 0), kind_word, _method_rank(t.method), t.id)
-        return (1, False, 0, not kind_word, _method_rank(t.method), t.id)
 
-    alias: dict[str, Target] = {}
-    merges: list[list[object]] = []
-    for members in groups.values():
-        ranked = sorted(members, key=rank)
-        head = ranked[0]
-        if head.subdivision is None:
-            sub = next((t.subdivision for t in ranked if t.subdivision), None)
-            head = replace(head, subdivision=sub)
-        hinted = [t for t in ranked if t.coords_from_hint]
-        if head.id.startswith("tt:") and not head.coords_from_hint and hinted:
-            pos = hinted[0]
-            head = _placed_at(head, pos.latitude, pos.longitude, pos.timezone, True)
-            head = replace(head, placed=pos.placed)
-        for t in ranked:
-            alias[t.id] = head
-            if t.id != head.id:
-                merges.append([head.id, head.name, t.id, t.name])
-    for sides in outcomes:
-        for i, oc in enumerate(sides):
-            found = oc.target
-            if found is not None and found.id in alias:
-                sides[i] = Outcome(replace(alias[found.id], method=found.method), oc.status)
-    return sorted(merges)
+def _duplicate_rank(t: Target, gaz: gazetteer.Gazetteer) -> tuple[object, ...]:
+    """Which duplicate keeps its id: see :func:`_merge_duplicates`."""
+    kind_word = bool(name_parts(t.name)[1])
+    if not t.id.startswith("tt:"):
+        city = _is_city(t.id, gaz)
+        return (0, not city, -(t.population or 0), kind_word, _method_rank(t.method), t.id)
+    return (1, False, 0, not kind_word, _method_rank(t.method), t.id)
+
+
+def _merged_head(ranked: list[Target]) -> Target:
+    """The first of ``ranked``, with the others' subdivision and source coordinates
+    when it lacks them."""
+    head = ranked[0]
+    if head.subdivision is None:
+        sub = next((t.subdivision for t in ranked if t.subdivision), None)
+        head = replace(head, subdivision=sub)
+    hinted = [t for t in ranked if t.coords_from_hint]
+    if head.id.startswith("tt:") and not head.coords_from_hint and hinted:
+        pos = hinted[0]
+        head = _placed_at(head, pos.latitude, pos.longitude, pos.timezone, True)
+        head = replace(head, placed=pos.placed)
+    return head
 
 
 #: The U.S. towns around a place that tell which state its coordinates lie in.
@@ -1649,7 +1687,7 @@ STATE_TOWNS = 5
 STATE_KM = 50.0
 
 
-def _state_mismatches(places: list[Place], resolver: Resolver) -> list[list[object]]:
+def _state_mismatches(places: list[Place], gaz: gazetteer.Gazetteer) -> list[list[object]]:
     """U.S. places whose state disagrees with the state of their coordinates.
 
     The coordinates' state is that of the :data:`STATE_TOWNS` nearest gazetteer
@@ -1663,10 +1701,10 @@ def _state_mismatches(places: list[Place], resolver: Resolver) -> list[list[obje
             continue
         near = sorted(
             (distance_km(p.latitude, p.longitude, c.latitude, c.longitude), c.gid, c)
-            for c in resolver._cities_near(p.latitude, p.longitude, "US")
+            for c in gaz.cities_near(p.latitude, p.longitude, "US")
         )
         towns = [c for d, _gid, c in near[:STATE_TOWNS] if d <= STATE_KM]
-        states = sorted({s for c in towns if (s := resolver.gaz.subdivision(c))})
+        states = sorted({s for c in towns if (s := gaz.subdivision(c))})
         if states and p.subdivision not in states:
             names = "|".join(f"gn:{c.gid} {c.name}" for c in towns)
             out.append([p.id, p.name, p.subdivision, "|".join(states), names])

@@ -292,6 +292,24 @@ class Gazetteer:
     #: division, where ISO's first level lies there (Serbia's districts in "Central
     #: Serbia", Taiwan's cities in "Taiwan"); used when its admin1 has no code
     codes_below: dict[int, str] = field(default_factory=dict)
+    #: (country, rounded latitude, rounded longitude) → its cities, built on first use
+    city_grid: dict[tuple[str, int, int], list[City]] | None = field(default=None, repr=False)
+
+    def cities_near(self, lat: float, lon: float, cc: str) -> list[City]:
+        """The country's cities in the 3 x 3 one-degree cells (by rounded degrees) around
+        a point: its own cell's first, then the others' row by row."""
+        if self.city_grid is None:
+            grid: dict[tuple[str, int, int], list[City]] = {}
+            for c in self.cities.values():
+                grid.setdefault((c.country, round(c.latitude), round(c.longitude)), []).append(c)
+            self.city_grid = grid
+        la, lo = round(lat), round(lon)
+        out = list(self.city_grid.get((cc, la, lo), []))
+        for dlat in (-1, 0, 1):
+            for dlon in (-1, 0, 1):
+                if dlat or dlon:
+                    out.extend(self.city_grid.get((cc, la + dlat, lo + dlon), []))
+        return out
 
     def candidates(self, name_key: str, country: str | None) -> list[City]:
         if country is None:

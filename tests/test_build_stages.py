@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -361,3 +362,50 @@ def test_gazetteer_is_left_alone_by_the_stages_before_countries(
     fresh = _gazetteer()
     assert isinstance(state.gaz, gazetteer.Gazetteer)
     assert state.gaz.largest_in_sub.keys() == fresh.largest_in_sub.keys()
+
+
+# ---- helpers of the resolve stage: one id per place
+
+
+def _at(pid: str, name: str, lat: float, method: str, hint: bool = False) -> Target:
+    return Target(
+        pid, name, "DE", None, "city", lat, 13.0, "UTC", None, method, False, coords_from_hint=hint
+    )
+
+
+def test_unify_group_keeps_the_best_method_at_the_own_coordinates() -> None:
+    district = _at("tt:de:a", "A", 52.50, "district-of-parent")
+    own = _at("tt:de:b", "A", 52.52, "own-coords")
+    far = _at("tt:de:c", "A", 55.0, "area")
+    alias = build._unify_group({t.id: t for t in (own, far, district)})
+    assert set(alias) == {"tt:de:a", "tt:de:b"}  # the far one is another place
+    head = alias["tt:de:b"]
+    assert (head.id, head.latitude) == ("tt:de:a", 52.52)
+    outcomes = [[Outcome(own, "resolved"), Outcome(far, "resolved")]]
+    build._apply_alias(outcomes, alias)
+    first = outcomes[0][0].target
+    assert first is not None and (first.id, first.method) == ("tt:de:a", "own-coords")
+    assert outcomes[0][1].target is far
+
+
+def test_merged_head_takes_the_others_subdivision_and_position() -> None:
+    own = _at("tt:de:x", "X district", 52.0, "area")
+    hinted = replace(_at("tt:de:y", "X", 52.3, "own-geocode", hint=True), subdivision="DE-BE")
+    head = build._merged_head([own, hinted])
+    assert (head.id, head.subdivision, head.latitude) == ("tt:de:x", "DE-BE", 52.3)
+    assert head.coords_from_hint and not head.approximate
+    gaz = _gazetteer()
+    ranks = sorted(
+        [own, _at("gn:5", "Berlin", 52.5, "coords")], key=lambda t: build._duplicate_rank(t, gaz)
+    )
+    assert ranks[0].id == "gn:5"  # a gazetteer city keeps its id
+
+
+def test_cities_near_a_point_in_its_country() -> None:
+    gaz = _gazetteer()
+    near = gaz.cities_near(51.3, 6.6, "DE")  # Krefeld's cell first, then Düsseldorf's
+    assert [c.name for c in near] == ["Krefeld", "Düsseldorf"]
+    assert gaz.cities_near(51.3, 6.6, "NL") == []
+    # cells by rounded degrees (52.5 rounds to 52): Berlin (52.52 -> 53) lies in the
+    # row above; Nienburg/Saale (51.84, 11.77 -> 52, 12) in the point's row, so first
+    assert [c.name for c in gaz.cities_near(52.5, 13.4, "DE")] == ["Nienburg/Saale", "Berlin"]
