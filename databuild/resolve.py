@@ -733,7 +733,7 @@ class Resolver:
         lat, lon = m.latitude, m.longitude
         if town is not None and distance_km(lat, lon, town.latitude, town.longitude) > AREA_TOWN_KM:
             return False
-        near = self._cities_near(lat, lon, area.country)
+        near = self.gaz.cities_near(lat, lon, area.country)
         if not near:
             return town is None
         nearest = self.gaz.nearest(lat, lon, area.country, near)
@@ -790,7 +790,7 @@ class Resolver:
         if d is None or d > OWN_POLYGON_KM[m.strong]:
             return None
         lat, lon = m.latitude, m.longitude
-        near = self._cities_near(lat, lon, cc)
+        near = self.gaz.cities_near(lat, lon, cc)
         anchor = self.gaz.nearest(lat, lon, cc, near) if near else None
         sub = ctx.sub
         if anchor is not None and (sub is None or not sub.startswith(cc + "-")):
@@ -824,7 +824,7 @@ class Resolver:
         """The nearest gazetteer entry within reach whose name matches :func:`name_matches`."""
         radius = NEAR_NAME_KM[strong]
         best: tuple[float, int, City] | None = None
-        for c in self._cities_near(lat, lon, cc):
+        for c in self.gaz.cities_near(lat, lon, cc):
             d = distance_km(lat, lon, c.latitude, c.longitude)
             if d > radius:
                 continue
@@ -834,25 +834,6 @@ class Resolver:
             if best is None or (d, c.gid) < best[:2]:
                 best = (d, c.gid, c)
         return best[2] if best else None
-
-    def _cities_near(self, lat: float, lon: float, cc: str) -> list[City]:
-        cell = self._grid().get((cc, round(lat), round(lon)), [])
-        out = list(cell)
-        for dlat in (-1, 0, 1):
-            for dlon in (-1, 0, 1):
-                if dlat or dlon:
-                    out.extend(self._grid().get((cc, round(lat) + dlat, round(lon) + dlon), []))
-        return out
-
-    _grid_cache: dict[tuple[str, int, int], list[City]] | None = None
-
-    def _grid(self) -> dict[tuple[str, int, int], list[City]]:
-        if self._grid_cache is None:
-            grid: dict[tuple[str, int, int], list[City]] = {}
-            for c in self.gaz.cities.values():
-                grid.setdefault((c.country, round(c.latitude), round(c.longitude)), []).append(c)
-            self._grid_cache = grid
-        return self._grid_cache
 
     def _sub_of(self, c: City) -> str | None:
         return self.gaz.subdivision(c)
@@ -933,7 +914,7 @@ class Resolver:
             )
             from_hint = m.strong or (anchor is None and inside)
         if from_hint:
-            near = self._cities_near(lat, lon, cc)
+            near = self.gaz.cities_near(lat, lon, cc)
             tz_city = self.gaz.nearest(lat, lon, cc, near) if near else anchor
             tz_city = tz_city or self.gaz.largest.get(cc)
         else:

@@ -61,7 +61,3 @@ def key(text: str) -> str:
 def slug(text: str) -> str:
     """``"Dunkeld and Birnam"`` → ``"dunkeld-and-birnam"`` (ASCII, for ``tt:`` ids)."""
     return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-") or "x"
-
-
-def is_ascii_key(text: str) -> bool:
-    return text.isascii()

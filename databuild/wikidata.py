@@ -25,7 +25,6 @@ sources have, or a new tie.
 from __future__ import annotations
 
 import csv
-import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -33,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from databuild.checksums import ChecksumError, verify
 from databuild.gazetteer import distance_km
 from databuild.text import key
 from twintowns.model import Place, PlaceKind
@@ -40,13 +40,6 @@ from twintowns.model import Place, PlaceKind
 CITIES_2026 = "wikidata-cities-2026/cities.csv"
 NAMES_2016 = "wikidata-p190-2016/names.tsv"
 RELATIONS_2016 = "wikidata-p190-2016/relations.tsv"
-
-#: sha256 of each file, as the sources README gives them.
-CHECKSUMS = {
-    CITIES_2026: "e20d322f545b5bb21f979221ac1a4dabdeb1c4c8cb3a86671c5a3553aff4c6d2",
-    NAMES_2016: "d088a22ad6ea7bcca7301a0dbc8698b90e86aec1bb576edab9fb83e85fff0a04",
-    RELATIONS_2016: "97a24bcf23989728ecfbecb20322237a8800836709931fb750ae92e372294154",
-}
 
 #: Farthest a 2026 row's position may lie from the place it names.
 MATCH_KM = 10.0
@@ -57,20 +50,8 @@ COUNTRY_FIX = {"CN-TW": "TW"}
 
 SOURCE_REF = "wikidata-2016"
 
-
-class ChecksumError(ValueError):
-    """A source file is not the one the build was written for."""
-
-
-def verify(root: Path, checksums: Mapping[str, str] = CHECKSUMS) -> None:
-    """Fail, naming the file, when a source file's sha256 is not the expected one."""
-    for rel, want in sorted(checksums.items()):
-        path = root / rel
-        if not path.exists():
-            raise ChecksumError(f"{path}: missing (expected sha256 {want})")
-        got = hashlib.sha256(path.read_bytes()).hexdigest()
-        if got != want:
-            raise ChecksumError(f"{path}: sha256 {got}, expected {want}")
+#: The checksum check moved to :mod:`databuild.checksums` (one manifest for every source).
+__all__ = ["ChecksumError", "verify"]
 
 
 @dataclass

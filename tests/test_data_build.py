@@ -13,10 +13,10 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from databuild import build, curation, gazetteer, namesakes
@@ -25,6 +25,7 @@ from databuild.duplicates import Candidate, likely_duplicates
 from databuild.geo import Polygons
 from databuild.resolve import Outcome, Resolver, Target, name_matches
 from databuild.sources import Claim, Geocodes, Mention
+from databuild.text import key
 
 _TZ = {
     "US": "America/New_York",
@@ -399,11 +400,19 @@ def test_name_matches(mention: str, candidate: str, expected: bool) -> None:
     assert name_matches(mention, candidate) is expected
 
 
+@example("Orange")
+@example("Zaporizhzhya")
+@example("Prague 6")
+@example("--- !")
+@example("")
 @given(st.text(max_size=30))
 def test_name_matches_itself_and_is_total(text: str) -> None:
-    result = name_matches(text, text)
-    assert isinstance(result, bool)
-    assert name_matches(text, "x") in (True, False)
+    # a name with a lookup key matches itself; one without (only punctuation or space)
+    # has nothing to match and matches nothing, itself included
+    assert name_matches(text, text) is bool(key(text))
+    if key(text):
+        assert name_matches(f"  {text} ", text) is True  # spacing is not part of a name
+    assert isinstance(name_matches(text, "x"), bool)  # total: an answer, never an error
 
 
 # ------------------------------------------------------------------- the whole build
@@ -467,22 +476,47 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _build(
+    sources: Path,
+    out: Path,
+    gaz: gazetteer.Gazetteer,
+    polygons: Polygons,
+    cur: curation.Curation,
+    source_dates_file: Path | None = None,
+) -> dict[str, Any]:
+    """:func:`build.run` on hand-made inputs into ``out/data`` and ``out/report``: no
+    source file pinned by a checksum, no abbreviations."""
+    return build.run(
+        sources,
+        out / "data",
+        out / "report",
+        gaz=gaz,
+        polygons=polygons,
+        cur=cur,
+        source_dates_file=source_dates_file,
+        checksums={},
+        abbreviations=[],
+    )
+
+
+class Rebuild(Protocol):
+    def __call__(
+        self,
+        cur: curation.Curation,
+        *,
+        gaz: gazetteer.Gazetteer | None = None,
+        into: str = "",
+        source_dates_file: Path | None = None,
+    ) -> dict[str, Any]: ...
+
+
 @pytest.fixture(scope="module")
 def built(
     tmp_path_factory: pytest.TempPathFactory, gaz: gazetteer.Gazetteer, polygons: Polygons
 ) -> tuple[Path, dict[str, Any]]:
     root = tmp_path_factory.mktemp("build")
     _write_sources(root / "sources")
-    summary = build.run(
-        root / "sources",
-        root / "data",
-        root / "report",
-        gaz=gaz,
-        polygons=polygons,
-        cur=curation.Curation(),
-        checksums={},
-        abbreviations=[],
-    )
+    summary = _build(root / "sources", root, gaz, polygons, curation.Curation())
     return root, summary
 
 
@@ -572,20 +606,26 @@ def rebuild(
     tmp_path: Path,
     gaz: gazetteer.Gazetteer,
     polygons: Polygons,
-) -> Callable[[curation.Curation], dict[str, Any]]:
-    """Build :func:`built`'s sources again, into ``tmp_path``, with the curation given."""
+) -> Rebuild:
+    """Build :func:`built`'s sources again, into ``tmp_path`` (or its folder ``into``),
+    with the curation given (and the gazetteer, the snapshot dates file)."""
     root, _summary = built
+    default_gaz = gaz
 
-    def run(cur: curation.Curation) -> dict[str, Any]:
-        return build.run(
+    def run(
+        cur: curation.Curation,
+        *,
+        gaz: gazetteer.Gazetteer | None = None,
+        into: str = "",
+        source_dates_file: Path | None = None,
+    ) -> dict[str, Any]:
+        return _build(
             root / "sources",
-            tmp_path / "data",
-            tmp_path / "report",
-            gaz=gaz,
-            polygons=polygons,
-            cur=cur,
-            checksums={},
-            abbreviations=[],
+            tmp_path / into,
+            gaz if gaz is not None else default_gaz,
+            polygons,
+            cur,
+            source_dates_file,
         )
 
     return run
@@ -809,10 +849,7 @@ def area_resolver(polygons: Polygons) -> Resolver:
     return Resolver(_area_gazetteer(), {}, polygons)
 
 
-def test_curation_may_name_divisions(
-    built: tuple[Path, dict[str, Any]], tmp_path: Path, polygons: Polygons
-) -> None:
-    root, _summary = built
+def test_curation_may_name_divisions(tmp_path: Path, rebuild: Rebuild) -> None:
     cur = curation.Curation(
         places=[("fix", {"id": "gn:8349500", "name": "Seongbuk District"})],
         mentions=[("fix", {"name": "Gladsaxe", "country": "DK", "place": "gn:2621394"})],
@@ -822,16 +859,7 @@ def test_curation_may_name_divisions(
             ("fix", {"a": "iso:FR-75C", "b": "gn:10", "urls": ["https://example.org/c"]}),
         ],
     )
-    build.run(
-        root / "sources",
-        tmp_path / "data",
-        tmp_path / "report",
-        gaz=_area_gazetteer(),
-        polygons=polygons,
-        cur=cur,
-        checksums={},
-        abbreviations=[],
-    )
+    rebuild(cur, gaz=_area_gazetteer())
     places = {r["id"]: r for r in _rows(tmp_path / "data" / "places.csv")}
     pairs = {(r["a"], r["b"]) for r in _rows(tmp_path / "data" / "partnerships.csv")}
     # the Wikidata claim Uppsala–Gladsaxe reaches the Gladsaxe division by the mention
@@ -880,50 +908,23 @@ def test_curation_may_name_divisions(
     ],
 )
 def test_curation_naming_a_division_badly_is_refused(
-    built: tuple[Path, dict[str, Any]],
-    tmp_path: Path,
-    polygons: Polygons,
-    cur: curation.Curation,
-    fragment: str,
+    tmp_path: Path, rebuild: Rebuild, cur: curation.Curation, fragment: str
 ) -> None:
-    root, _summary = built
     with pytest.raises(curation.CurationError) as info:
-        build.run(
-            root / "sources",
-            tmp_path / "data",
-            tmp_path / "report",
-            gaz=_area_gazetteer(),
-            polygons=polygons,
-            cur=cur,
-            checksums={},
-            abbreviations=[],
-        )
+        rebuild(cur, gaz=_area_gazetteer())
     assert str(info.value).startswith(fragment), info.value
     assert not (tmp_path / "data").exists()  # nothing written
 
 
 def test_curated_mention_with_a_partner_names_its_place_only_there(
-    built: tuple[Path, dict[str, Any]],
-    tmp_path: Path,
-    gaz: gazetteer.Gazetteer,
-    polygons: Polygons,
+    tmp_path: Path, rebuild: Rebuild
 ) -> None:
     # issue #13: "Orange" in Charlotte's claims (gn:9) names Orange, NSW (gn:4); the
     # other lists' "Orange" keeps its own resolution
-    root, _summary = built
     cur = curation.Curation(
         mentions=[("fix", {"name": "Orange", "partner": "gn:9", "place": "gn:4"})],
     )
-    build.run(
-        root / "sources",
-        tmp_path / "data",
-        tmp_path / "report",
-        gaz=gaz,
-        polygons=polygons,
-        cur=cur,
-        checksums={},
-        abbreviations=[],
-    )
+    rebuild(cur)
     pairs = {(r["a"], r["b"]): r for r in _rows(tmp_path / "data" / "partnerships.csv")}
     assert ("gn:3", "gn:9") not in pairs
     assert set(pairs[("gn:4", "gn:9")]["sources"].split("|")) == {
@@ -939,16 +940,7 @@ def test_curated_mention_with_a_partner_names_its_place_only_there(
     with pytest.raises(
         curation.CurationError, match=r"fix.toml: \[\[mention\]\] 'Orange': no claim"
     ):
-        build.run(
-            root / "sources",
-            tmp_path / "d2",
-            tmp_path / "r2",
-            gaz=gaz,
-            polygons=polygons,
-            cur=unmatched,
-            checksums={},
-            abbreviations=[],
-        )
+        rebuild(unmatched, into="second")
 
 
 def _target(outcome: Outcome) -> Any:
@@ -1301,23 +1293,12 @@ def test_as_of_and_status_basis_from_source_dates_and_curated_facts(
 
 
 def test_a_claim_source_without_a_snapshot_date_stops_the_build(
-    built: tuple[Path, dict[str, Any]], tmp_path: Path, gaz: gazetteer.Gazetteer, polygons: Polygons
+    tmp_path: Path, rebuild: Rebuild
 ) -> None:
-    root, _summary = built
     dates = tmp_path / "source_dates.csv"
     dates.write_text("source,as_of,basis\nwpcont,2026,README\n", encoding="utf-8")
     with pytest.raises(curation.CurationError, match=r"no snapshot date .*'wpcountry'"):
-        build.run(
-            root / "sources",
-            tmp_path / "data",
-            tmp_path / "report",
-            gaz=gaz,
-            polygons=polygons,
-            cur=curation.Curation(),
-            source_dates_file=dates,
-            checksums={},
-            abbreviations=[],
-        )
+        rebuild(curation.Curation(), source_dates_file=dates)
 
 
 @pytest.mark.parametrize(
