@@ -147,7 +147,7 @@ def _public_functions() -> list[tuple[str, Callable[..., Any]]]:
             value = getattr(module, attr)
             if inspect.isfunction(value) and value.__module__.startswith("twintowns"):
                 found.setdefault(f"{value.__module__}.{value.__qualname__}", value)
-    from twintowns.agreement import Agreement
+    from twintowns.agreements import Agreement
     from twintowns.model import PartialDate, Partnership, Place
 
     for extra in (
@@ -191,8 +191,8 @@ def _is_path(param: inspect.Parameter) -> bool:
 def _arguments(
     draw: st.DrawFn, function: Callable[..., Any], atlas: Atlas, folder: Path
 ) -> tuple[list[Any], dict[str, Any]]:
-    from twintowns.agreement import Agreement
-    from twintowns.policies import SISTER_CITIES_INTERNATIONAL
+    from twintowns.agreements import Agreement
+    from twintowns.agreements.policies import SISTER_CITIES_INTERNATIONAL
 
     args: list[Any] = []
     kwargs: dict[str, Any] = {}

@@ -25,7 +25,7 @@ import pytest
 
 import twintowns
 from twintowns import errors
-from twintowns.agreement import Agreement, AgreementError
+from twintowns.agreements import Agreement, AgreementError, validate
 from twintowns.atlas import Atlas
 from twintowns.cli import EXIT_INTERNAL, UsageError, main
 from twintowns.errors import (
@@ -60,7 +60,6 @@ from twintowns.geography import (
 )
 from twintowns.lookup import NameIndex
 from twintowns.model import PartialDate, Partnership, Place
-from twintowns.validation import validate
 
 from .conftest import make_place
 

@@ -18,9 +18,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(ctx: Context) -> int:
-    from twintowns import policies
-    from twintowns.agreement import Agreement
-    from twintowns.validation import validate
+    from twintowns.agreements import Agreement, policies, validate
 
     policy = policies.by_name(ctx.args.policy)
     agreement = Agreement.from_file(ctx.args.file)
