@@ -149,7 +149,7 @@ def keep(name: str, country: str) -> bool:
     return scripts <= set(NATIVE_SCRIPTS.get(country, ()))
 
 
-def alternates(
+def alternates(  # noqa: C901 -- each alternate name is sorted into alias / lookup-only / dropped by the rules in docs/data.md
     places: Sequence[Place],
     alternates_of: Mapping[str, Sequence[str]],
     abbreviations: Iterable[Abbreviation] = (),

@@ -294,7 +294,7 @@ def _groups(outcomes: list[list[Outcome]]) -> dict[tuple[str, str], dict[str, _M
     return groups
 
 
-def _settle_round(
+def _settle_round(  # noqa: C901, PLR0912, PLR0915 -- one round of the evidence order (title, Wikidata, unique name, population) over all groups
     claims: Sequence[Claim], outcomes: list[list[Outcome]], rows: list[list[object]]
 ) -> bool:
     groups = _groups(outcomes)

@@ -253,7 +253,7 @@ class Resolver:
 
     # ----------------------------------------------------------- internals
 
-    def _resolve(self, m: Mention, allow_global: bool) -> Outcome:
+    def _resolve(self, m: Mention, allow_global: bool) -> Outcome:  # noqa: C901, PLR0912, PLR0915 -- the resolution order of docs/data.md, one step per branch; each step returns its outcome
         name = clean(m.name)
         if not name:
             return Outcome(None, "unresolved", "empty name")
@@ -404,7 +404,7 @@ class Resolver:
             if cands:
                 ctx.parent = max(cands, key=lambda c: (c.population, -c.gid))
 
-    def _apply_qualifier(self, ctx: _Context, text: str) -> None:
+    def _apply_qualifier(self, ctx: _Context, text: str) -> None:  # noqa: C901, PLR0912 -- one branch per kind of qualifier (state, country, subdivision, city)
         q = key(clean(text))
         if not q:
             return
@@ -632,7 +632,7 @@ class Resolver:
             "resolved",
         )
 
-    def _division(self, base: str, m: Mention, ctx: _Context) -> Target | None:
+    def _division(self, base: str, m: Mention, ctx: _Context) -> Target | None:  # noqa: C901, PLR0912 -- names, then stems, then qualifier narrowing, as the docstring orders them
         """A GeoNames first- or second-level division of the country named ``base``.
 
         By a name or alternate name of the division, else by the name's stem
@@ -1014,7 +1014,7 @@ def _tokens(name: str) -> list[str]:
     return [k for k in (key(w) for w in clean(name).split()) if k]
 
 
-def name_matches(mention: str, candidate: str) -> bool:
+def name_matches(mention: str, candidate: str) -> bool:  # noqa: C901 -- each exception to a word-prefix match is one documented branch
     """Whether a gazetteer name plausibly spells the mention (used only near its coordinates).
 
     True for transliteration variants (``Zaporizhia`` / ``Zaporizhzhya``), and

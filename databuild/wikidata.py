@@ -111,7 +111,7 @@ def read_crawl(root: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
     return labels, relations
 
 
-def match(
+def match(  # noqa: C901, PLR0912, PLR0915 -- one pass over the 2016 statements counting each outcome for the quality report
     root: Path,
     places: Mapping[str, Place],
     partners: Mapping[str, set[str]],

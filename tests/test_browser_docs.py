@@ -108,7 +108,7 @@ def pages(site: Path) -> list[str]:
 
 
 @pytest.mark.browser
-def test_every_page_at_every_width(browser: Browser, site: Path, base_url: str) -> None:
+def test_every_page_at_every_width(browser: Browser, site: Path, base_url: str) -> None:  # noqa: C901 -- one walk over every page and width collecting every kind of failure
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
     page = context.new_page()

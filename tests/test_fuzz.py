@@ -188,7 +188,7 @@ def _is_path(param: inspect.Parameter) -> bool:
 
 
 @st.composite
-def _arguments(
+def _arguments(  # noqa: C901, PLR0912 -- one branch per parameter type the public functions take
     draw: st.DrawFn, function: Callable[..., Any], atlas: Atlas, folder: Path
 ) -> tuple[list[Any], dict[str, Any]]:
     from twintowns.agreements import Agreement

@@ -117,7 +117,7 @@ def toml_locate(text: str, field: str | None) -> tuple[int | None, int | None]:
         return None, None
 
 
-def json_positions(text: str) -> dict[str, tuple[int, int]]:
+def json_positions(text: str) -> dict[str, tuple[int, int]]:  # noqa: C901 -- a small recursive-descent scanner; its nested helpers count toward the total
     """Map field paths to (line, column) of their key (or array item) in valid JSON text."""
     decoder = json.JSONDecoder()
     positions: dict[str, int] = {}

@@ -147,7 +147,7 @@ def _report(ctx: Context, kind: str, message: str, error: BaseException | None =
         dump_json({"error": document}, ctx.stdout)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: C901, PLR0912 -- maps each exception class to its exit code and message in one place
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     _safe_streams()
