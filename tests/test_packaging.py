@@ -61,3 +61,16 @@ def test_sdist_manifest_carries_what_the_tests_need() -> None:
         assert folder in manifest, folder
     for name in ("LICENSE", "NOTICE", "CHANGELOG.md", "mkdocs.yml", "Makefile"):
         assert name in manifest, name
+
+
+def test_pre_commit_runs_what_make_lint_and_typecheck_run() -> None:
+    """The pre-commit hooks are the Makefile's lint and type-check commands, nothing else."""
+    yaml = pytest.importorskip("yaml")
+    config = ROOT / ".pre-commit-config.yaml"
+    hooks = yaml.safe_load(config.read_text("utf-8"))["repos"][0]["hooks"]
+    entries = {h["id"]: h["entry"].replace(".venv/bin/python", "$(PY)") for h in hooks}
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    for hook, entry in entries.items():
+        command = re.sub(r" --force-exclude| -p no:cacheprovider", "", entry)
+        assert command.replace(" -q", "") in makefile.replace(" -q", ""), (hook, entry)
+    assert set(entries) == {"ruff-check", "ruff-format", "mypy", "import-contract"}
