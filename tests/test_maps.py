@@ -22,7 +22,17 @@ from twintowns import maps
 from twintowns.atlas import Atlas
 from twintowns.errors import PlaceNotFound
 from twintowns.geography import distance, intermediate_points, split_antimeridian
-from twintowns.maps import STATUS_STYLES, MapSummary, outlines, render_map, svg_map
+from twintowns.maps import (
+    STATUS_STYLES,
+    MapOptions,
+    MapSummary,
+    outlines,
+    png,
+    render,
+    render_map,
+    svg_map,
+)
+from twintowns.maps.svg import draw
 from twintowns.model import Partnership, Status
 from twintowns.webmap import offline_html_map, partner_details
 
@@ -371,9 +381,7 @@ def test_any_atlas_draws_a_consistent_map(
         [Partnership(place, o, status=s) for o, (_, s) in zip(others, partners, strict=True)],
         metadata={},
     )
-    document, summary = maps._build_svg(
-        atlas, place, status=None, kind=None, width=1000, labels=labels, title=None, center=center
-    )
+    document, summary = draw(atlas, place, MapOptions(width=1000, labels=labels, center=center))
     root = parse(document)
     assert len(markers(root)) == summary.partners == len(partners)
     assert len(arcs(root)) == summary.arcs == summary.partners + summary.crossings
@@ -402,9 +410,7 @@ def test_inset_zooms_on_crowded_partners() -> None:
     ]
     far = make_place("tt:far", "Far", "JP", latitude=35.7, longitude=139.7)
     atlas = Atlas([home, *near, far], [Partnership(home, p) for p in [*near, far]], metadata={})
-    document, summary = maps._build_svg(
-        atlas, home, status=None, kind=None, width=1200, labels="auto", title=None, center=0
-    )
+    document, summary = draw(atlas, home, MapOptions(center=0))
     assert summary.inset == 7
     root = parse(document)
     box = clip_box(root, "inset-area")
@@ -664,9 +670,9 @@ def test_a_map_that_fails_mid_write_leaves_the_old_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("twintowns.files.publish", fail)
-    monkeypatch.setattr(maps, "publish", fail)
+    monkeypatch.setattr(render, "publish", fail)
     if name.endswith(".png"):  # cairosvg may be missing: write the PNG's first bytes
-        monkeypatch.setattr(maps, "_svg_to_png", lambda _doc, path: path.write_bytes(b"\x89PNG"))
+        monkeypatch.setattr(png, "svg_to_png", lambda _doc, path: path.write_bytes(b"\x89PNG"))
     with pytest.raises(OSError, match="No space"):
         render_map(small_atlas, "Charlotte", path=target)
     assert target.read_bytes() == b"the user's previous map"
@@ -690,3 +696,29 @@ def test_the_datasette_folder_keeps_a_users_partial_file(
         "metadata.json.partial",
         "twintowns.db",
     ]
+
+
+# ----------------------------------------------------------------- one options object
+
+
+def test_options_object_draws_what_the_keywords_draw(pacific: Atlas, tmp_path: Path) -> None:
+    options = MapOptions(width=900, labels="numbers", center=0, inset=False, status="active")
+    keywords = svg_map(
+        pacific, "Pacifica", width=900, labels="numbers", center=0, inset=False, status="active"
+    )
+    assert svg_map(pacific, "Pacifica", options=options) == keywords
+    page, _ = offline_html_map(pacific, "Pacifica", options=options)
+    assert keywords.split("\n", 1)[1].strip() in page
+    summary = render_map(pacific, "Pacifica", path=tmp_path / "m.svg", options=options)
+    assert (tmp_path / "m.svg").read_text("utf-8") == keywords and summary.labels == "numbers"
+
+
+def test_options_are_checked_once_and_not_given_twice(pacific: Atlas) -> None:
+    with pytest.raises(ValueError, match=r"width must be .* not 10"):
+        MapOptions(width=10)
+    with pytest.raises(ValueError, match=r"center must be .* not True"):
+        MapOptions(center=True)
+    with pytest.raises(ValueError, match="not both: width, center"):
+        svg_map(pacific, "Pacifica", width=800, center=0, options=MapOptions())
+    with pytest.raises(TypeError, match="options must be a MapOptions, not"):
+        svg_map(pacific, "Pacifica", options={"width": 800})  # type: ignore[arg-type]
