@@ -579,7 +579,7 @@ def test_html_map_arguments(atlas: Atlas, tmp_path: Path) -> None:
         render_map(atlas, "Charlotte, US-NC", path=tmp_path / "x.html", width=10)
     assert not (tmp_path / "x.html").exists()
     page, summary = offline_html_map(
-        atlas, "Honolulu", status="active", title="Honolulu <&> friends"
+        atlas, "Honolulu", status="active", title="Honolulu <&> friends", inset=False
     )
     assert "<title>Honolulu &lt;&amp;&gt; friends</title>" in page
     assert summary.labels == "numbers" and summary.partners == page.count("<tr data-number=")
@@ -722,3 +722,111 @@ def test_options_are_checked_once_and_not_given_twice(pacific: Atlas) -> None:
         svg_map(pacific, "Pacifica", width=800, center=0, options=MapOptions())
     with pytest.raises(TypeError, match="options must be a MapOptions, not"):
         svg_map(pacific, "Pacifica", options={"width": 800})  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------- the densest cluster
+
+
+def test_inset_zooms_on_the_densest_cluster_away_from_the_place() -> None:
+    home = make_place("tt:home", "Hub", "US", latitude=21.3, longitude=-157.8)
+    cluster = [
+        make_place(f"tt:c{i}", f"Crowd {i}", "JP", latitude=30 + i * 1.1, longitude=130 + i * 0.9)
+        for i in range(8)
+    ]
+    lone = make_place("tt:lone", "Lone", "FR", latitude=48.9, longitude=2.35)
+    atlas = Atlas(
+        [home, *cluster, lone], [Partnership(home, p) for p in [*cluster, lone]], metadata={}
+    )
+    document, summary = draw(atlas, home, MapOptions())
+    assert summary.inset == 8
+    root = parse(document)
+    assert {m.attrib["data-partner"] for m in markers(root, "partner inset")} == {
+        p.id for p in cluster
+    }
+    assert markers(root, "home inset") == []  # the place is far from the cluster
+    title = root.find(".//svg:text[@class='inset-title']", NS)
+    assert title is not None and title.text == "Detail: 8 partners in JP"
+    box = clip_box(root, "inset-area")
+    for arc in arcs(root, "arc inset"):  # cut where the arc enters the inset
+        (x, y), *_ = path_points(arc.attrib["d"])
+        assert inside(x, y, box) and (x == pytest.approx(box[0] + box[2], abs=0.1) or x < box[2])
+    check_geometry(root)
+
+
+def test_clip_line_keeps_the_end_inside_the_box() -> None:
+    from twintowns.maps.projection import Box
+    from twintowns.maps.svg import clip_line
+
+    box = Box(0, 0, 10, 10)
+    assert clip_line([(20, 5), (15, 5), (5, 5), (2, 2)], box) == [(10, 5), (5, 5), (2, 2)]
+    assert clip_line([(1, 1), (2, 2)], box) == [(1, 1), (2, 2)]
+    assert clip_line([(5, -10), (5, 5)], box) == [(5, 0), (5, 5)]
+
+
+def test_honolulu_insets_its_east_asian_cluster(atlas: Atlas) -> None:
+    honolulu = atlas.place("Honolulu")
+    document, summary = draw(atlas, honolulu, MapOptions())
+    root = parse(document)
+    shown = {m.attrib["data-partner"] for m in markers(root, "partner inset")}
+    assert summary.inset == len(shown) >= 25
+    countries = {atlas.get(pid).country for pid in shown}  # type: ignore[union-attr]
+    assert countries <= {"JP", "CN", "KR", "PH", "TW", "VN", "RU"}
+    assert {"JP", "CN", "KR", "PH"} <= countries
+    assert markers(root, "home inset") == []
+    # the inset's numbers can be matched to their dots: every partner gets its name
+    assert summary.labels == "names" and summary.overlaps == 0
+    check_geometry(root)
+
+
+@pytest.mark.parametrize("query", ["Paris", "Laredo, US-TX", "Honolulu"])
+@pytest.mark.parametrize("width", [960, 1200])
+def test_an_inset_takes_under_a_third_of_the_width(atlas: Atlas, query: str, width: int) -> None:
+    root = parse(svg_map(atlas, query, width=width))
+    if root.find(".//svg:clipPath[@id='inset-area']", NS) is None:
+        assert query == "Paris" and width == 960  # Europe needs more room than that
+        return
+    _, _, w, h = clip_box(root, "inset-area")
+    assert w < (width - 24) / 3 and h <= 300
+
+
+# ----------------------------------------------------------------- the subpackage's layers
+
+#: The modules of twintowns.maps, lowest first: each may import only modules before it
+#: (docs/reference/maps.md lists them in this order).
+MAPS_LAYERS = [
+    "style",
+    "options",
+    "world",
+    "projection",
+    "entries",
+    "inset",
+    "labels",
+    "elements",
+    "legend",
+    "svg",
+    "assets",
+    "html",
+    "png",
+    "render",
+]
+
+
+def test_maps_modules_import_only_lower_layers() -> None:
+    folder = ROOT / "src" / "twintowns" / "maps"
+    found = {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    assert found == set(MAPS_LAYERS)
+    for rank, name in enumerate(MAPS_LAYERS):
+        tree = ast.parse((folder / f"{name}.py").read_text("utf-8"))
+        imported: set[str] = set()
+        for node in ast.walk(tree):  # type-only imports count too
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module.startswith("twintowns.maps."):
+                    imported.add(node.module.split(".")[2])
+                elif node.module == "twintowns.maps":
+                    imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.Import):
+                imported.update(
+                    a.name.split(".")[2] for a in node.names if a.name.startswith("twintowns.maps.")
+                )
+        higher = imported - set(MAPS_LAYERS[:rank])
+        assert not higher, f"twintowns.maps.{name} imports {sorted(higher)} from above it"

@@ -41,11 +41,14 @@ who is partnered with whom.  The map shows latitudes 58° S to 84° N, widened
 to include every drawn point.
 
 Labels never overlap each other or the markers.  Each label goes next to its
-marker, else further out with a leader line.  When six or more partners
-crowd around the place (Laredo, Texas, and its Mexican partners), a zoomed
-inset below the world map shows them, labelled there.  When some partner's
-name still does not fit anywhere, every partner gets a number instead and a
-key below the map lists the numbers with names and statuses.
+marker, else further out with a leader line.  Where six or more partners
+crowd together on the world map — around the place (Laredo, Texas, and its
+Mexican partners) or anywhere else (Honolulu's partners in East and Southeast
+Asia) — a zoomed inset below the world map shows the densest such cluster,
+labelled there; it takes under a third of the map's width and at most 300 px
+of height.  When some partner's name still does not fit anywhere, every
+partner gets a number instead and a key below the map lists the numbers with
+names and statuses.
 
 Country outlines come from ``data/outlines.json``, derived from Natural
 Earth by ``databuild/outlines.py`` (public domain; about 200 KB).

@@ -19,7 +19,6 @@ from twintowns.geography import distance, intermediate_points, split_antimeridia
 from twintowns.maps.style import PAD, TITLE_HEIGHT
 
 if TYPE_CHECKING:
-    from twintowns.maps.entries import Entry
     from twintowns.model import Place
 
 __all__: list[str] = []
@@ -148,14 +147,17 @@ def auto_center(lines: Sequence[Sequence[tuple[float, float]]]) -> float:
 
 
 def frame_for(
-    home: Place, entries: Sequence[Entry], width: float, center: float | Literal["auto"]
+    home: Place,
+    lines: Sequence[Sequence[tuple[float, float]]],
+    width: float,
+    center: float | Literal["auto"],
 ) -> Frame:
     """The world map's frame: every arc's latitudes, the central meridian asked for."""
     lats = [home.latitude]
-    for entry in entries:
-        lats.extend(lat for lat, _ in entry.line)
+    for line in lines:
+        lats.extend(lat for lat, _ in line)
     top = min(90.0, max(DEFAULT_TOP, max(lats) + 4.0))
     bottom = max(-90.0, min(DEFAULT_BOTTOM, min(lats) - 4.0))
     if center == "auto":
-        center = auto_center([entry.line for entry in entries])
+        center = auto_center(lines)
     return Frame(width, top, bottom, float(center))

@@ -89,9 +89,10 @@ def render_map(
     ``"auto"`` picks the multiple of 30° that splits the fewest arcs at the
     map's edge (0° unless another is strictly better: a Pacific-centred map
     for Honolulu), and ``0`` puts the edge on the antimeridian.  ``inset``:
-    ``"auto"`` adds a zoomed map of the place's surroundings below the world
-    map when at least six partners crowd around it (Laredo's Mexican
-    partners), labelled there; ``True`` whenever a partner is near, ``False`` never.
+    ``"auto"`` adds a zoomed map of the densest cluster of partners below the
+    world map when at least six crowd together (Laredo's Mexican partners
+    around Laredo, Honolulu's in East Asia), labelled there; ``True`` also
+    when fewer partners are near the place, ``False`` never.
     These drawing options can also come together as ``options=``
     (a :class:`~twintowns.maps.MapOptions`).
     An ``.html`` map is self-contained and works offline

@@ -69,6 +69,28 @@ def _line_path(points: Iterable[tuple[float, float]]) -> str:
     return " ".join(f"{'M' if i == 0 else 'L'}{fmt(x)} {fmt(y)}" for i, (x, y) in enumerate(points))
 
 
+def clip_line(points: Sequence[tuple[float, float]], box: Box) -> list[tuple[float, float]]:
+    """The end of a line that enters ``box``: from the point where it last enters it.
+
+    The line's last point (a partner's marker) is inside ``box``; the part
+    before it last came in is left out, and the entry point is on the edge.
+    """
+    inside = [box.x <= x <= box.x + box.w and box.y <= y <= box.y + box.h for x, y in points]
+    start = len(points) - 1
+    while start > 0 and inside[start - 1]:
+        start -= 1
+    if start == 0:
+        return list(points)
+    (x0, y0), (x1, y1) = points[start - 1], points[start]
+    t = 0.0  # the smallest fraction of the segment after which it stays inside the box
+    for p, q, low, high in ((x0, x1, box.x, box.x + box.w), (y0, y1, box.y, box.y + box.h)):
+        if p < low:
+            t = max(t, (low - p) / (q - p))
+        elif p > high:
+            t = max(t, (p - high) / (p - q))
+    return [(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t), *points[start:]]
+
+
 def _meridian(lon: float) -> str:
     if lon == 0:
         return "0°"
@@ -107,7 +129,7 @@ def _panels(
     in_inset = inset.shown if inset else frozenset()
     panels = [Panel(frame.box, world_points, frozenset(world_points) - in_inset)]
     if inset is not None:
-        inset_points = {0: inset.xy(*home.coordinates)}
+        inset_points = {0: inset.xy(*home.coordinates)} if inset.home else {}
         for entry in entries:
             if entry.number in inset.shown:
                 inset_points[entry.number] = inset.xy(*entry.partner.coordinates)
@@ -118,7 +140,7 @@ def _panels(
 def layout(home: Place, entries: Sequence[Entry], options: MapOptions) -> Layout:
     """Project, choose the inset, place the labels and stack the parts below the map."""
     width = options.width
-    frame = frame_for(home, entries, float(width), options.center)
+    frame = frame_for(home, [e.line for e in entries], float(width), options.center)
     area = frame.box
     inset = find_inset(frame, home, entries, options.inset, area.y + area.h + GAP)
     panels = _panels(frame, inset, home, entries)
@@ -212,11 +234,13 @@ def _draw_arcs(svg: ET.Element, plan: Layout, entries: Sequence[Entry]) -> tuple
             points = (frame.xy_relative(lat, rel) for lat, rel in piece)
             el(arcs, "path", d=_line_path(points), **{"class": "arc", **common})
         if inset is not None and entry.number in inset.shown:
-            points = (inset.xy(lat, lon) for lat, lon in entry.line)
+            zoomed = [inset.xy(lat, lon) for lat, lon in entry.line]
+            if not inset.home:  # the arc comes from afar: only its end is in the inset
+                zoomed = clip_line(zoomed, inset.box)
             el(
                 arcs,
                 "path",
-                d=_line_path(points),
+                d=_line_path(zoomed),
                 clip_path="url(#inset-area)",
                 **{"class": "arc inset", **common},
             )
@@ -228,14 +252,14 @@ def _draw_inset_extent(svg: ET.Element, plan: Layout, home: Place) -> None:
     frame, inset = plan.frame, plan.inset
     if inset is None:
         return
-    hx = plan.panels[0].points[0][0]
-    rel_west = inset.west - home.longitude
-    rel_east = inset.east - home.longitude
+    hx = frame.xy(inset.top, inset.ref_lon)[0]
+    rel_west = inset.west - inset.ref_lon
+    rel_east = inset.east - inset.ref_lon
     el(
         svg,
         "rect",
         x=fmt(hx + rel_west * frame.scale),
-        y=fmt(frame.xy(inset.top, home.longitude)[1]),
+        y=fmt(frame.xy(inset.top, inset.ref_lon)[1]),
         width=fmt((rel_east - rel_west) * frame.scale),
         height=fmt((inset.top - inset.bottom) * frame.scale),
         fill="none",
@@ -245,7 +269,7 @@ def _draw_inset_extent(svg: ET.Element, plan: Layout, home: Place) -> None:
         clip_path="url(#map-area)",
         **{"class": "inset-extent"},
     )
-    caption = f"Detail around {home.name}: {len(inset.shown)} partners"
+    caption = inset.caption
     el(
         svg,
         "text",
@@ -283,6 +307,8 @@ def _draw_markers(svg: ET.Element, plan: Layout, home: Place, entries: Sequence[
                 },
             )
             el(circle, "title", details(home, entry.partnership))
+        if 0 not in panel.points:
+            continue  # an inset away from the place
         x, y = panel.points[0]
         circle = el(
             group,
