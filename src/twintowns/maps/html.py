@@ -40,9 +40,9 @@ from twintowns.filters import KindFilter, StatusFilter
 from twintowns.geography import distance, split_antimeridian
 from twintowns.maps.assets import CSS, SCRIPT
 from twintowns.maps.entries import basis_text, partner_entries
-from twintowns.maps.options import LabelMode, MapOptions, MapSummary
+from twintowns.maps.options import LabelMode, MapOptions, MapSummary, options_from
 from twintowns.maps.style import HOME_COLOUR, STATUS_STYLES
-from twintowns.maps.svg import build_svg, options_from
+from twintowns.maps.svg import build_svg
 from twintowns.model import Partnership, Place
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from typing import Any, Final, Literal, TypeAlias
 
 import attrs
 
-from twintowns.errors import InvalidValueError
+from twintowns.errors import InvalidTypeError, InvalidValueError
 from twintowns.filters import KindFilter, StatusFilter
 
 __all__ = ["FORMATS", "LabelMode", "MapOptions", "MapSummary"]
@@ -106,3 +106,27 @@ class MapSummary:
     """Partners shown in the zoomed inset (0: no inset)."""
     size: int = attrs.field(default=0, repr=False, eq=False)
     """Bytes written."""
+
+
+def options_from(options: MapOptions | None, **keywords: object) -> MapOptions:
+    """``options``, or the options the drawing keywords ask for; not both.
+
+    The public functions take the drawing options one by one, as keywords, or
+    together as ``options=``: given both, the keywords must keep their defaults.
+    """
+    asked = MapOptions(**keywords)  # type: ignore[arg-type]  # the keywords of MapOptions
+    if options is None:
+        return asked
+    if not isinstance(options, MapOptions):
+        raise InvalidTypeError(f"options must be a MapOptions, not {options!r}")
+    default = MapOptions()
+    changed = [
+        f.name
+        for f in attrs.fields(MapOptions)
+        if getattr(asked, f.name) != getattr(default, f.name)
+    ]
+    if changed:
+        raise InvalidValueError(
+            f"pass the drawing options as options= or as keywords, not both: {', '.join(changed)}"
+        )
+    return options

@@ -14,8 +14,8 @@ from twintowns.geography import split_antimeridian
 from twintowns.maps import png
 from twintowns.maps.entries import partner_entries
 from twintowns.maps.html import html_map, offline_page
-from twintowns.maps.options import FORMATS, LabelMode, MapOptions, MapSummary
-from twintowns.maps.svg import draw, options_from
+from twintowns.maps.options import FORMATS, LabelMode, MapOptions, MapSummary, options_from
+from twintowns.maps.svg import draw
 from twintowns.model import Place
 
 if TYPE_CHECKING:

@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from twintowns.errors import InvalidTypeError, InvalidValueError
 from twintowns.filters import KindFilter, StatusFilter
 from twintowns.maps.elements import el, fmt
 from twintowns.maps.entries import Entry, details, partner_entries
 from twintowns.maps.inset import GAP, Inset, find_inset
 from twintowns.maps.labels import Label, Panel, place_labels
 from twintowns.maps.legend import draw_key, draw_legend
-from twintowns.maps.options import LabelMode, MapOptions, MapSummary
+from twintowns.maps.options import LabelMode, MapOptions, MapSummary, options_from
 from twintowns.maps.projection import Box, Frame, View, frame_for
 from twintowns.maps.style import (
     FONT,
@@ -451,30 +450,6 @@ def draw(atlas: Atlas, place: Place | str, options: MapOptions) -> tuple[str, Ma
     """:func:`build_svg` for a Place or a query of ``atlas`` (resolved by :meth:`Atlas.resolve`)."""
     home = atlas.resolve(place)
     return build_svg(home, partner_entries(atlas, home, options.status, options.kind), options)
-
-
-def options_from(options: MapOptions | None, **keywords: object) -> MapOptions:
-    """``options``, or the options the drawing keywords ask for; not both.
-
-    The public functions take the drawing options one by one, as keywords, or
-    together as ``options=``: given both, the keywords must keep their defaults.
-    """
-    asked = MapOptions(**keywords)  # type: ignore[arg-type]  # the keywords of MapOptions
-    if options is None:
-        return asked
-    if not isinstance(options, MapOptions):
-        raise InvalidTypeError(f"options must be a MapOptions, not {options!r}")
-    default = MapOptions()
-    changed = [
-        f.name
-        for f in attrs.fields(MapOptions)
-        if getattr(asked, f.name) != getattr(default, f.name)
-    ]
-    if changed:
-        raise InvalidValueError(
-            f"pass the drawing options as options= or as keywords, not both: {', '.join(changed)}"
-        )
-    return options
 
 
 def svg_map(
