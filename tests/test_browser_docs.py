@@ -11,6 +11,10 @@ than the site's root would.  Every page is opened once and read at each width:
 * no console error or warning, no failed request, no request leaving the machine;
 * a screenshot of the top of the page at each width goes to ``build/browser/docs/``.
 
+A missing page gets the site's ``404.html`` (as GitHub Pages answers): its
+styles, scripts, images and links must load from the sub-path.  ``sitemap.xml``
+must list every page, each served under the sub-path.
+
 Internal links and anchors of every page are checked against the built files.
 About 40 s in all (a minute on a loaded machine), the strict build included.
 """
@@ -71,13 +75,30 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under :data:`PREFIX` only; anything else is a 404."""
+    """Serves the site under :data:`PREFIX` only; anything else is a 404.
+
+    A missing page under the prefix gets the site's ``404.html`` with status
+    404, as GitHub Pages and most web servers answer.
+    """
 
     def translate_path(self, path: str) -> str:
         path = urllib.parse.urlsplit(path).path
         if not path.startswith(PREFIX):
             return str(Path(self.directory) / "does-not-exist")
         return super().translate_path("/" + path[len(PREFIX) :])
+
+    def do_GET(self) -> None:
+        local = Path(self.translate_path(self.path))
+        inside = urllib.parse.urlsplit(self.path).path.startswith(PREFIX)
+        if inside and not (local.is_file() or (local / "index.html").is_file()):
+            body = (Path(self.directory) / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -172,6 +193,70 @@ def test_every_page_at_every_width(browser: Browser, site: Path, base_url: str) 
     assert failed == [] and log.blocked == []
     assert checked > 300  # the pages hold well over 100 code blocks, read at 3 widths
     assert maps >= 4 * len(WIDTHS)  # Charlotte's and Laredo's maps, on two pages
+
+
+@pytest.mark.browser
+def test_a_missing_page_gets_a_working_404_page(
+    browser: Browser, site: Path, base_url: str
+) -> None:
+    """Under the sub-path, 404.html loads its styles, scripts and images and links real pages."""
+    context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
+    page = context.new_page()
+    log = PageLog()
+    responses: list[tuple[int, str]] = []
+    page.on("response", lambda response: responses.append((response.status, response.url)))
+    page.on("requestfailed", lambda request: responses.append((0, request.url)))
+    page.on("console", lambda m: log.console.append((m.type, m.text)))
+    page.on("pageerror", lambda error: log.errors.append(str(error)))
+
+    def route(route: Route) -> None:
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            log.blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    missing = base_url + "no/such/page/"
+    try:
+        answer = page.goto(missing, wait_until="load")
+        assert answer is not None and answer.status == 404
+        assert "404" in page.locator("article h1").inner_text()
+        loaded = [(status, url) for status, url in responses if url != missing]
+        assert loaded, "the 404 page loaded no style sheet or script"
+        assert all(200 <= status < 400 for status, _ in loaded), loaded
+        sheets = page.evaluate(
+            "() => Array.from(document.styleSheets).filter(s => s.href).map(s => s.href)"
+        )
+        assert sheets and all(sheet.startswith(base_url) for sheet in sheets), sheets
+        assert page.evaluate(BROKEN_IMAGES) == []
+        links = page.evaluate("() => Array.from(document.querySelectorAll('a[href]'), a => a.href)")
+        own = {urllib.parse.urldefrag(link).url for link in links if "127.0.0.1" in link}
+        assert len(own) > 30 and all(link.startswith(base_url) for link in own), own
+        for link in sorted(own):
+            assert page.request.get(link).status == 200, link
+        assert [m for m in log.console if m[0] == "error" and "404" not in m[1]] == []
+        assert log.errors == [] and log.blocked == []
+    finally:
+        context.close()
+
+
+def test_the_sitemap_lists_every_page_under_the_sub_path(site: Path, base_url: str) -> None:
+    """sitemap.xml names every page at the site's address; each one is served under the sub-path."""
+    import urllib.request
+    from xml.etree import ElementTree
+
+    with urllib.request.urlopen(base_url + "sitemap.xml") as answer:
+        root = ElementTree.fromstring(answer.read())
+    locations = [
+        loc.text or "" for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    paths = {urllib.parse.urlsplit(loc).path for loc in locations}
+    assert paths == {PREFIX + path for path in pages(site)}
+    origin = base_url[: -len(PREFIX)]
+    for path in sorted(paths):
+        with urllib.request.urlopen(origin + path) as answer:
+            assert answer.status == 200, path
 
 
 def smallest_text(svg: Path) -> float:

@@ -79,11 +79,28 @@ def test_reference_pages_are_in_the_nav() -> None:
         assert f"reference/{page.name}" in nav, f"{page} is not in mkdocs.yml's nav"
 
 
-def test_no_plugin_fetches_from_the_network() -> None:
-    """Material's social cards and privacy plugin download at build time; web fonts at read time."""
+def mkdocs_config() -> dict[str, Any]:
+    """mkdocs.yml as data; ``!ENV [NAME, "default"]`` is read as its default."""
     import yaml
 
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))
+    text = (ROOT / "mkdocs.yml").read_text("utf-8")
+    text = re.sub(r'!ENV \[\w+, ("[^"]*")\]', r"\1", text)
+    config = yaml.safe_load(text)
+    assert isinstance(config, dict)
+    return config
+
+
+def test_site_url_is_set_from_the_environment_with_a_local_default() -> None:
+    """sitemap.xml and 404.html need ``site_url``; its path is the sub-path the site is for."""
+    text = (ROOT / "mkdocs.yml").read_text("utf-8")
+    assert re.search(r"^site_url: !ENV \[TWINTOWNS_SITE_URL, ", text, re.MULTILINE)
+    assert mkdocs_config()["site_url"] == "http://127.0.0.1:8000/twintowns/docs/"
+    assert "TWINTOWNS_SITE_URL" in (DOCS / "development.md").read_text("utf-8")
+
+
+def test_no_plugin_fetches_from_the_network() -> None:
+    """Material's social cards and privacy plugin download at build time; web fonts at read time."""
+    config = mkdocs_config()
     names = {next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]}
     assert names == {"search", "mkdocstrings"}
     assert config["theme"]["font"] is False
@@ -162,6 +179,23 @@ def test_the_site_builds_strictly_and_needs_no_network(tmp_path: Path) -> None:
     assert "partner_distances" in atlas_page
     assert "<blockquote>" not in atlas_page
     assert ":class:" not in atlas_page
+    # sitemap.xml lists every page under the site's address; 404.html loads its
+    # styles and links its pages from the site's sub-path, not from the host's root.
+    site_url = "http://127.0.0.1:8000/twintowns/docs/"
+    listed = {
+        loc.text
+        for loc in ElementTree.parse(site / "sitemap.xml")
+        .getroot()
+        .iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    }
+    pages = {
+        site_url + page.parent.relative_to(site).as_posix() + "/"
+        for page in site.rglob("index.html")
+    }
+    assert listed == {p.replace("/./", "/") for p in pages} and len(listed) > 30
+    not_found = (site / "404.html").read_text("utf-8")
+    rooted = re.findall(r'(?:href|src)="(/[^"]*)"', not_found)
+    assert rooted and all(link.startswith("/twintowns/docs/") for link in rooted), rooted
     # The maps shown on the pages are drawn at build time by twintowns.maps.
     for uri in MAPS:
         root = ElementTree.parse(site / uri).getroot()

@@ -21,7 +21,17 @@ from twintowns import maps
 from twintowns.atlas import Atlas
 from twintowns.errors import PlaceNotFound
 from twintowns.geography import distance, intermediate_points, split_antimeridian
-from twintowns.maps import STATUS_STYLES, MapSummary, outlines, render_map, svg_map
+from twintowns.maps import (
+    STATUS_STYLES,
+    MapOptions,
+    MapSummary,
+    outlines,
+    png,
+    render,
+    render_map,
+    svg_map,
+)
+from twintowns.maps.svg import draw
 from twintowns.model import Partnership, Status
 from twintowns.webmap import offline_html_map, partner_details
 
@@ -366,9 +376,7 @@ def test_any_atlas_draws_a_consistent_map(
         [Partnership(place, o, status=s) for o, (_, s) in zip(others, partners, strict=True)],
         metadata={},
     )
-    document, summary = maps._build_svg(
-        atlas, place, status=None, kind=None, width=1000, labels=labels, title=None, center=center
-    )
+    document, summary = draw(atlas, place, MapOptions(width=1000, labels=labels, center=center))
     root = parse(document)
     assert len(markers(root)) == summary.partners == len(partners)
     assert len(arcs(root)) == summary.arcs == summary.partners + summary.crossings
@@ -397,9 +405,7 @@ def test_inset_zooms_on_crowded_partners() -> None:
     ]
     far = make_place("tt:far", "Far", "JP", latitude=35.7, longitude=139.7)
     atlas = Atlas([home, *near, far], [Partnership(home, p) for p in [*near, far]], metadata={})
-    document, summary = maps._build_svg(
-        atlas, home, status=None, kind=None, width=1200, labels="auto", title=None, center=0
-    )
+    document, summary = draw(atlas, home, MapOptions(center=0))
     assert summary.inset == 7
     root = parse(document)
     box = clip_box(root, "inset-area")
@@ -568,7 +574,7 @@ def test_html_map_arguments(atlas: Atlas, tmp_path: Path) -> None:
         render_map(atlas, "Charlotte, US-NC", path=tmp_path / "x.html", width=10)
     assert not (tmp_path / "x.html").exists()
     page, summary = offline_html_map(
-        atlas, "Honolulu", status="active", title="Honolulu <&> friends"
+        atlas, "Honolulu", status="active", title="Honolulu <&> friends", inset=False
     )
     assert "<title>Honolulu &lt;&amp;&gt; friends</title>" in page
     assert summary.labels == "numbers" and summary.partners == page.count("<tr data-number=")
@@ -659,9 +665,9 @@ def test_a_map_that_fails_mid_write_leaves_the_old_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("twintowns.files.publish", fail)
-    monkeypatch.setattr(maps, "publish", fail)
+    monkeypatch.setattr(render, "publish", fail)
     if name.endswith(".png"):  # cairosvg may be missing: write the PNG's first bytes
-        monkeypatch.setattr(maps, "_svg_to_png", lambda _doc, path: path.write_bytes(b"\x89PNG"))
+        monkeypatch.setattr(png, "svg_to_png", lambda _doc, path: path.write_bytes(b"\x89PNG"))
     with pytest.raises(OSError, match="No space"):
         render_map(small_atlas, "Charlotte", path=target)
     assert target.read_bytes() == b"the user's previous map"
@@ -685,3 +691,137 @@ def test_the_datasette_folder_keeps_a_users_partial_file(
         "metadata.json.partial",
         "twintowns.db",
     ]
+
+
+# ----------------------------------------------------------------- one options object
+
+
+def test_options_object_draws_what_the_keywords_draw(pacific: Atlas, tmp_path: Path) -> None:
+    options = MapOptions(width=900, labels="numbers", center=0, inset=False, status="active")
+    keywords = svg_map(
+        pacific, "Pacifica", width=900, labels="numbers", center=0, inset=False, status="active"
+    )
+    assert svg_map(pacific, "Pacifica", options=options) == keywords
+    page, _ = offline_html_map(pacific, "Pacifica", options=options)
+    assert keywords.split("\n", 1)[1].strip() in page
+    summary = render_map(pacific, "Pacifica", path=tmp_path / "m.svg", options=options)
+    assert (tmp_path / "m.svg").read_text("utf-8") == keywords and summary.labels == "numbers"
+
+
+def test_options_are_checked_once_and_not_given_twice(pacific: Atlas) -> None:
+    with pytest.raises(ValueError, match=r"width must be .* not 10"):
+        MapOptions(width=10)
+    with pytest.raises(ValueError, match=r"center must be .* not True"):
+        MapOptions(center=True)
+    with pytest.raises(ValueError, match="not both: width, center"):
+        svg_map(pacific, "Pacifica", width=800, center=0, options=MapOptions())
+    with pytest.raises(TypeError, match="options must be a MapOptions, not"):
+        svg_map(pacific, "Pacifica", options={"width": 800})  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------- the densest cluster
+
+
+def test_inset_zooms_on_the_densest_cluster_away_from_the_place() -> None:
+    home = make_place("tt:home", "Hub", "US", latitude=21.3, longitude=-157.8)
+    cluster = [
+        make_place(f"tt:c{i}", f"Crowd {i}", "JP", latitude=30 + i * 1.1, longitude=130 + i * 0.9)
+        for i in range(8)
+    ]
+    lone = make_place("tt:lone", "Lone", "FR", latitude=48.9, longitude=2.35)
+    atlas = Atlas(
+        [home, *cluster, lone], [Partnership(home, p) for p in [*cluster, lone]], metadata={}
+    )
+    document, summary = draw(atlas, home, MapOptions())
+    assert summary.inset == 8
+    root = parse(document)
+    assert {m.attrib["data-partner"] for m in markers(root, "partner inset")} == {
+        p.id for p in cluster
+    }
+    assert markers(root, "home inset") == []  # the place is far from the cluster
+    title = root.find(".//svg:text[@class='inset-title']", NS)
+    assert title is not None and title.text == "Detail: 8 partners in JP"
+    box = clip_box(root, "inset-area")
+    for arc in arcs(root, "arc inset"):  # cut where the arc enters the inset
+        (x, y), *_ = path_points(arc.attrib["d"])
+        assert inside(x, y, box) and (x == pytest.approx(box[0] + box[2], abs=0.1) or x < box[2])
+    check_geometry(root)
+
+
+def test_clip_line_keeps_the_end_inside_the_box() -> None:
+    from twintowns.maps.projection import Box
+    from twintowns.maps.svg import clip_line
+
+    box = Box(0, 0, 10, 10)
+    assert clip_line([(20, 5), (15, 5), (5, 5), (2, 2)], box) == [(10, 5), (5, 5), (2, 2)]
+    assert clip_line([(1, 1), (2, 2)], box) == [(1, 1), (2, 2)]
+    assert clip_line([(5, -10), (5, 5)], box) == [(5, 0), (5, 5)]
+
+
+def test_honolulu_insets_its_east_asian_cluster(atlas: Atlas) -> None:
+    honolulu = atlas.place("Honolulu")
+    document, summary = draw(atlas, honolulu, MapOptions())
+    root = parse(document)
+    shown = {m.attrib["data-partner"] for m in markers(root, "partner inset")}
+    assert summary.inset == len(shown) >= 25
+    countries = {atlas.get(pid).country for pid in shown}  # type: ignore[union-attr]
+    assert countries <= {"JP", "CN", "KR", "PH", "TW", "VN", "RU"}
+    assert {"JP", "CN", "KR", "PH"} <= countries
+    assert markers(root, "home inset") == []
+    # the inset's numbers can be matched to their dots: every partner gets its name
+    assert summary.labels == "names" and summary.overlaps == 0
+    check_geometry(root)
+
+
+@pytest.mark.parametrize("query", ["Paris", "Laredo, US-TX", "Honolulu"])
+@pytest.mark.parametrize("width", [960, 1200])
+def test_an_inset_takes_under_a_third_of_the_width(atlas: Atlas, query: str, width: int) -> None:
+    root = parse(svg_map(atlas, query, width=width))
+    if root.find(".//svg:clipPath[@id='inset-area']", NS) is None:
+        assert query == "Paris" and width == 960  # Europe needs more room than that
+        return
+    _, _, w, h = clip_box(root, "inset-area")
+    assert w < (width - 24) / 3 and h <= 300
+
+
+# ----------------------------------------------------------------- the subpackage's layers
+
+#: The modules of twintowns.maps, lowest first: each may import only modules before it
+#: (docs/reference/maps.md lists them in this order).
+MAPS_LAYERS = [
+    "style",
+    "options",
+    "world",
+    "projection",
+    "entries",
+    "inset",
+    "labels",
+    "elements",
+    "legend",
+    "svg",
+    "assets",
+    "html",
+    "png",
+    "render",
+]
+
+
+def test_maps_modules_import_only_lower_layers() -> None:
+    folder = ROOT / "src" / "twintowns" / "maps"
+    found = {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    assert found == set(MAPS_LAYERS)
+    for rank, name in enumerate(MAPS_LAYERS):
+        tree = ast.parse((folder / f"{name}.py").read_text("utf-8"))
+        imported: set[str] = set()
+        for node in ast.walk(tree):  # type-only imports count too
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module.startswith("twintowns.maps."):
+                    imported.add(node.module.split(".")[2])
+                elif node.module == "twintowns.maps":
+                    imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.Import):
+                imported.update(
+                    a.name.split(".")[2] for a in node.names if a.name.startswith("twintowns.maps.")
+                )
+        higher = imported - set(MAPS_LAYERS[:rank])
+        assert not higher, f"twintowns.maps.{name} imports {sorted(higher)} from above it"

@@ -26,6 +26,7 @@ MAP_WIDTH = 960
 MAPS: dict[str, str] = {
     "img/charlotte.svg": "Charlotte, North Carolina",
     "img/laredo.svg": "Laredo",
+    "img/honolulu.svg": "Honolulu",
 }
 
 #: The offline interactive maps (twintowns.webmap) the maps guide links to.
