@@ -104,15 +104,15 @@ def test_1_an_export_failing_mid_write_keeps_the_old_output(
             raise _Boom("disk on fire")
 
     # progress is reported every record when the atlas is small: make it so
-    import twintowns.export as export_module
+    import twintowns.export.progress as progress_module
 
-    every = export_module._PROGRESS_EVERY
-    export_module._PROGRESS_EVERY = 1
+    every = progress_module.PROGRESS_EVERY
+    progress_module.PROGRESS_EVERY = 1
     try:
         with pytest.raises(_Boom):
             EXPORTERS[fmt](small_atlas, target, progress=fail_midway)
     finally:
-        export_module._PROGRESS_EVERY = every
+        progress_module.PROGRESS_EVERY = every
     assert calls and max(calls) < total  # it failed mid-way, not at the end
     assert _snapshot(tmp_path) == before  # old output intact, no temporary left
 
@@ -120,7 +120,7 @@ def test_1_an_export_failing_mid_write_keeps_the_old_output(
 def test_1_csv_failing_on_a_partnership_keeps_the_old_folder(
     small_atlas: Atlas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import twintowns.export as export_module
+    import twintowns.export.folder as export_module
 
     to_csv(small_atlas, tmp_path)
     before = _snapshot(tmp_path)
