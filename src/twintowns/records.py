@@ -34,7 +34,7 @@ import itertools
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from twintowns.errors import DatasetError, DatasetProblem
 from twintowns.model import (
@@ -56,7 +56,13 @@ from twintowns.schema import (
     unescape_cell,
 )
 
-__all__ = ["BuiltRecords", "CsvRecords", "Records"]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from twintowns.columns import Columns
+
+__all__ = ["BuiltRecords", "ColumnarRecords", "CsvRecords", "Records"]
 
 #: ``(name, ascii_name, aliases)`` of one place.
 Names = tuple[str, str, tuple[str, ...]]
@@ -68,20 +74,65 @@ _CONTINENTS = {c.value: c for c in Continent}
 _PARTNERSHIP_KINDS = {k.value: k for k in PartnershipKind}
 _STATUSES = {s.value: s for s in Status}
 _BASES = {b.value: b for b in StatusBasis}
+#: guards building the columns of any store (rare, once per store)
+_columns_lock = threading.Lock()
 
 
 class Records:
     """Places sorted by id and partnerships sorted by their pair of ids.
 
     ``index`` maps a place id to its position; ``pair_ids`` lists the
-    ``(a.id, b.id)`` of every partnership in order.
+    ``(a.id, b.id)`` of every partnership in order (built on first use by
+    stores that keep positions instead); :meth:`columns` holds both as
+    typed arrays (see :mod:`twintowns.columns`).
     """
 
-    __slots__ = ("index", "pair_ids")
+    __slots__ = ("_columns", "_pair_ids", "index")
 
-    def __init__(self, index: dict[str, int], pair_ids: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self, index: dict[str, int], pair_ids: Sequence[tuple[str, str]] | None
+    ) -> None:
         self.index = index
-        self.pair_ids = pair_ids
+        self._pair_ids = pair_ids
+        self._columns: Columns | None = None
+
+    @property
+    def pair_ids(self) -> Sequence[tuple[str, str]]:
+        """``(a.id, b.id)`` of every partnership, in order."""
+        found = self._pair_ids
+        if found is None:
+            # a race builds the same list twice: harmless
+            found = self._pair_ids = self._make_pair_ids()
+        return found
+
+    def _make_pair_ids(self) -> Sequence[tuple[str, str]]:
+        raise NotImplementedError
+
+    def partnership_count(self) -> int:
+        """The number of partnerships."""
+        found = self._pair_ids
+        return len(found) if found is not None else self.columns().partnerships
+
+    def columns(self) -> Columns:
+        """The places and partnerships as typed arrays (built once)."""
+        found = self._columns
+        if found is None:
+            with _columns_lock:
+                found = self._columns
+                if found is None:
+                    found = self._columns = self._make_columns()
+        return found
+
+    def _make_columns(self) -> Columns:
+        from twintowns.columns import Columns
+
+        with _GCPaused():
+            return Columns.from_objects(self.all_places(), self.all_partnerships(), self.index)
+
+    def coordinates(self) -> npt.NDArray[np.float64]:
+        """``(latitude, longitude)`` in degrees of every place, in place-id order (the
+        positions of :attr:`index`): a read-only float64 array of shape ``(n, 2)``."""
+        return self.columns().coordinates()
 
     def place(self, i: int) -> Place:
         """The place at position ``i``."""
@@ -229,6 +280,7 @@ class CsvRecords(Records):
         files: tuple[str, str] = ("places.csv", "partnerships.csv"),
     ) -> None:
         self._files = files
+        self._columns = None
         with _GCPaused():
             self._split(places_text, partnerships_text)
         self._places: list[Place | None] = [None] * len(self._place_lines)
@@ -264,9 +316,20 @@ class CsvRecords(Records):
                     raise DatasetError([problem])
                 previous = (a, b)
         self.index = index
-        self.pair_ids = pair_ids
+        self._pair_ids = pair_ids
         self._place_lines = place_lines
         self._partnership_lines = partnership_lines
+
+    def _place_line_list(self) -> list[str]:
+        """The lines of the places file (emptied once every place is built)."""
+        return self._place_lines
+
+    def _partnership_line_list(self) -> list[str]:
+        """The lines of the partnerships file (emptied once every partnership is built)."""
+        return self._partnership_lines
+
+    def _make_pair_ids(self) -> Sequence[tuple[str, str]]:  # pragma: no cover - set by _split
+        raise AssertionError("CsvRecords index their pairs when loading")
 
     # ------------------------------------------------------------ one record
 
@@ -276,7 +339,8 @@ class CsvRecords(Records):
             with self._lock:
                 obj = self._places[i]
                 if obj is None:
-                    obj = self._places[i] = self._make_place(i, _cells(self._place_lines[i]))
+                    line = self._place_line_list()[i]
+                    obj = self._places[i] = self._make_place(i, _cells(line))
         return obj
 
     def partnership(self, j: int) -> Partnership:
@@ -285,7 +349,7 @@ class CsvRecords(Records):
             with self._lock:
                 obj = self._partnerships[j]
                 if obj is None:
-                    cells = _cells(self._partnership_lines[j])
+                    cells = _cells(self._partnership_line_list()[j])
                     obj = self._partnerships[j] = self._make_partnership(j, cells)
         return obj
 
@@ -295,7 +359,7 @@ class CsvRecords(Records):
         found = self._all_places
         if found is None:
             found = self._build_all(
-                "_all_places", self._places, self._place_lines, self._make_place
+                "_all_places", self._places, self._place_line_list, self._make_place
             )
         return found
 
@@ -305,7 +369,7 @@ class CsvRecords(Records):
             found = self._build_all(
                 "_all_partnerships",
                 self._partnerships,
-                self._partnership_lines,
+                self._partnership_line_list,
                 self._make_partnership,
             )
         return found
@@ -314,13 +378,14 @@ class CsvRecords(Records):
         self,
         slot: str,
         objs: list[_T | None],
-        lines: list[str],
+        line_list: Callable[[], list[str]],
         make: Callable[[int, list[str]], _T],
     ) -> tuple[_T, ...]:
         """Build every record not built yet, keep the tuple in ``slot`` (once)."""
         with self._lock, _GCPaused():
             done: tuple[_T, ...] | None = getattr(self, slot)
             if done is None:
+                lines = line_list()
                 if None in objs:
                     for i, cells in enumerate(csv.reader(lines)):
                         if objs[i] is None:
@@ -335,7 +400,7 @@ class CsvRecords(Records):
             if self._all_places is not None:
                 return _names_of(self._all_places)
             names = []
-            for i, line in enumerate(self._place_lines):
+            for i, line in enumerate(self._place_line_list()):
                 cells = _cells(line)
                 if len(cells) != len(PLACE_COLUMNS):
                     raise self._malformed(0, i, len(cells), len(PLACE_COLUMNS))
@@ -349,7 +414,7 @@ class CsvRecords(Records):
             # the last cell, never quoted: "" or a Wikidata id
             return {
                 qid: i
-                for i, line in enumerate(self._place_lines)
+                for i, line in enumerate(self._place_line_list())
                 if (qid := line[line.rfind(",") + 1 :])
             }
 
@@ -417,6 +482,127 @@ class CsvRecords(Records):
         return DatasetError(
             [DatasetProblem(self._files[file], position + 2, None, f"{got} cells, expected {want}")]
         )
+
+
+class ColumnarRecords(CsvRecords):
+    """Records over columns (:mod:`twintowns.columns`), objects built on first use.
+
+    Loading reads only the columns (the bundled ``columns.bin``): place ids,
+    coordinates, codes and the partnership endpoints as positions.  Lookups
+    by id, partner lists, statistics and distances are answered from them.
+    The CSV files are read, once and whole, when the first
+    :class:`~twintowns.Place` or :class:`~twintowns.Partnership` is built,
+    and checked against the columns: the file's size is the one the data
+    build recorded, it holds one line per record, and each record's ids are
+    the columns' when it is built.  A mismatch raises
+    :class:`~twintowns.DatasetError`.
+    """
+
+    __slots__ = ("_ends", "_ids", "_read", "_read_done")
+
+    def __init__(
+        self,
+        columns: Columns,
+        read: Callable[[int], bytes],
+        *,
+        files: tuple[str, str] = ("places.csv", "partnerships.csv"),
+    ) -> None:
+        """``read(0)`` returns the bytes of the places file, ``read(1)`` of the partnerships file."""
+        self._files = files
+        self._columns = columns
+        self._ids = columns.ids
+        self.index = dict(zip(columns.ids, itertools.count()))
+        self._pair_ids = None
+        self._read = read
+        self._read_done = [False, False]
+        self._ends: tuple[list[int], list[int]] | None = None
+        self._place_lines = []
+        self._partnership_lines = []
+        self._places = [None] * columns.places
+        self._partnerships = [None] * columns.partnerships
+        self._all_places = None
+        self._all_partnerships = None
+        self._dates = {}
+        self._lock = threading.RLock()
+
+    def columns(self) -> Columns:
+        assert self._columns is not None
+        return self._columns
+
+    def partnership_count(self) -> int:
+        return len(self._partnerships)
+
+    def _endpoints(self) -> tuple[list[int], list[int]]:
+        found = self._ends
+        if found is None:
+            cols = self.columns().partnership
+            found = self._ends = (cols["a"].tolist(), cols["b"].tolist())
+        return found
+
+    def _make_pair_ids(self) -> Sequence[tuple[str, str]]:
+        ids = self._ids
+        a, b = self._endpoints()
+        return [(ids[x], ids[y]) for x, y in zip(a, b, strict=True)]
+
+    def _place_line_list(self) -> list[str]:
+        if not self._read_done[0]:
+            with self._lock:
+                if not self._read_done[0]:
+                    self._place_lines = self._file_lines(0, PLACE_COLUMNS, len(self._places))
+                    self._read_done[0] = True
+        return self._place_lines
+
+    def _partnership_line_list(self) -> list[str]:
+        if not self._read_done[1]:
+            with self._lock:
+                if not self._read_done[1]:
+                    count = len(self._partnerships)
+                    self._partnership_lines = self._file_lines(1, PARTNERSHIP_COLUMNS, count)
+                    self._read_done[1] = True
+        return self._partnership_lines
+
+    def _file_lines(self, k: int, columns: tuple[str, ...], count: int) -> list[str]:
+        """The record lines of file ``k``, checked against the columns."""
+        data = self._read(k)
+        cols = self.columns()
+        expected = (cols.places_csv_size, cols.partnerships_csv_size)[k]
+        file = self._files[k]
+        if len(data) != expected:
+            message = (
+                f"{len(data)} bytes, but the columns were built from {expected}: "
+                "the columns file does not match it (rebuild the data with `make data`)"
+            )
+            raise DatasetError([DatasetProblem(file, None, None, message)])
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = DatasetProblem(file, None, None, f"not UTF-8 text at byte {exc.start}")
+            raise DatasetError([problem]) from None
+        lines = _lines(text, columns, file)
+        if len(lines) != count:
+            message = f"{len(lines)} records, but the columns hold {count}"
+            raise DatasetError([DatasetProblem(file, None, None, message)])
+        return lines
+
+    def _mismatch(self, file: int, position: int, column: str, got: str) -> DatasetError:
+        problem = f"{got!r} differs from the columns file: rebuild the data with `make data`"
+        return DatasetError([DatasetProblem(self._files[file], position + 2, column, problem)])
+
+    def _make_place(self, i: int, cells: list[str]) -> Place:
+        pid = self._ids[i]
+        if cells[0] != pid:
+            raise self._mismatch(0, i, "id", cells[0])
+        cells[0] = pid  # one string for the index and the object
+        return super()._make_place(i, cells)
+
+    def _make_partnership(self, j: int, cells: list[str]) -> Partnership:
+        a, b = self._endpoints()
+        ids = self._ids
+        if cells[0] != ids[a[j]]:
+            raise self._mismatch(1, j, "a", cells[0])
+        if len(cells) > 1 and cells[1] != ids[b[j]]:
+            raise self._mismatch(1, j, "b", cells[1])
+        return super()._make_partnership(j, cells)
 
 
 def _lines(text: str, columns: tuple[str, ...], file: str) -> list[str]:
