@@ -17,6 +17,7 @@ import pycountry
 
 from databuild import curation as curation_mod
 from databuild import gazetteer, names, namesakes, report, sources, subdivisions, wikidata
+from databuild.columns import write_columns
 from databuild.countries import DEPENDENCIES
 from databuild.duplicates import Candidate, likely_duplicates, name_parts, name_stem
 from databuild.gazetteer import distance_km
@@ -757,6 +758,7 @@ def run(
     with (out_dir / METADATA_FILE).open("w", encoding="utf-8", newline="\n") as fh:
         json.dump(metadata, fh, indent=2, ensure_ascii=False, sort_keys=True)
         fh.write("\n")
+    write_columns(out_dir)  # columns.bin, derived from the CSV files just written
 
     # ---- write the report
     report_dir.mkdir(parents=True, exist_ok=True)

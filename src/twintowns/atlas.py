@@ -20,7 +20,6 @@ True
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -359,9 +358,9 @@ class Atlas:
             return None
         # pairs are canonical: the place first by id (and so by position) is ``a``
         low, high = (i, k) if i < k else (k, i)
-        b = records.columns().partnership["b"]
+        ends = records.columns().partnership["b"]
         for j in self._positions_of(low):
-            if b[j] == high:
+            if ends[j] == high:
                 return records.partnership(j)
         return None
 

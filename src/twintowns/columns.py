@@ -276,7 +276,7 @@ class Columns:
 
         if len(data) < HEADER.size or data[:8] != MAGIC:
             raise bad("not a twintowns columns file (bad magic); rebuild the data with `make data`")
-        magic, version, n, m, *sizes, places_csv, partnerships_csv = HEADER.unpack_from(data)
+        _magic, version, n, m, *sizes, places_csv, partnerships_csv = HEADER.unpack_from(data)
         if version != FORMAT_VERSION:
             raise bad(f"columns format version {version}, this twintowns reads {FORMAT_VERSION}")
         offset = HEADER.size + _pad(HEADER.size)
@@ -300,7 +300,8 @@ class Columns:
             raise bad(f"{len(ids)} place ids for {n} places")
         buffer = memoryview(data)
         columns: list[dict[str, npt.NDArray[Any]]] = [{}, {}]
-        for out, count, fields in ((columns[0], n, PLACE_FIELDS), (columns[1], m, PARTNERSHIP_FIELDS)):
+        layout = ((columns[0], n, PLACE_FIELDS), (columns[1], m, PARTNERSHIP_FIELDS))
+        for out, count, fields in layout:
             for name, dtype in fields:
                 out[name] = np.frombuffer(buffer, dtype=dtype, count=count, offset=offset)
                 size = count * np.dtype(dtype).itemsize

@@ -114,7 +114,8 @@ def _read_bundled() -> Atlas:
         lambda k: data.joinpath(files[k]).read_bytes(),
         files=(f"twintowns/data/{PLACES_FILE}", f"twintowns/data/{PARTNERSHIPS_FILE}"),
     )
-    atlas = Atlas._from_records(records, json.loads(data.joinpath(METADATA_FILE).read_text("utf-8")))
+    metadata = json.loads(data.joinpath(METADATA_FILE).read_text("utf-8"))
+    atlas = Atlas._from_records(records, metadata)
     index = records.index
     # the other names (names.csv) are read by the first lookup no name or alias answers
     atlas._extra_names = lambda: names_file_entries(

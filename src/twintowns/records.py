@@ -89,9 +89,7 @@ class Records:
 
     __slots__ = ("_columns", "_pair_ids", "index")
 
-    def __init__(
-        self, index: dict[str, int], pair_ids: Sequence[tuple[str, str]] | None
-    ) -> None:
+    def __init__(self, index: dict[str, int], pair_ids: Sequence[tuple[str, str]] | None) -> None:
         self.index = index
         self._pair_ids = pair_ids
         self._columns: Columns | None = None
@@ -507,7 +505,7 @@ class ColumnarRecords(CsvRecords):
         *,
         files: tuple[str, str] = ("places.csv", "partnerships.csv"),
     ) -> None:
-        """``read(0)`` returns the bytes of the places file, ``read(1)`` of the partnerships file."""
+        """``read(0)`` gives the bytes of the places file, ``read(1)`` of the partnerships file."""
         self._files = files
         self._columns = columns
         self._ids = columns.ids
