@@ -68,13 +68,12 @@ def country_pairs(places: Any, links: Any) -> list[tuple[tuple[str, str], int]]:
     ca, cb = links["a"].map(where), links["b"].map(where)
     low = ca.where(ca <= cb, cb)
     high = cb.where(ca <= cb, ca)
-    counts = pd.DataFrame({"low": low, "high": high}).groupby(["low", "high"]).size()
-    counts = counts.reset_index(name="n").sort_values(
-        ["n", "low", "high"], ascending=[False, True, True]
-    )
+    sizes = pd.DataFrame({"low": low, "high": high}).groupby(["low", "high"]).size()
+    table: Any = sizes.reset_index(name="n")
+    table = table.sort_values(["n", "low", "high"], ascending=[False, True, True])
     return [
         ((lo, hi), n)
-        for lo, hi, n in zip(counts["low"], counts["high"], counts["n"].tolist(), strict=True)
+        for lo, hi, n in zip(table["low"], table["high"], table["n"].tolist(), strict=True)
     ]
 
 

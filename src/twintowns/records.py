@@ -241,7 +241,8 @@ def _maker(cls: type[_T]) -> Callable[..., _T]:
     scope.update((f"set{i}", setter) for i, setter in enumerate(setters[:-1]))
     arguments = ", ".join(f"v{i}" for i in range(len(names)))
     body = "".join(f"    set{i}(o, v{i})\n" for i in range(len(names)))
-    source = f"def make({arguments}):\n    o = new(cls)\n{body}    hash_cache(o, None)\n    return o\n"
+    source = f"def make({arguments}):\n    o = new(cls)\n{body}"
+    source += "    hash_cache(o, None)\n    return o\n"
     exec(source, scope)
     made: Callable[..., _T] = scope["make"]
     return made
