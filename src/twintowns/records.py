@@ -33,6 +33,7 @@ import gc
 import itertools
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -62,7 +63,7 @@ if TYPE_CHECKING:
 
     from twintowns.columns import Columns
 
-__all__ = ["BuiltRecords", "ColumnarRecords", "CsvRecords", "Records"]
+__all__ = ["BuiltRecords", "ColumnarRecords", "CsvRecords", "Records", "columns_for"]
 
 #: ``(name, ascii_name, aliases)`` of one place.
 Names = tuple[str, str, tuple[str, ...]]
@@ -76,6 +77,22 @@ _STATUSES = {s.value: s for s in Status}
 _BASES = {b.value: b for b in StatusBasis}
 #: guards building the columns of any store (rare, once per store)
 _columns_lock = threading.Lock()
+#: id(the tuple of every partnership) -> its columnar store, for :func:`columns_for`
+_by_partnerships: dict[int, weakref.ref[ColumnarRecords]] = {}
+
+
+def columns_for(partnerships: object) -> Columns | None:
+    """The columns whose partnerships, in order, are exactly ``partnerships`` (the very
+    tuple :meth:`ColumnarRecords.all_partnerships` returned), or None.
+
+    This lets :func:`twintowns.geography.distances` answer for
+    ``atlas.partnerships`` from the columns.
+    """
+    ref = _by_partnerships.get(id(partnerships))
+    records = None if ref is None else ref()
+    if records is None or records._all_partnerships is not partnerships:
+        return None
+    return records.columns()
 
 
 class Records:
@@ -87,7 +104,7 @@ class Records:
     typed arrays (see :mod:`twintowns.columns`).
     """
 
-    __slots__ = ("_columns", "_pair_ids", "index")
+    __slots__ = ("__weakref__", "_columns", "_pair_ids", "index")
 
     def __init__(self, index: dict[str, int], pair_ids: Sequence[tuple[str, str]] | None) -> None:
         self.index = index
@@ -558,6 +575,13 @@ class ColumnarRecords(CsvRecords):
 
     def partnership_count(self) -> int:
         return len(self._partnerships)
+
+    def all_partnerships(self) -> tuple[Partnership, ...]:
+        found = super().all_partnerships()
+        key = id(found)
+        if key not in _by_partnerships:
+            _by_partnerships[key] = weakref.ref(self, lambda _ref: _by_partnerships.pop(key, None))
+        return found
 
     def _make_pair_ids(self) -> Sequence[tuple[str, str]]:
         ids = self._ids

@@ -129,12 +129,9 @@ def _extremes(values: list[float]) -> tuple[int, int]:
 def _column_distances(atlas: Atlas, where: npt.NDArray[np.intp] | None, unit: str) -> list[float]:
     """Distances of the partnerships at ``where`` (None: all), from the columns; the
     numbers :func:`twintowns.geography.distances` gives for those partnerships."""
-    from twintowns.geography import UNITS, _kernel
+    from twintowns.geography import UNITS, _columns_distances
 
-    cols = columns_of(atlas)
-    a, b = column(atlas, "a", where), column(atlas, "b", where)
-    lat, lon = np.radians(cols.place["latitude"]), np.radians(cols.place["longitude"])
-    return _kernel(np, lat[a], lon[a], lat[b], lon[b], UNITS[unit])
+    return _columns_distances(columns_of(atlas), where, UNITS[unit])
 
 
 @attrs.frozen
