@@ -76,7 +76,7 @@ def _column_offset(data: bytes, table: str, name: str) -> int:
     from twintowns.columns import PARTNERSHIP_FIELDS, PLACE_FIELDS
 
     _magic, _version, n, m, *sizes, _p, _q = HEADER.unpack_from(data)
-    offset = HEADER.size + (-HEADER.size % 8) + sum(s + (-s % 8) for s in sizes)
+    offset: int = HEADER.size + (-HEADER.size % 8) + sum(s + (-s % 8) for s in sizes)
     for kind, count, fields in (("place", n, PLACE_FIELDS), ("partnership", m, PARTNERSHIP_FIELDS)):
         for field, dtype in fields:
             if (kind, field) == (table, name):
