@@ -23,7 +23,7 @@ def write_columns(out_dir: Path) -> Path:
     atlas = read_dataset(out_dir)
     places = atlas.places
     index = {p.id: i for i, p in enumerate(places)}
-    columns = Columns.from_objects(places, atlas.partnerships, index)
+    columns = Columns.from_objects(places, atlas.partnerships, index, with_names=True)
     data = columns.to_bytes(
         places_csv_size=(out_dir / PLACES_FILE).stat().st_size,
         partnerships_csv_size=(out_dir / PARTNERSHIPS_FILE).stat().st_size,

@@ -16,6 +16,7 @@ from twintowns.atlas import Atlas
 from twintowns.columns import COLUMNS_FILE, HEADER, Columns
 from twintowns.errors import DatasetError
 from twintowns.geography import distances
+from twintowns.lookup import exact_table
 from twintowns.model import Partnership, Place
 from twintowns.records import ColumnarRecords
 
@@ -29,7 +30,7 @@ def _bundled_columns() -> Columns:
 def _csv_columns() -> Columns:
     slow = dataset.read_dataset(DATA)  # the validating reader of the CSV files
     index = {p.id: i for i, p in enumerate(slow.places)}
-    return Columns.from_objects(slow.places, slow.partnerships, index)
+    return Columns.from_objects(slow.places, slow.partnerships, index, with_names=True)
 
 
 def test_columns_agree_with_the_csv_files_field_by_field() -> None:
@@ -43,6 +44,11 @@ def test_columns_agree_with_the_csv_files_field_by_field() -> None:
         for name in ours:
             assert ours[name].dtype == theirs[name].dtype, (kind, name)
             assert np.array_equal(ours[name], theirs[name]), (kind, name)
+    shipped_names, derived_names = shipped.names(), derived.names()
+    assert shipped_names is not None and derived_names is not None
+    assert dict(shipped_names) == dict(derived_names)
+    # the name index's own table, built from the names of the CSV records
+    assert dict(shipped_names) == exact_table(dataset._read_bundled()._records.names())
     assert shipped.places_csv_size == (DATA / "places.csv").stat().st_size
     assert shipped.partnerships_csv_size == (DATA / "partnerships.csv").stat().st_size
 
@@ -75,7 +81,8 @@ def _column_offset(data: bytes, table: str, name: str) -> int:
     """Byte offset of a column in a columns file (the layout of twintowns.columns)."""
     from twintowns.columns import PARTNERSHIP_FIELDS, PLACE_FIELDS
 
-    _magic, _version, n, m, *sizes, _p, _q = HEADER.unpack_from(data)
+    header = HEADER.unpack_from(data)
+    n, m, sizes = header[2], header[3], header[4:7]
     offset: int = HEADER.size + (-HEADER.size % 8) + sum(s + (-s % 8) for s in sizes)
     for kind, count, fields in (("place", n, PLACE_FIELDS), ("partnership", m, PARTNERSHIP_FIELDS)):
         for field, dtype in fields:
@@ -110,6 +117,10 @@ def test_malformed_columns_are_rejected_with_dataset_error() -> None:
     for data, message in cases:
         with pytest.raises(DatasetError, match=message):
             Columns.from_bytes(data)
+    # the name table is checked when first used
+    broken = Columns.from_bytes(good[:-4] + struct.pack("<i", 10**9))
+    with pytest.raises(DatasetError, match="name table does not fit"):
+        broken.names()
 
 
 def _store(columns: Columns, places: bytes, partnerships: bytes) -> Atlas:

@@ -272,6 +272,7 @@ class Atlas:
                         wikidata=self._by_wikidata,
                         extra_names=self._extra_names,
                         ties=lambda p: self._degree_of_id(p.id),
+                        exact=records.shipped_names,
                     )
         return self._names
 

@@ -15,10 +15,11 @@ written by the data build from the CSV files it has just written
 binary layout, little-endian throughout, every section starting at a
 multiple of 8 bytes (zero padding):
 
-1. a header (``HEADER``, 56 bytes): magic ``b"TWTNCOLS"``, format version,
+1. a header (``HEADER``, 68 bytes): magic ``b"TWTNCOLS"``, format version,
    number of places ``n`` and partnerships ``m``, the byte lengths of the
-   three string tables, and the byte sizes of the ``places.csv`` and
-   ``partnerships.csv`` files the columns were derived from;
+   three string tables, the byte length of the name keys, the number of
+   name keys ``k`` and of their entries ``e``, and the byte sizes of the
+   ``places.csv`` and ``partnerships.csv`` files the columns were derived from;
 2. three string tables, UTF-8, items joined by ``"\\n"``: the place ids
    (sorted), the country codes used, the subdivision codes used (sorted);
 3. place columns: ``latitude``, ``longitude`` (float64), ``population``
@@ -29,7 +30,12 @@ multiple of 8 bytes (zero padding):
    ``established``, ``ended``, ``as_of`` (int32 ``YYYYMMDD`` with 0 for an
    unknown month or day, 0 for no date), ``kind``, ``status``,
    ``status_basis`` (uint8 enum positions), ``claimed`` (uint8: how many
-   sides claim the tie, 0-2).
+   sides claim the tie, 0-2);
+5. the name table of :func:`twintowns.lookup.exact_table` (folded name ->
+   places), so the first lookup by name builds nothing: the ``k`` folded
+   names (sorted, UTF-8, joined by ``"\n"``), ``starts`` (int32, ``k + 1``)
+   and ``entries`` (int32, ``e``: ``i`` for a place's own name, ``~i`` for
+   an alias); the places of name ``j`` are ``entries[starts[j]:starts[j + 1]]``.
 
 Nothing here is imported by ``import twintowns``: numpy is imported with the
 first data load.
@@ -37,11 +43,13 @@ first data load.
 
 from __future__ import annotations
 
+import bisect
 import struct
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from twintowns.errors import DatasetError, DatasetProblem
+from twintowns.errors import DatasetError, DatasetProblem, InvalidValueError, UnknownNameError
 from twintowns.model import (
     Continent,
     PartialDate,
@@ -65,6 +73,7 @@ __all__ = [
     "STATUSES",
     "STATUS_BASES",
     "Columns",
+    "NameTable",
     "date_code",
 ]
 
@@ -72,8 +81,8 @@ COLUMNS_FILE: Final = "columns.bin"
 FORMAT_VERSION: Final = 1
 MAGIC: Final = b"TWTNCOLS"
 #: magic, version, n, m, ids bytes, countries bytes, subdivisions bytes,
-#: places.csv size, partnerships.csv size
-HEADER: Final = struct.Struct("<8sIIIIIIQQ")
+#: name keys bytes, name keys, name entries, places.csv size, partnerships.csv size
+HEADER: Final = struct.Struct("<8sIIIIIIIIIQQ")
 
 PLACE_KINDS: Final = tuple(PlaceKind)
 CONTINENTS: Final = tuple(Continent)
@@ -129,6 +138,52 @@ def _numpy() -> Any:
     return numpy
 
 
+class NameTable(Mapping[str, list[int]]):
+    """Folded name -> place positions (see :func:`twintowns.lookup.exact_table`), over
+    sorted keys and two int32 arrays; read-only."""
+
+    __slots__ = ("_entries", "_keys", "_starts")
+
+    def __init__(
+        self, keys: list[str], starts: npt.NDArray[np.int32], entries: npt.NDArray[np.int32]
+    ) -> None:
+        self._keys = keys
+        self._starts = starts
+        self._entries = entries
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, list[int]]) -> NameTable:
+        np = _numpy()
+        keys = sorted(table)
+        sizes = [len(table[k]) for k in keys]
+        starts = np.zeros(len(keys) + 1, dtype="<i4")
+        np.cumsum(sizes, out=starts[1:])
+        entries = np.array([i for k in keys for i in table[k]], dtype="<i4")
+        starts.flags.writeable = entries.flags.writeable = False
+        return cls(keys, starts, entries)
+
+    def _find(self, key: str) -> int:
+        keys = self._keys
+        j = bisect.bisect_left(keys, key)
+        return j if j < len(keys) and keys[j] == key else -1
+
+    def __getitem__(self, key: str) -> list[int]:
+        j = self._find(key) if isinstance(key, str) else -1
+        if j < 0:
+            raise UnknownNameError(f"no place is named {key!r} (folded)")
+        found: list[int] = self._entries[self._starts[j] : self._starts[j + 1]].tolist()
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._find(key) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 class Columns:
     """The columns of an atlas (see the module docstring); arrays are read-only.
 
@@ -138,6 +193,8 @@ class Columns:
     """
 
     __slots__ = (
+        "_names",
+        "_names_lock",
         "countries",
         "ids",
         "partnership",
@@ -157,6 +214,7 @@ class Columns:
         *,
         places_csv_size: int = 0,
         partnerships_csv_size: int = 0,
+        names: NameTable | Callable[[], NameTable] | None = None,
     ) -> None:
         for array in (*place.values(), *partnership.values()):
             array.flags.writeable = False
@@ -167,6 +225,19 @@ class Columns:
         self.partnership = partnership
         self.places_csv_size = places_csv_size
         self.partnerships_csv_size = partnerships_csv_size
+        self._names = names
+        self._names_lock = threading.Lock()
+
+    def names(self) -> NameTable | None:
+        """The shipped name table (:func:`twintowns.lookup.exact_table`), or None when these
+        columns have none (those of an atlas built in code); read on first use."""
+        found = self._names
+        if found is None or isinstance(found, NameTable):
+            return found
+        with self._names_lock:
+            if not isinstance(self._names, NameTable) and self._names is not None:
+                self._names = self._names()
+            return self._names
 
     @property
     def places(self) -> int:
@@ -195,9 +266,11 @@ class Columns:
         places: Sequence[Place],
         partnerships: Sequence[Partnership],
         index: Mapping[str, int],
+        *,
+        with_names: bool = False,
     ) -> Columns:
         """The columns of ``places`` (sorted by id) and ``partnerships`` (``index``:
-        place id -> position)."""
+        place id -> position); ``with_names`` adds the name table."""
         np = _numpy()
         countries = tuple(sorted({p.country for p in places}))
         subdivisions = tuple(sorted({p.subdivision for p in places if p.subdivision}))
@@ -232,18 +305,27 @@ class Columns:
             "status_basis": np.array([basis[p.status_basis] for p in partnerships], "u1"),
             "claimed": np.array([len(p.claimed_by) for p in partnerships], dtype="u1"),
         }
-        # arrays of length 0 still get their dtype
-        return cls([p.id for p in places], countries, subdivisions, place, partnership)
+        names = None
+        if with_names:
+            from twintowns.lookup import exact_table
+
+            table = exact_table((p.name, p.ascii_name, p.aliases) for p in places)
+            names = NameTable.from_table(table)
+        return cls([p.id for p in places], countries, subdivisions, place, partnership, names=names)
 
     # ------------------------------------------------------------ binary
 
     def to_bytes(self, *, places_csv_size: int, partnerships_csv_size: int) -> bytes:
         """The binary layout of the module docstring (deterministic: same columns, same bytes)."""
+        names = self.names()
+        if names is None:
+            raise InvalidValueError("columns without a name table are not written to a file")
         tables = [
             "\n".join(self.ids).encode("utf-8"),
             "\n".join(self.countries).encode("utf-8"),
             "\n".join(self.subdivisions).encode("utf-8"),
         ]
+        keys = "\n".join(names._keys).encode("utf-8")
         out = bytearray(
             HEADER.pack(
                 MAGIC,
@@ -251,6 +333,9 @@ class Columns:
                 self.places,
                 self.partnerships,
                 *(len(t) for t in tables),
+                len(keys),
+                len(names._keys),
+                len(names._entries),
                 places_csv_size,
                 partnerships_csv_size,
             )
@@ -262,6 +347,12 @@ class Columns:
             for name, dtype in fields:
                 raw = columns[name].astype(dtype, copy=False).tobytes()
                 out += raw + bytes(_pad(len(raw)))
+        for raw in (
+            keys,
+            names._starts.astype("<i4").tobytes(),
+            names._entries.astype("<i4").tobytes(),
+        ):
+            out += raw + bytes(_pad(len(raw)))
         return bytes(out)
 
     @classmethod
@@ -276,7 +367,13 @@ class Columns:
 
         if len(data) < HEADER.size or data[:8] != MAGIC:
             raise bad("not a twintowns columns file (bad magic); rebuild the data with `make data`")
-        _magic, version, n, m, *sizes, places_csv, partnerships_csv = HEADER.unpack_from(data)
+        header = HEADER.unpack_from(data)
+        version, n, m = header[1:4]
+        sizes, (keys_size, k, e), (places_csv, partnerships_csv) = (
+            header[4:7],
+            header[7:10],
+            header[10:],
+        )
         if version != FORMAT_VERSION:
             raise bad(f"columns format version {version}, this twintowns reads {FORMAT_VERSION}")
         offset = HEADER.size + _pad(HEADER.size)
@@ -285,6 +382,8 @@ class Columns:
             for _name, dtype in fields:
                 size = count * np.dtype(dtype).itemsize
                 expected += size + _pad(size)
+        for size in (keys_size, 4 * (k + 1), 4 * e):
+            expected += size + _pad(size)
         if len(data) != expected:
             raise bad(f"{len(data)} bytes, expected {expected} for {n} places, {m} partnerships")
         tables: list[list[str]] = []
@@ -321,6 +420,30 @@ class Columns:
             raise bad("a partnership endpoint is not a known place, or its pair is not canonical")
         if int(partnership["claimed"].max(initial=0)) > 2:
             raise bad("a partnership claimed by more than two sides")
+        names_at = offset
+
+        def names() -> NameTable:
+            """The name table, read and checked on first use."""
+            at = names_at
+            try:
+                text = data[at : at + keys_size].decode("utf-8")
+            except UnicodeDecodeError:
+                raise bad("the name keys are not UTF-8") from None
+            keys = text.split("\n") if text else []
+            at += keys_size + _pad(keys_size)
+            starts = np.frombuffer(buffer, dtype="<i4", count=k + 1, offset=at)
+            at += 4 * (k + 1) + _pad(4 * (k + 1))
+            entries = np.frombuffer(buffer, dtype="<i4", count=e, offset=at)
+            if (
+                len(keys) != k
+                or int(starts[0]) != 0
+                or int(starts[-1]) != e
+                or not bool((starts[1:] > starts[:-1]).all())
+                or (e and not (int(entries.min()) >= -n and int(entries.max()) < n))
+            ):
+                raise bad("the name table does not fit the places")
+            return NameTable(keys, starts, entries)
+
         return cls(
             ids,
             tuple(countries),
@@ -329,4 +452,5 @@ class Columns:
             partnership,
             places_csv_size=places_csv,
             partnerships_csv_size=partnerships_csv,
+            names=names,
         )
