@@ -54,7 +54,6 @@ __all__ = [
     "OBVIOUS_TIES_RATIO",
     "NameIndex",
     "check_query",
-    "exact_table",
 ]
 
 #: Population ratio at which the biggest same-name place is "the obvious one".
@@ -183,7 +182,7 @@ def _one_letter(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1 :]
 
 
-def exact_table(names: Iterable[tuple[str, str, tuple[str, ...]]]) -> dict[str, list[int]]:
+def _exact_table(names: Iterable[tuple[str, str, tuple[str, ...]]]) -> dict[str, list[int]]:
     """Folded name -> positions of the places it names, from ``(name, ascii_name,
     aliases)`` of place 0, 1, …: ``i`` when it is the place's own name (or ASCII
     name), ``~i`` (negative) when an alias; in place order.  The bundled data
@@ -249,7 +248,7 @@ class NameIndex:
         build guarantees none of them is another place's name or alias, so the
         answer is the one a single table would give).  ``ties(place)`` counts
         a place's partnerships (prominence, with population).  ``exact()``, when
-        given, returns the table :func:`exact_table` would build from ``names()``
+        given, returns the table :func:`_exact_table` would build from ``names()``
         (the bundled data ships it), so it is not built; or None.
         """
         self._source = names
@@ -286,7 +285,7 @@ class NameIndex:
         return table
 
     def _build_exact(self) -> dict[str, list[int]]:
-        return exact_table(self._source())
+        return _exact_table(self._source())
 
     @property
     def _extra(self) -> dict[str, list[int]]:
