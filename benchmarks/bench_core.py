@@ -1,10 +1,17 @@
-"""Core benchmarks: import time, first load, lookups, memory.
+"""Core benchmarks: import time, first load, lookups, distances, memory.
 
-Side by side in one run:
+Side by side in one run (the pandas side is ``benchmarks/_pandas_side.py``):
 * ``import twintowns`` vs ``import attrs, pycountry, haversine`` (fresh interpreters);
 * loading the bundled dataset vs ``pandas.read_csv`` of the same two files;
+* ``load()`` + the first ``place("Charlotte")`` + its partners vs ``read_csv`` + a
+  filter (target <= 2x); ``load()`` + every Place and Partnership built vs
+  ``read_csv`` (target <= 3x);
+* ``distances(atlas.partnerships)`` on a fresh atlas (loaded outside the timing)
+  vs a DataFrame join + ``haversine.haversine_vector`` on frames read outside the
+  timing (target <= 2x);
 * ``Atlas.place()`` on an exact name and ``Atlas.partners()`` (median µs);
-* resident memory growth from loading (fresh interpreter).
+* resident memory (RSS) growth with every record and index built vs reading the two
+  pandas frames, each in a fresh interpreter (target <= 2x).
 """
 
 from __future__ import annotations
@@ -51,41 +58,77 @@ def bench_import() -> None:
     )
 
 
+def _data_files() -> tuple[str, str]:
+    data = resources.files("twintowns").joinpath("data")
+    return str(data.joinpath("places.csv")), str(data.joinpath("partnerships.csv"))
+
+
 def bench_load() -> None:
     """Loading vs pandas.read_csv, then what the first query and building every object add.
 
-    ``load`` is what ``twintowns.load()`` does on first use: read both files,
-    check their structure and index ids and pairs (records are built on first
-    use, see twintowns.records).  Each timing starts from the files on disk.
+    ``load`` is what ``twintowns.load()`` does on first use (see twintowns.records:
+    the columns are read, records are built on first use).  Each timing starts
+    from the files on disk.
     """
-    import pandas as pd
-
+    from benchmarks import _pandas_side as pds
     from twintowns import dataset
 
-    data = resources.files("twintowns").joinpath("data")
-    places, partnerships = data.joinpath("places.csv"), data.joinpath("partnerships.csv")
+    files = _data_files()
 
-    def with_pandas() -> None:
-        pd.read_csv(str(places), keep_default_na=False)
-        pd.read_csv(str(partnerships), keep_default_na=False)
-
-    def first_query() -> None:
+    def first_query() -> list[str]:
         atlas = dataset._read_bundled()
-        atlas.partners(atlas.place("Charlotte"))
+        return sorted(p.id for p in atlas.partners(atlas.place("Charlotte")))
 
     def everything() -> None:
         atlas = dataset._read_bundled()
         assert len(atlas.places) and len(atlas.partnerships)
 
-    theirs = _median_time(with_pandas)
-    for label, func in [
-        ("load bundled dataset", dataset._read_bundled),
-        ("load + first place('Charlotte') + partners() (builds the name index)", first_query),
-        ("load + every Place and Partnership object", everything),
-    ]:
+    theirs = _median_time(lambda: pds.read(*files))
+    filtered = _median_time(lambda: pds.first_answer(*files, "Charlotte"))
+    assert first_query() == pds.first_answer(*files, "Charlotte")
+    rows = [
+        ("load bundled dataset", dataset._read_bundled, theirs, "read_csv", 2),
+        (
+            "load + first place('Charlotte') + partners() (builds the name index)",
+            first_query,
+            filtered,
+            "read_csv + a filter",
+            2,
+        ),
+        ("load + every Place and Partnership object", everything, theirs, "read_csv", 3),
+    ]
+    for label, func, anchor, name, target in rows:
         ours = _median_time(func)
-        print(f"{label}: {ours * 1000:.0f} ms; ratio {ours / theirs:.2f} to pandas")
-    print(f"pandas.read_csv of the same two files: {theirs * 1000:.0f} ms (target: load <= 2x)")
+        print(
+            f"{label}: {ours * 1000:.0f} ms; {name} {anchor * 1000:.0f} ms; "
+            f"ratio {ours / anchor:.2f} (target <= {target})"
+        )
+
+
+def bench_distances() -> None:
+    """``distances(atlas.partnerships)`` on a fresh atlas vs a DataFrame join + haversine_vector."""
+    from benchmarks import _pandas_side as pds
+    from twintowns import dataset
+    from twintowns.geography import distances
+
+    frames = pds.read(*_data_files())
+    times = []
+    for _ in range(7):
+        atlas = dataset._read_bundled()  # fresh, loaded outside the timing
+        gc.collect()
+        start = time.perf_counter()
+        ours = distances(atlas.partnerships)
+        times.append(time.perf_counter() - start)
+    theirs = pds.distances(*frames)
+    assert len(ours) == len(theirs)
+    assert max(abs(x - y) for x, y in zip(ours, theirs, strict=True)) < 1e-6
+    ours_time = statistics.median(times)
+    their_time = _median_time(lambda: pds.distances(*frames))
+    print(
+        f"distances(atlas.partnerships) on a fresh atlas: {ours_time * 1000:.1f} ms; "
+        f"DataFrame join + haversine_vector {their_time * 1000:.1f} ms; "
+        f"ratio {ours_time / their_time:.2f} (target <= 2)"
+    )
 
 
 def bench_queries() -> None:
@@ -108,27 +151,45 @@ def bench_queries() -> None:
 
 
 def bench_memory() -> None:
-    code = (
-        "import psutil, twintowns\n"
+    ours_code = (
+        "import psutil, twintowns, numpy\n"
         "p = psutil.Process()\n"
         "before = p.memory_info().rss\n"
         "a = twintowns.load(); a.partners('Charlotte')\n"
         "first = p.memory_info().rss\n"
         "a.places, a.partnerships, [a.partners(x) for x in a.places]\n"
+        "a.search('Dubln'); a.nearest((0.0, 0.0)); a.place('Wien'); a.place('Q64')\n"
         "print((first - before) / 2**20, (p.memory_info().rss - before) / 2**20)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    first, everything = map(float, out.stdout.split())
+    theirs_code = (
+        "import sys, psutil, pandas\n"
+        "p = psutil.Process()\n"
+        "before = p.memory_info().rss\n"
+        "places = pandas.read_csv(sys.argv[1], keep_default_na=False)\n"
+        "links = pandas.read_csv(sys.argv[2], keep_default_na=False)\n"
+        "print((p.memory_info().rss - before) / 2**20)\n"
+    )
+
+    def run(code: str, *args: str) -> list[float]:
+        out = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+        )
+        return [float(v) for v in out.stdout.split()]
+
+    first, everything = run(ours_code)
+    frames = run(theirs_code, *_data_files())[0]
     print(
-        "resident memory growth from loading + the first query (name index, adjacency): "
-        f"{first:.1f} MB (target < 60 MB); with every object built and every place's "
-        f"partners asked for: {everything:.1f} MB"
+        "resident memory growth from loading + the first query: "
+        f"{first:.1f} MiB; with every record built, every place's partners asked for and "
+        f"every index built (names, other names, Wikidata, fuzzy, spatial): {everything:.1f} MiB; "
+        f"the two pandas frames: {frames:.1f} MiB; ratio {everything / frames:.2f} (target <= 2)"
     )
 
 
 def main() -> None:
     bench_import()
     bench_load()
+    bench_distances()
     bench_queries()
     bench_memory()
 

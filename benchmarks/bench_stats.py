@@ -3,6 +3,14 @@
 Run with ``python -m benchmarks stats`` (or through ``main()``).  Side by side
 in one run, on the bundled dataset, each answer checked equal:
 
+* each of ``top_places(atlas, 10)``, ``partner_countries(atlas, "US")``,
+  ``by_decade(atlas)`` and ``country_pairs(atlas)`` on a *fresh* atlas with
+  loading included on both sides: ``load()`` + the statistic against
+  ``pandas.read_csv`` of both files + the groupby (``benchmarks/_pandas_side.py``);
+  target <= 1x;
+* the four together from a cold process (interpreter, imports, loading and
+  the four answers) against the same with pandas; target <= 1x;
+
 * ``top_places`` (U.S. places by international partnerships, and every place
   by degree) and ``partner_countries("US")`` against the same answer from
   pandas ``groupby`` over ``places.csv`` / ``partnerships.csv`` read with
@@ -20,9 +28,12 @@ pandas; first calls are reported as they are.
 from __future__ import annotations
 
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from importlib import resources
+from pathlib import Path
 from typing import Any, TypeVar
 
 import twintowns
@@ -177,7 +188,90 @@ def bench_chain(atlas: Atlas) -> None:
     )
 
 
+def _data_files() -> tuple[str, str]:
+    data = resources.files("twintowns").joinpath("data")
+    return str(data.joinpath("places.csv")), str(data.joinpath("partnerships.csv"))
+
+
+def bench_fresh() -> None:
+    """Each statistic on a fresh atlas, loading included on both sides."""
+    from benchmarks import _pandas_side as pds
+    from twintowns import dataset
+
+    files = _data_files()
+
+    def frames() -> tuple[Any, Any]:
+        return pds.read(*files)
+
+    rows: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
+        (
+            "top_places(atlas, 10)",
+            lambda: [(p.id, n) for p, n in stats.top_places(dataset._read_bundled(), 10)],
+            lambda: pds.top_places(*frames(), 10),
+        ),
+        (
+            "partner_countries(atlas, 'US')",
+            lambda: stats.partner_countries(dataset._read_bundled(), "US"),
+            lambda: pds.partner_countries(*frames(), "US"),
+        ),
+        (
+            "by_decade(atlas)",
+            lambda: stats.by_decade(dataset._read_bundled()),
+            lambda: pds.by_decade(frames()[1]),
+        ),
+        (
+            "country_pairs(atlas)",
+            lambda: stats.country_pairs(dataset._read_bundled()),
+            lambda: pds.country_pairs(*frames()),
+        ),
+    ]
+    for label, ours, theirs in rows:
+        ours_time, ours_answer = _timed(ours, repeats=9)
+        their_time, their_answer = _timed(theirs, repeats=9)
+        assert ours_answer == their_answer, (label, ours_answer, their_answer)
+        print(
+            f"{label} on a fresh atlas, load() included: {_ms(ours_time)}; "
+            f"read_csv + pandas groupby {_ms(their_time)}; "
+            f"ratio {ours_time / their_time:.2f} (target <= 1)"
+        )
+
+
+def _cold(command: list[str]) -> float:
+    """Wall time of one fresh process (run from the project root: ``benchmarks`` imports)."""
+    root = Path(__file__).resolve().parent.parent
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=root)
+    return time.perf_counter() - start
+
+
+def bench_cold_four(runs: int = 7) -> None:
+    """The four statistics from a cold process, against the same with pandas."""
+    files = _data_files()
+    ours = [
+        sys.executable,
+        "-c",
+        "import twintowns\n"
+        "from twintowns import stats\n"
+        "a = twintowns.load()\n"
+        "stats.top_places(a, 10); stats.partner_countries(a, 'US')\n"
+        "stats.by_decade(a); stats.country_pairs(a)\n",
+    ]
+    theirs = [sys.executable, "-m", "benchmarks._pandas_side", *files]
+    ours_times, their_times = [], []
+    for _ in range(runs):  # interleaved, so both sides see the same machine load
+        ours_times.append(_cold(ours))
+        their_times.append(_cold(theirs))
+    ours_time, their_time = statistics.median(ours_times), statistics.median(their_times)
+    print(
+        "the four statistics from a cold process (python -c: import, load, answer): "
+        f"twintowns {_ms(ours_time)}; pandas (import, read_csv, groupby) {_ms(their_time)}; "
+        f"ratio {ours_time / their_time:.2f} (target <= 1)"
+    )
+
+
 def main() -> None:
+    bench_fresh()
+    bench_cold_four()
     atlas = twintowns.load()
     print(atlas)
     bench_counts(atlas)

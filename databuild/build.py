@@ -18,6 +18,7 @@ import pycountry
 from databuild import checksums as checksums_mod
 from databuild import curation as curation_mod
 from databuild import gazetteer, names, namesakes, report, reviewed, sources, subdivisions, wikidata
+from databuild.columns import write_columns
 from databuild.countries import DEPENDENCIES
 from databuild.duplicates import Candidate, likely_duplicates, name_parts, name_stem
 from databuild.gazetteer import distance_km
@@ -846,6 +847,7 @@ def write(state: BuildState, out_dir: Path, report_dir: Path) -> dict[str, Any]:
     write_data(state, out_dir)
     state.summary = summarize(state)
     write_metadata(state, out_dir)
+    write_columns(out_dir)  # columns.bin, derived from the CSV files just written
     write_report(state, report_dir)
     _print_summary(state.summary, time.perf_counter() - state.started)
     return state.summary

@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # optional extras and development tools: none of them is a runtime dependency
 NOT_RUNTIME = [
-    "numpy",
     "pandas",
     "networkx",
     "geographiclib",

@@ -25,6 +25,7 @@ def test_wheel_contains_data_and_works(tmp_path: Path) -> None:
         "twintowns/data/partnerships.csv",
         "twintowns/data/names.csv",
         "twintowns/data/metadata.json",
+        "twintowns/data/columns.bin",
     ]:
         assert required in names, required
     target = tmp_path / "site"

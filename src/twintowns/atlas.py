@@ -19,9 +19,7 @@ True
 
 from __future__ import annotations
 
-import itertools
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +36,8 @@ from twintowns.model import Partnership, Place, PlaceKind
 from twintowns.records import BuiltRecords, Records
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from haversine import Unit
 
     from twintowns.agreements.validation import ValidationReport
@@ -75,7 +75,6 @@ class Atlas:
         "_extra_names",
         "_lock",
         "_names",
-        "_pairs",
         "_records",
         "_sorted",
         "_spatial",
@@ -122,8 +121,7 @@ class Atlas:
         self._records = records
         self.metadata: dict[str, Any] = dict(metadata or {})
         self._lock = threading.RLock()
-        self._pairs: dict[tuple[str, str], int] | None = None
-        self._adjacency: dict[str, list[int]] | None = None
+        self._adjacency: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
         self._sorted: dict[str, tuple[Partnership, ...]] = {}
         self._names: NameIndex | None = None
         #: ``(position, names)`` of the names looked up only when no name or alias
@@ -160,26 +158,46 @@ class Atlas:
         """Every partnership, sorted by its pair of ids."""
         return self._records.all_partnerships()
 
-    def _positions_by_place(self) -> dict[str, list[int]]:
-        """Place id -> positions of its partnerships (built once)."""
+    def _adjacency_arrays(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """``(starts, positions)``: the partnerships of the place at position ``i`` are at
+        ``positions[starts[i]:starts[i + 1]]`` (built once, from the columns)."""
         adjacency = self._adjacency
         if adjacency is None:
             with self._lock:
                 if self._adjacency is None:
-                    grouped: dict[str, list[int]] = defaultdict(list)
-                    for j, (a, b) in enumerate(self._records.pair_ids):
-                        grouped[a].append(j)
-                        grouped[b].append(j)
-                    self._adjacency = dict(grouped)
+                    import numpy as np
+
+                    cols = self._records.columns()
+                    ends = np.concatenate((cols.partnership["a"], cols.partnership["b"]))
+                    order = np.argsort(ends, kind="stable")
+                    m = cols.partnerships
+                    positions = np.where(order < m, order, order - m)
+                    starts = np.searchsorted(ends[order], np.arange(cols.places + 1))
+                    self._adjacency = (starts, positions)
                 adjacency = self._adjacency
         return adjacency
+
+    def _positions_of(self, i: int) -> list[int]:
+        """Positions of the partnerships of the place at position ``i``."""
+        starts, positions = self._adjacency_arrays()
+        found: list[int] = positions[starts[i] : starts[i + 1]].tolist()
+        return found
+
+    def _degree_of_id(self, pid: str) -> int:
+        """Number of partnerships of place ``pid`` (0 for an unknown id)."""
+        i = self._records.index.get(pid)
+        if i is None:
+            return 0
+        starts = self._adjacency_arrays()[0]
+        return int(starts[i + 1] - starts[i])
 
     def _partnerships_of_id(self, pid: str) -> tuple[Partnership, ...]:
         """Partnerships of place ``pid`` sorted by partner (name, id); kept once built."""
         found = self._sorted.get(pid)
         if found is None:
             partnership = self._records.partnership
-            ps = [partnership(j) for j in self._positions_by_place().get(pid, ())]
+            i = self._records.index.get(pid)
+            ps = [] if i is None else [partnership(j) for j in self._positions_of(i)]
             ps.sort(key=lambda p: (p.other(pid).name, p.other(pid).id))
             # a race builds the same tuple of the same objects twice: harmless
             found = self._sorted[pid] = tuple(ps)
@@ -189,7 +207,7 @@ class Atlas:
 
     def __repr__(self) -> str:
         records = self._records
-        return f"<Atlas: {len(records.index)} places, {len(records.pair_ids)} partnerships>"
+        return f"<Atlas: {len(records.index)} places, {records.partnership_count()} partnerships>"
 
     def __eq__(self, other: object) -> bool:
         """Atlases are equal when they hold equal places and partnerships."""
@@ -253,7 +271,8 @@ class Atlas:
                         self.get,
                         wikidata=self._by_wikidata,
                         extra_names=self._extra_names,
-                        ties=lambda p: len(self._positions_by_place().get(p.id, ())),
+                        ties=lambda p: self._degree_of_id(p.id),
+                        exact=records.shipped_names,
                     )
         return self._names
 
@@ -334,12 +353,17 @@ class Atlas:
         of returning None.
         """
         pa, pb = self.resolve(a), self.resolve(b)
-        key = (pa.id, pb.id) if pa.id < pb.id else (pb.id, pa.id)
-        pairs = self._pairs
-        if pairs is None:
-            pairs = self._pairs = dict(zip(self._records.pair_ids, itertools.count()))
-        j = pairs.get(key)
-        return None if j is None else self._records.partnership(j)
+        records = self._records
+        i, k = records.index[pa.id], records.index[pb.id]
+        if i == k:
+            return None
+        # pairs are canonical: the place first by id (and so by position) is ``a``
+        low, high = (i, k) if i < k else (k, i)
+        ends = records.columns().partnership["b"]
+        for j in self._positions_of(low):
+            if ends[j] == high:
+                return records.partnership(j)
+        return None
 
     def partnership(self, a: Place | str, b: Place | str) -> Partnership:
         """The partnership between ``a`` and ``b``.
@@ -355,7 +379,7 @@ class Atlas:
 
     def degree(self, place: Place | str) -> int:
         """Number of partnerships of ``place`` (any status)."""
-        return len(self._positions_by_place().get(self.resolve(place).id, ()))
+        return self._degree_of_id(self.resolve(place).id)
 
     # ---------------------------------------------------------------- geography
 

@@ -52,7 +52,7 @@ from twintowns.model import (
     Partnership,
     Place,
 )
-from twintowns.records import CsvRecords, names_file_entries
+from twintowns.records import ColumnarRecords, CsvRecords, names_file_entries
 from twintowns.schema import (
     METADATA_FILE,
     NAMES_FILE,
@@ -100,14 +100,23 @@ def load(path: str | Path | None = None) -> Atlas:
 
 
 def _read_bundled() -> Atlas:
-    """Read the bundled data through the trusted fast path (see :func:`_read_trusted`)."""
+    """Read the bundled data: its columns (``columns.bin``, see :mod:`twintowns.columns`),
+    with records built from the CSV files on first use (:mod:`twintowns.records`)."""
+    from twintowns.columns import COLUMNS_FILE, Columns
+
     data = resources.files("twintowns").joinpath("data")
-    atlas = _read_trusted(
-        data.joinpath(PLACES_FILE).read_text("utf-8"),
-        data.joinpath(PARTNERSHIPS_FILE).read_text("utf-8"),
-        json.loads(data.joinpath(METADATA_FILE).read_text("utf-8")),
+    columns = Columns.from_bytes(
+        data.joinpath(COLUMNS_FILE).read_bytes(), f"twintowns/data/{COLUMNS_FILE}"
     )
-    index = atlas._records.index
+    files = (PLACES_FILE, PARTNERSHIPS_FILE)
+    records = ColumnarRecords(
+        columns,
+        lambda k: data.joinpath(files[k]).read_bytes(),
+        files=(f"twintowns/data/{PLACES_FILE}", f"twintowns/data/{PARTNERSHIPS_FILE}"),
+    )
+    metadata = json.loads(data.joinpath(METADATA_FILE).read_text("utf-8"))
+    atlas = Atlas._from_records(records, metadata)
+    index = records.index
     # the other names (names.csv) are read by the first lookup no name or alias answers
     atlas._extra_names = lambda: names_file_entries(
         data.joinpath(NAMES_FILE).read_text("utf-8"), index

@@ -34,10 +34,13 @@ import numbers
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from typing import Any, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 from twintowns.errors import InvalidTypeError, InvalidValueError, MissingDependencyError
 from twintowns.model import Partnership, Place, check_coordinate, valid_timezone
+
+if TYPE_CHECKING:
+    from twintowns.columns import Columns
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -540,6 +543,20 @@ def _kernel(np: Any, lat1: Any, lon1: Any, lat2: Any, lon2: Any, factor: float) 
     return out
 
 
+def _columns_distances(columns: Columns, where: Any, factor: float = 1.0) -> list[float]:
+    """Distances of the partnerships at positions ``where`` (None: every one) of
+    ``columns``, times ``factor`` (km -> unit): the numbers :func:`distances` gives for
+    those partnerships, computed from the coordinate columns."""
+    import numpy as np
+
+    a, b = columns.partnership["a"], columns.partnership["b"]
+    if where is not None:
+        a, b = a[where], b[where]
+    lat = np.radians(columns.place["latitude"])
+    lon = np.radians(columns.place["longitude"])
+    return _kernel(np, lat[a], lon[a], lat[b], lon[b], factor)
+
+
 def distances(pairs: Iterable[object], *, unit: str = "km") -> list[float]:
     """Haversine distances of many pairs at once, in the order given.
 
@@ -562,6 +579,12 @@ def distances(pairs: Iterable[object], *, unit: str = "km") -> list[float]:
     np = _numpy()
     if np is not None and isinstance(pairs, np.ndarray):
         return _distances_array(np, pairs, factor)
+    if type(pairs) is tuple and len(pairs) > 1:
+        from twintowns.records import columns_for
+
+        columns = columns_for(pairs)  # an atlas's partnerships: from its columns
+        if columns is not None:
+            return _columns_distances(columns, None, factor)
     flat = _pair_list(pairs)
     if not flat:
         return []

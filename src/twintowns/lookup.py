@@ -38,7 +38,7 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import pycountry
 
@@ -182,6 +182,29 @@ def _one_letter(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1 :]
 
 
+def _exact_table(names: Iterable[tuple[str, str, tuple[str, ...]]]) -> dict[str, list[int]]:
+    """Folded name -> positions of the places it names, from ``(name, ascii_name,
+    aliases)`` of place 0, 1, …: ``i`` when it is the place's own name (or ASCII
+    name), ``~i`` (negative) when an alias; in place order.  The bundled data
+    ships this table (:mod:`twintowns.columns`), built by this very function."""
+    exact: dict[str, list[int]] = defaultdict(list)
+    for i, (name, ascii_name, aliases) in enumerate(names):
+        key = fold(name)
+        if key:
+            exact[key].append(i)
+        other = fold(ascii_name) if ascii_name and ascii_name != name else key
+        if other != key and other:
+            exact[other].append(i)
+        if aliases:
+            seen = {key, other, ""}
+            for alias in aliases:
+                akey = fold(alias)
+                if akey not in seen:
+                    seen.add(akey)
+                    exact[akey].append(~i)
+    return dict(exact)
+
+
 class NameIndex:
     """Exact (folded) and fuzzy indexes over the names of a set of places."""
 
@@ -195,6 +218,7 @@ class NameIndex:
         "_keys",
         "_place_at",
         "_postings",
+        "_shipped",
         "_source",
         "_ties",
         "_wikidata",
@@ -209,6 +233,7 @@ class NameIndex:
         wikidata: Callable[[str], Place | None] | None = None,
         extra_names: Callable[[], Iterable[tuple[int, tuple[str, ...]]]] | None = None,
         ties: Callable[[Place], int] | None = None,
+        exact: Callable[[], Mapping[str, list[int]] | None] | None = None,
     ) -> None:
         """Index the names ``names()`` gives: ``(name, ascii_name, aliases)`` of place 0, 1, …
 
@@ -222,16 +247,19 @@ class NameIndex:
         up when no name or alias matches (the bundled ``names.csv``: the data
         build guarantees none of them is another place's name or alias, so the
         answer is the one a single table would give).  ``ties(place)`` counts
-        a place's partnerships (prominence, with population).
+        a place's partnerships (prominence, with population).  ``exact()``, when
+        given, returns the table :func:`_exact_table` would build from ``names()``
+        (the bundled data ships it), so it is not built; or None.
         """
         self._source = names
+        self._shipped = exact
         self._wikidata = wikidata
         self._extra_source = extra_names
         self._extra_table: dict[str, list[int]] | None = None
         self._ties = ties
         self._place_at = place_at
         self._get = get
-        self._exact_table: dict[str, list[int]] | None = None
+        self._exact_table: Mapping[str, list[int]] | None = None
         self._keys: list[str] | None = None
         self._key_places: list[list[int]] = []
         self._postings: dict[str, list[int]] = {}
@@ -239,7 +267,7 @@ class NameIndex:
         self._build_lock = threading.Lock()
 
     @property
-    def _exact(self) -> dict[str, list[int]]:
+    def _exact(self) -> Mapping[str, list[int]]:
         """Folded name -> positions of the places it names: ``i`` when it is the
         place's own name (or ASCII name), ``~i`` (negative) when an alias.
 
@@ -251,26 +279,13 @@ class NameIndex:
             with self._build_lock:
                 table = self._exact_table
                 if table is None:
-                    table = self._exact_table = self._build_exact()
+                    shipped = None if self._shipped is None else self._shipped()
+                    table = shipped if shipped is not None else self._build_exact()
+                    self._exact_table = table
         return table
 
     def _build_exact(self) -> dict[str, list[int]]:
-        exact: dict[str, list[int]] = defaultdict(list)
-        for i, (name, ascii_name, aliases) in enumerate(self._source()):
-            key = fold(name)
-            if key:
-                exact[key].append(i)
-            other = fold(ascii_name) if ascii_name and ascii_name != name else key
-            if other != key and other:
-                exact[other].append(i)
-            if aliases:
-                seen = {key, other, ""}
-                for alias in aliases:
-                    akey = fold(alias)
-                    if akey not in seen:
-                        seen.add(akey)
-                        exact[akey].append(~i)
-        return dict(exact)
+        return _exact_table(self._source())
 
     @property
     def _extra(self) -> dict[str, list[int]]:
@@ -406,7 +421,7 @@ class NameIndex:
 
     # ------------------------------------------------------------------ fuzzy
 
-    def _build_fuzzy(self, exact: dict[str, list[int]]) -> None:
+    def _build_fuzzy(self, exact: Mapping[str, list[int]]) -> None:
         # names, ASCII names and aliases; the other names (``extra_names``) are left
         # out: a tenfold slower first search for the rare exonym typed wrong
         keys = sorted(exact)

@@ -33,8 +33,9 @@ import gc
 import itertools
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from twintowns.errors import DatasetError, DatasetProblem
 from twintowns.model import (
@@ -56,7 +57,13 @@ from twintowns.schema import (
     unescape_cell,
 )
 
-__all__ = ["BuiltRecords", "CsvRecords", "Records"]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from twintowns.columns import Columns
+
+__all__ = ["BuiltRecords", "ColumnarRecords", "CsvRecords", "Records", "columns_for"]
 
 #: ``(name, ascii_name, aliases)`` of one place.
 Names = tuple[str, str, tuple[str, ...]]
@@ -68,20 +75,84 @@ _CONTINENTS = {c.value: c for c in Continent}
 _PARTNERSHIP_KINDS = {k.value: k for k in PartnershipKind}
 _STATUSES = {s.value: s for s in Status}
 _BASES = {b.value: b for b in StatusBasis}
+#: guards building the columns of any store (rare, once per store)
+_columns_lock = threading.Lock()
+#: id(the tuple of every partnership) -> its columnar store, for :func:`columns_for`
+_by_partnerships: dict[int, weakref.ref[ColumnarRecords]] = {}
+
+
+def columns_for(partnerships: object) -> Columns | None:
+    """The columns whose partnerships, in order, are exactly ``partnerships`` (the very
+    tuple :meth:`ColumnarRecords.all_partnerships` returned), or None.
+
+    This lets :func:`twintowns.geography.distances` answer for
+    ``atlas.partnerships`` from the columns.
+    """
+    ref = _by_partnerships.get(id(partnerships))
+    records = None if ref is None else ref()
+    if records is None or records._all_partnerships is not partnerships:
+        return None
+    return records.columns()
 
 
 class Records:
     """Places sorted by id and partnerships sorted by their pair of ids.
 
     ``index`` maps a place id to its position; ``pair_ids`` lists the
-    ``(a.id, b.id)`` of every partnership in order.
+    ``(a.id, b.id)`` of every partnership in order (built on first use by
+    stores that keep positions instead); :meth:`columns` holds both as
+    typed arrays (see :mod:`twintowns.columns`).
     """
 
-    __slots__ = ("index", "pair_ids")
+    __slots__ = ("__weakref__", "_columns", "_pair_ids", "index")
 
-    def __init__(self, index: dict[str, int], pair_ids: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, index: dict[str, int], pair_ids: Sequence[tuple[str, str]] | None) -> None:
         self.index = index
-        self.pair_ids = pair_ids
+        self._pair_ids = pair_ids
+        self._columns: Columns | None = None
+
+    @property
+    def pair_ids(self) -> Sequence[tuple[str, str]]:
+        """``(a.id, b.id)`` of every partnership, in order."""
+        found = self._pair_ids
+        if found is None:
+            # a race builds the same list twice: harmless
+            found = self._pair_ids = self._make_pair_ids()
+        return found
+
+    def _make_pair_ids(self) -> Sequence[tuple[str, str]]:
+        raise NotImplementedError
+
+    def partnership_count(self) -> int:
+        """The number of partnerships."""
+        found = self._pair_ids
+        return len(found) if found is not None else self.columns().partnerships
+
+    def columns(self) -> Columns:
+        """The places and partnerships as typed arrays (built once)."""
+        found = self._columns
+        if found is None:
+            with _columns_lock:
+                found = self._columns
+                if found is None:
+                    found = self._columns = self._make_columns()
+        return found
+
+    def _make_columns(self) -> Columns:
+        from twintowns.columns import Columns
+
+        with _GCPaused():
+            return Columns.from_objects(self.all_places(), self.all_partnerships(), self.index)
+
+    def coordinates(self) -> npt.NDArray[np.float64]:
+        """``(latitude, longitude)`` in degrees of every place, in place-id order (the
+        positions of :attr:`index`): a read-only float64 array of shape ``(n, 2)``."""
+        return self.columns().coordinates()
+
+    def shipped_names(self) -> Mapping[str, list[int]] | None:
+        """The name table shipped with the data (:func:`twintowns.lookup._exact_table` of
+        :meth:`names`), or None: the name index then builds it."""
+        return None
 
     def place(self, i: int) -> Place:
         """The place at position ``i``."""
@@ -171,6 +242,34 @@ def _unchecked(cls: type[_T], values: tuple[Any, ...]) -> _T:
     return obj  # type: ignore[no-any-return]
 
 
+def _maker(cls: type[_T]) -> Callable[..., _T]:
+    """A function ``make(*field_values)`` -> an instance of the slotted attrs class
+    ``cls``, without validators: what :func:`_unchecked` does, in straight-line code
+    (each slot set through its descriptor; the cached hash reset), a third faster."""
+    import attrs
+
+    names = [f.name for f in attrs.fields(cls)]  # type: ignore[arg-type]
+    try:
+        from attr._make import _HASH_CACHE_FIELD
+
+        setters = [cls.__dict__[name].__set__ for name in (*names, _HASH_CACHE_FIELD)]
+    except (ImportError, KeyError, AttributeError):  # pragma: no cover - another attrs
+
+        def slow(*values: Any) -> _T:
+            return _unchecked(cls, values)
+
+        return slow
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "hash_cache": setters[-1]}
+    scope.update((f"set{i}", setter) for i, setter in enumerate(setters[:-1]))
+    arguments = ", ".join(f"v{i}" for i in range(len(names)))
+    body = "".join(f"    set{i}(o, v{i})\n" for i in range(len(names)))
+    source = f"def make({arguments}):\n    o = new(cls)\n{body}"
+    source += "    hash_cache(o, None)\n    return o\n"
+    exec(source, scope)
+    made: Callable[..., _T] = scope["make"]
+    return made
+
+
 def _text(cell: str) -> str:
     return unescape_cell(cell) if cell[:1] == "'" else cell
 
@@ -229,6 +328,7 @@ class CsvRecords(Records):
         files: tuple[str, str] = ("places.csv", "partnerships.csv"),
     ) -> None:
         self._files = files
+        self._columns = None
         with _GCPaused():
             self._split(places_text, partnerships_text)
         self._places: list[Place | None] = [None] * len(self._place_lines)
@@ -264,9 +364,20 @@ class CsvRecords(Records):
                     raise DatasetError([problem])
                 previous = (a, b)
         self.index = index
-        self.pair_ids = pair_ids
+        self._pair_ids = pair_ids
         self._place_lines = place_lines
         self._partnership_lines = partnership_lines
+
+    def _place_line_list(self) -> list[str]:
+        """The lines of the places file (emptied once every place is built)."""
+        return self._place_lines
+
+    def _partnership_line_list(self) -> list[str]:
+        """The lines of the partnerships file (emptied once every partnership is built)."""
+        return self._partnership_lines
+
+    def _make_pair_ids(self) -> Sequence[tuple[str, str]]:  # pragma: no cover - set by _split
+        raise AssertionError("CsvRecords index their pairs when loading")
 
     # ------------------------------------------------------------ one record
 
@@ -276,7 +387,8 @@ class CsvRecords(Records):
             with self._lock:
                 obj = self._places[i]
                 if obj is None:
-                    obj = self._places[i] = self._make_place(i, _cells(self._place_lines[i]))
+                    line = self._place_line_list()[i]
+                    obj = self._places[i] = self._make_place(i, _cells(line))
         return obj
 
     def partnership(self, j: int) -> Partnership:
@@ -285,7 +397,7 @@ class CsvRecords(Records):
             with self._lock:
                 obj = self._partnerships[j]
                 if obj is None:
-                    cells = _cells(self._partnership_lines[j])
+                    cells = _cells(self._partnership_line_list()[j])
                     obj = self._partnerships[j] = self._make_partnership(j, cells)
         return obj
 
@@ -295,7 +407,7 @@ class CsvRecords(Records):
         found = self._all_places
         if found is None:
             found = self._build_all(
-                "_all_places", self._places, self._place_lines, self._make_place
+                "_all_places", self._places, self._place_line_list, self._make_place
             )
         return found
 
@@ -305,7 +417,7 @@ class CsvRecords(Records):
             found = self._build_all(
                 "_all_partnerships",
                 self._partnerships,
-                self._partnership_lines,
+                self._partnership_line_list,
                 self._make_partnership,
             )
         return found
@@ -314,17 +426,18 @@ class CsvRecords(Records):
         self,
         slot: str,
         objs: list[_T | None],
-        lines: list[str],
+        line_list: Callable[[], list[str]],
         make: Callable[[int, list[str]], _T],
     ) -> tuple[_T, ...]:
         """Build every record not built yet, keep the tuple in ``slot`` (once)."""
         with self._lock, _GCPaused():
             done: tuple[_T, ...] | None = getattr(self, slot)
             if done is None:
+                lines = line_list()
                 if None in objs:
-                    for i, cells in enumerate(csv.reader(lines)):
+                    for i, line in enumerate(lines):
                         if objs[i] is None:
-                            objs[i] = make(i, cells)
+                            objs[i] = make(i, _cells(line))
                 done = tuple(objs)  # type: ignore[arg-type]
                 setattr(self, slot, done)
                 lines.clear()  # every record is built: the text is not needed any more
@@ -335,7 +448,7 @@ class CsvRecords(Records):
             if self._all_places is not None:
                 return _names_of(self._all_places)
             names = []
-            for i, line in enumerate(self._place_lines):
+            for i, line in enumerate(self._place_line_list()):
                 cells = _cells(line)
                 if len(cells) != len(PLACE_COLUMNS):
                     raise self._malformed(0, i, len(cells), len(PLACE_COLUMNS))
@@ -349,7 +462,7 @@ class CsvRecords(Records):
             # the last cell, never quoted: "" or a Wikidata id
             return {
                 qid: i
-                for i, line in enumerate(self._place_lines)
+                for i, line in enumerate(self._place_line_list())
                 if (qid := line[line.rfind(",") + 1 :])
             }
 
@@ -417,6 +530,261 @@ class CsvRecords(Records):
         return DatasetError(
             [DatasetProblem(self._files[file], position + 2, None, f"{got} cells, expected {want}")]
         )
+
+
+class ColumnarRecords(CsvRecords):
+    """Records over columns (:mod:`twintowns.columns`), objects built on first use.
+
+    Loading reads only the columns (the bundled ``columns.bin``): place ids,
+    coordinates, codes and the partnership endpoints as positions.  Lookups
+    by id, partner lists, statistics and distances are answered from them.
+    The CSV files are read, once and whole, when the first
+    :class:`~twintowns.Place` or :class:`~twintowns.Partnership` is built,
+    and checked against the columns: the file's size is the one the data
+    build recorded, it holds one line per record, and each record's ids are
+    the columns' when it is built.  A mismatch raises
+    :class:`~twintowns.DatasetError`.  ``read(0)`` gives the bytes of the
+    places file, ``read(1)`` those of the partnerships file.
+    """
+
+    __slots__ = ("_code_dates", "_column_values", "_ids", "_read", "_read_done")
+
+    def __init__(
+        self,
+        columns: Columns,
+        read: Callable[[int], bytes],
+        *,
+        files: tuple[str, str] = ("places.csv", "partnerships.csv"),
+    ) -> None:
+        self._files = files
+        self._columns = columns
+        self._ids = columns.ids
+        self.index = dict(zip(columns.ids, itertools.count()))
+        self._pair_ids = None
+        self._read = read
+        self._read_done = [False, False]
+        self._column_values: _ColumnValues | None = None
+        self._code_dates: dict[int, PartialDate] = {}
+        self._place_lines = []
+        self._partnership_lines = []
+        self._places = [None] * columns.places
+        self._partnerships = [None] * columns.partnerships
+        self._all_places = None
+        self._all_partnerships = None
+        self._dates = {}
+        self._lock = threading.RLock()
+
+    def columns(self) -> Columns:
+        assert self._columns is not None
+        return self._columns
+
+    def partnership_count(self) -> int:
+        return len(self._partnerships)
+
+    def shipped_names(self) -> Mapping[str, list[int]] | None:
+        return self.columns().names()
+
+    def all_partnerships(self) -> tuple[Partnership, ...]:
+        found = super().all_partnerships()
+        key = id(found)
+        if key not in _by_partnerships:
+            _by_partnerships[key] = weakref.ref(self, lambda _ref: _by_partnerships.pop(key, None))
+        return found
+
+    def _make_pair_ids(self) -> Sequence[tuple[str, str]]:
+        ids = self._ids
+        v = self._values()
+        return [(ids[x], ids[y]) for x, y in zip(v.a, v.b, strict=True)]
+
+    def _place_line_list(self) -> list[str]:
+        if not self._read_done[0]:
+            with self._lock:
+                if not self._read_done[0]:
+                    self._place_lines = self._file_lines(0, PLACE_COLUMNS, len(self._places))
+                    self._read_done[0] = True
+        return self._place_lines
+
+    def _partnership_line_list(self) -> list[str]:
+        if not self._read_done[1]:
+            with self._lock:
+                if not self._read_done[1]:
+                    count = len(self._partnerships)
+                    self._partnership_lines = self._file_lines(1, PARTNERSHIP_COLUMNS, count)
+                    self._read_done[1] = True
+        return self._partnership_lines
+
+    def _file_lines(self, k: int, columns: tuple[str, ...], count: int) -> list[str]:
+        """The record lines of file ``k``, checked against the columns."""
+        data = self._read(k)
+        cols = self.columns()
+        expected = (cols.places_csv_size, cols.partnerships_csv_size)[k]
+        file = self._files[k]
+        if len(data) != expected:
+            message = (
+                f"{len(data)} bytes, but the columns were built from {expected}: "
+                "the columns file does not match it (rebuild the data with `make data`)"
+            )
+            raise DatasetError([DatasetProblem(file, None, None, message)])
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = DatasetProblem(file, None, None, f"not UTF-8 text at byte {exc.start}")
+            raise DatasetError([problem]) from None
+        # the size, the count and each record's ids are checked against the columns:
+        # the line-by-line checks of a CSV store (_lines) are not needed
+        if "\r" in text:
+            raise DatasetError([DatasetProblem(file, 1, None, "line ends must be \\n")])
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        if not lines or lines[0] != ",".join(columns):
+            raise DatasetError([DatasetProblem(file, 1, None, "unexpected header")])
+        del lines[0]
+        if len(lines) != count:
+            message = f"{len(lines)} records, but the columns hold {count}"
+            raise DatasetError([DatasetProblem(file, None, None, message)])
+        return lines
+
+    def _mismatch(self, file: int, position: int, column: str, got: str) -> DatasetError:
+        problem = f"{got!r} differs from the columns file: rebuild the data with `make data`"
+        return DatasetError([DatasetProblem(self._files[file], position + 2, column, problem)])
+
+    def _values(self) -> _ColumnValues:
+        found = self._column_values
+        if found is None:
+            with self._lock:
+                found = self._column_values
+                if found is None:
+                    found = self._column_values = _ColumnValues(self.columns())
+        return found
+
+    def _make_place(self, i: int, cells: list[str]) -> Place:
+        if len(cells) != len(PLACE_COLUMNS):
+            raise self._malformed(0, i, len(cells), len(PLACE_COLUMNS))
+        pid = self._ids[i]
+        if cells[0] != pid:
+            raise self._mismatch(0, i, "id", cells[0])
+        v = self._values()
+        name = _text(cells[1])
+        ascii_name = _text(cells[2])
+        return _MAKE_PLACE(
+            pid,  # one string for the index and the object
+            name,
+            v.country[i],
+            v.subdivision[i],
+            v.place_kind[i],
+            v.latitude[i],
+            v.longitude[i],
+            sys.intern(cells[8]),
+            v.population[i],
+            v.continent[i],
+            _items(cells[11]),
+            name if ascii_name == name else ascii_name,
+            sys.intern(cells[12]),
+            cells[13] or None,
+        )
+
+    def _make_partnership(self, j: int, cells: list[str]) -> Partnership:
+        if len(cells) != len(PARTNERSHIP_COLUMNS):
+            raise self._malformed(1, j, len(cells), len(PARTNERSHIP_COLUMNS))
+        v = self._values()
+        a, b = self.place(v.a[j]), self.place(v.b[j])
+        if cells[0] != a.id:
+            raise self._mismatch(1, j, "a", cells[0])
+        if cells[1] != b.id:
+            raise self._mismatch(1, j, "b", cells[1])
+        claimed = cells[7]
+        note = cells[6]
+        if note[:1] == "'":
+            note = unescape_cell(note)
+        date = self._coded_date
+        established, ended, as_of = v.established[j], v.ended[j], v.as_of[j]
+        if claimed == "":
+            claimed_by: frozenset[str] = frozenset()
+        else:  # the places' own id strings
+            claimed_by = frozenset(
+                a.id if c == a.id else b.id if c == b.id else c
+                for c in claimed.split(LIST_SEPARATOR)
+            )
+        return _MAKE_PARTNERSHIP(
+            a,
+            b,
+            v.partnership_kind[j],
+            v.status[j],
+            date(established) if established else None,
+            date(ended) if ended else None,
+            note,
+            claimed_by,
+            _items(cells[8]),
+            _items(cells[9]),
+            date(as_of) if as_of else None,
+            v.status_basis[j],
+        )
+
+    def _coded_date(self, code: int) -> PartialDate:
+        found = self._code_dates.get(code)
+        if found is None:
+            month, day = code // 100 % 100, code % 100
+            found = PartialDate(code // 10000, month or None, day or None)
+            self._code_dates[code] = found
+        return found
+
+
+class _ColumnValues:
+    """The columns as Python lists of the values records hold (built once per store)."""
+
+    __slots__ = (
+        "a",
+        "as_of",
+        "b",
+        "continent",
+        "country",
+        "ended",
+        "established",
+        "latitude",
+        "longitude",
+        "partnership_kind",
+        "place_kind",
+        "population",
+        "status",
+        "status_basis",
+        "subdivision",
+    )
+
+    def __init__(self, columns: Columns) -> None:
+        from twintowns.columns import (
+            CONTINENTS,
+            PARTNERSHIP_KINDS,
+            PLACE_KINDS,
+            STATUS_BASES,
+            STATUSES,
+        )
+
+        place, partnership = columns.place, columns.partnership
+        countries, subdivisions = columns.countries, columns.subdivisions
+        self.latitude: list[float] = place["latitude"].tolist()
+        self.longitude: list[float] = place["longitude"].tolist()
+        self.population: list[int | None] = [
+            None if n < 0 else n for n in place["population"].tolist()
+        ]
+        self.country = [countries[c] for c in place["country"].tolist()]
+        self.subdivision = [
+            subdivisions[c] if c >= 0 else None for c in place["subdivision"].tolist()
+        ]
+        self.place_kind = [PLACE_KINDS[c] for c in place["kind"].tolist()]
+        self.continent = [CONTINENTS[c] for c in place["continent"].tolist()]
+        self.a: list[int] = partnership["a"].tolist()
+        self.b: list[int] = partnership["b"].tolist()
+        self.partnership_kind = [PARTNERSHIP_KINDS[c] for c in partnership["kind"].tolist()]
+        self.status = [STATUSES[c] for c in partnership["status"].tolist()]
+        self.status_basis = [STATUS_BASES[c] for c in partnership["status_basis"].tolist()]
+        self.established: list[int] = partnership["established"].tolist()
+        self.ended: list[int] = partnership["ended"].tolist()
+        self.as_of: list[int] = partnership["as_of"].tolist()
+
+
+_MAKE_PLACE = _maker(Place)
+_MAKE_PARTNERSHIP = _maker(Partnership)
 
 
 def _lines(text: str, columns: tuple[str, ...], file: str) -> list[str]:

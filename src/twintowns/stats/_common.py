@@ -6,7 +6,12 @@ computed on first use and kept for the few atlases used most recently
 (:data:`MEMO_SIZE`), so repeated questions about the same atlas are answered
 from them.  An :class:`~twintowns.atlas.Atlas` never changes after it is
 built, so a memo can never go stale; it is keyed on the atlas object itself
-and checked against its ``partnerships`` tuple.
+(which it keeps alive, so its ``id`` is never reused while remembered).
+
+Counting answers come from the atlas's columns (:mod:`twintowns.columns`):
+arrays of country codes, statuses, dates and partnership endpoints, so no
+:class:`~twintowns.Place` or :class:`~twintowns.Partnership` is built to
+count; objects are built only for what an answer returns.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
+
 from twintowns.countries import is_country
 from twintowns.errors import InvalidTypeError, InvalidValueError
 from twintowns.filters import StatusFilter, status_filter
@@ -24,6 +32,7 @@ from twintowns.model import Partnership, Status
 
 if TYPE_CHECKING:
     from twintowns.atlas import Atlas
+    from twintowns.columns import Columns
 
 __all__ = [
     "MEMO_SIZE",
@@ -32,7 +41,11 @@ __all__ = [
     "check_atlas",
     "check_count",
     "check_country",
+    "column",
+    "columns_of",
     "memo",
+    "objects",
+    "positions",
     "selected",
     "statuses_of",
 ]
@@ -42,7 +55,7 @@ MEMO_SIZE = 4
 
 _T = TypeVar("_T")
 _lock = threading.RLock()
-_memos: OrderedDict[int, tuple[Atlas, tuple[Partnership, ...], dict[Hashable, Any]]] = OrderedDict()
+_memos: OrderedDict[int, tuple[Atlas, dict[Hashable, Any]]] = OrderedDict()
 
 #: place id -> ((partner id, partnership), ...) sorted by the partner's (name, id)
 Adjacency = dict[str, tuple[tuple[str, Partnership], ...]]
@@ -82,14 +95,14 @@ def memo(atlas: Atlas, key: Hashable, compute: Callable[[], _T]) -> _T:
     """``compute()`` for ``atlas``, computed once per ``key`` and remembered."""
     with _lock:
         entry = _memos.get(id(atlas))
-        if entry is None or entry[0] is not atlas or entry[1] is not atlas.partnerships:
-            entry = (atlas, atlas.partnerships, {})
+        if entry is None or entry[0] is not atlas:
+            entry = (atlas, {})
             _memos[id(atlas)] = entry
             while len(_memos) > MEMO_SIZE:
                 _memos.popitem(last=False)
         else:
             _memos.move_to_end(id(atlas))
-        values = entry[2]
+        values = entry[1]
         if key in values:
             return values[key]  # type: ignore[no-any-return]
         # building an index allocates many small objects: like the loader, pause the
@@ -110,13 +123,50 @@ def statuses_of(status: StatusFilter) -> frozenset[Status] | None:
     return status_filter(status)
 
 
+def columns_of(atlas: Atlas) -> Columns:
+    """The columns of ``atlas`` (see :mod:`twintowns.columns`)."""
+    return atlas._records.columns()
+
+
+def positions(atlas: Atlas, statuses: frozenset[Status] | None) -> npt.NDArray[np.intp] | None:
+    """Positions of the partnerships whose status passes the filter (None: every one)."""
+    if statuses is None:
+        return None
+
+    def compute() -> npt.NDArray[np.intp]:
+        from twintowns.columns import STATUSES
+
+        codes = [STATUSES.index(s) for s in statuses]
+        found: npt.NDArray[np.intp] = np.flatnonzero(
+            np.isin(columns_of(atlas).partnership["status"], codes)
+        )
+        found.flags.writeable = False
+        return found
+
+    return memo(atlas, ("positions", statuses), compute)
+
+
+def column(atlas: Atlas, name: str, where: npt.NDArray[np.intp] | None) -> npt.NDArray[Any]:
+    """Partnership column ``name`` of the partnerships at ``where`` (None: all of them)."""
+    values = columns_of(atlas).partnership[name]
+    return values if where is None else values[where]
+
+
+def objects(atlas: Atlas, where: npt.NDArray[np.intp] | list[int]) -> list[Partnership]:
+    """The partnerships at positions ``where``, in that order (built if need be)."""
+    partnership = atlas._records.partnership
+    return [partnership(j) for j in (where.tolist() if isinstance(where, np.ndarray) else where)]
+
+
 def selected(atlas: Atlas, statuses: frozenset[Status] | None) -> tuple[Partnership, ...]:
     """The partnerships of ``atlas`` whose status passes the filter, in atlas order."""
     if statuses is None:
         return atlas.partnerships
+    where = positions(atlas, statuses)
+    assert where is not None
 
     def compute() -> tuple[Partnership, ...]:
-        return tuple(p for p in atlas.partnerships if p.status in statuses)
+        return tuple(objects(atlas, where))
 
     return memo(atlas, ("selected", statuses), compute)
 

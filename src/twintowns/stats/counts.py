@@ -27,24 +27,29 @@ Rankings are deterministic: most first, then ties in a documented order
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections import Counter
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
 from twintowns.filters import StatusFilter
 from twintowns.model import Continent, Partnership, Place, Status
 from twintowns.normalize import fold
 from twintowns.stats._common import (
-    adjacency,
     check_atlas,
     check_count,
     check_country,
+    column,
+    columns_of,
     memo,
-    selected,
+    objects,
+    positions,
     statuses_of,
 )
 
@@ -67,40 +72,67 @@ __all__ = [
 class Ranking:
     """Places with their counts, most first, ties by name then id.
 
-    Places are grouped by count in one pass; a group is sorted by (name, id)
-    only when a ranking reaches it, once, so the top of a ranking costs little
-    more than counting.
+    Built from an array of counts per place position: places are ordered by
+    count with array operations; a group of equal counts is sorted by
+    (name, id) only when a ranking reaches it, once (building those places),
+    so the top of a ranking costs little more than counting.
     """
 
-    __slots__ = ("_groups", "_levels", "_lock", "_sorted")
+    __slots__ = ("_bounds", "_counts", "_groups", "_lock", "_order", "_place_at")
 
-    def __init__(self, counts: dict[Place, int]) -> None:
-        groups: dict[int, list[Place]] = {}
-        for place, count in counts.items():
-            group = groups.get(count)
-            if group is None:
-                groups[count] = [place]
-            else:
-                group.append(place)
-        self._groups = groups
-        self._levels = sorted(groups, reverse=True)
-        self._sorted: set[int] = set()
+    def __init__(self, counts: npt.NDArray[np.int64], place_at: Callable[[int], Place]) -> None:
+        counted = np.flatnonzero(counts)
+        order = counted[np.argsort(-counts[counted], kind="stable")]
+        ranked = counts[order]
+        # group k is order[bounds[k]:bounds[k + 1]], all with count ranked[bounds[k]]
+        self._bounds: list[int] = [
+            0,
+            *(np.flatnonzero(ranked[1:] != ranked[:-1]) + 1).tolist(),
+            len(order),
+        ]
+        self._order = order
+        self._counts: list[int] = ranked[self._bounds[:-1]].tolist() if len(order) else []
+        self._place_at = place_at
+        self._groups: dict[int, list[Place]] = {}
         self._lock = threading.Lock()
+
+    def _group(self, k: int) -> list[Place]:
+        group = self._groups.get(k)
+        if group is None:
+            with self._lock:
+                group = self._groups.get(k)
+                if group is None:
+                    members = self._order[self._bounds[k] : self._bounds[k + 1]].tolist()
+                    group = [self._place_at(i) for i in members]
+                    group.sort(key=lambda place: (place.name, place.id))
+                    self._groups[k] = group
+        return group
 
     def top(self, n: int) -> list[tuple[Place, int]]:
         """The first ``n`` places with their counts."""
         out: list[tuple[Place, int]] = []
-        for count in self._levels:
+        for k, count in enumerate(self._counts):
             if len(out) >= n:
                 break
-            group = self._groups[count]
-            if count not in self._sorted:
-                with self._lock:
-                    if count not in self._sorted:
-                        group.sort(key=lambda place: (place.name, place.id))
-                        self._sorted.add(count)
-            out.extend((place, count) for place in group[: n - len(out)])
+            out.extend((place, count) for place in self._group(k)[: n - len(out)])
         return out
+
+
+def _country_code(atlas: Atlas, country: str) -> int | None:
+    """The position of ``country`` in the atlas's country table (None: no place there)."""
+    countries = columns_of(atlas).countries
+    i = bisect.bisect_left(countries, country)
+    return i if i < len(countries) and countries[i] == country else None
+
+
+def _endpoint_countries(
+    atlas: Atlas, where: npt.NDArray[np.intp] | None
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
+    """``(a, b, country of a, country of b)`` of the partnerships at ``where``."""
+    cols = columns_of(atlas)
+    a, b = column(atlas, "a", where), column(atlas, "b", where)
+    country = cols.place["country"]
+    return a, b, country[a], country[b]
 
 
 def ranking(
@@ -109,16 +141,17 @@ def ranking(
     """The ranking of places by counted partnerships (memoised per atlas and filters)."""
 
     def compute() -> Ranking:
-        counts: Counter[Place] = Counter()
-        for p in selected(atlas, statuses):
-            a, b = p.a, p.b
-            if international_only and a.country == b.country:
-                continue
-            if country is None or a.country == country:
-                counts[a] += 1
-            if country is None or b.country == country:
-                counts[b] += 1
-        return Ranking(counts)
+        n = len(atlas)
+        a, b, ca, cb = _endpoint_countries(atlas, positions(atlas, statuses))
+        keep_a = keep_b = np.ones(len(a), dtype=bool)
+        if international_only:
+            keep_a = keep_b = ca != cb
+        if country is not None:
+            code = _country_code(atlas, country)
+            keep_a = keep_a & (ca == code)
+            keep_b = keep_b & (cb == code)
+        counts = np.bincount(a[keep_a], minlength=n) + np.bincount(b[keep_b], minlength=n)
+        return Ranking(counts.astype(np.int64, copy=False), atlas._records.place)
 
     return memo(atlas, ("ranking", statuses, country, international_only), compute)
 
@@ -159,22 +192,22 @@ def partner_countries(
     statuses = statuses_of(status)
 
     def compute() -> tuple[tuple[str, int], ...]:
-        counts: Counter[str] = Counter()
-        for p in selected(atlas, statuses):
-            ca, cb = p.a.country, p.b.country
-            if ca == code and cb != code:
-                counts[cb] += 1
-            elif cb == code and ca != code:
-                counts[ca] += 1
-        return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        countries = columns_of(atlas).countries
+        here = _country_code(atlas, code)
+        if here is None:
+            return ()
+        _a, _b, ca, cb = _endpoint_countries(atlas, positions(atlas, statuses))
+        other = np.concatenate((cb[(ca == here) & (cb != here)], ca[(cb == here) & (ca != here)]))
+        counts = np.bincount(other, minlength=len(countries))
+        found = [(countries[i], int(counts[i])) for i in np.flatnonzero(counts).tolist()]
+        return tuple(sorted(found, key=lambda item: (-item[1], item[0])))
 
     return list(memo(atlas, ("partner_countries", statuses, code), compute))
 
 
 def _partners(atlas: Atlas, place: Place | str, status: StatusFilter) -> list[Place]:
     target = check_atlas(atlas).resolve(place)
-    rows = adjacency(atlas, statuses_of(status)).get(target.id, ())
-    return [p.other(target) for _other, p in rows]
+    return atlas.partners(target, status=statuses_of(status))
 
 
 def countries_of(atlas: Atlas, place: Place | str, *, status: StatusFilter = None) -> set[str]:
@@ -201,11 +234,18 @@ def country_pairs(
     pair appears as ``("US", "US")``.  Ties by pair.
     """
     atlas = check_atlas(atlas)
-    counts: Counter[tuple[str, str]] = Counter()
-    for p in selected(atlas, statuses_of(status)):
-        ca, cb = p.a.country, p.b.country
-        counts[(ca, cb) if ca <= cb else (cb, ca)] += 1
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    countries = columns_of(atlas).countries
+    _a, _b, ca, cb = _endpoint_countries(atlas, positions(atlas, statuses_of(status)))
+    # the country table is sorted: codes order as the countries do
+    low = np.minimum(ca, cb).astype(np.int64)
+    high = np.maximum(ca, cb).astype(np.int64)
+    size = len(countries)
+    counts = np.bincount(low * size + high, minlength=size * size)
+    found = [
+        ((countries[k // size], countries[k % size]), int(counts[k]))
+        for k in np.flatnonzero(counts).tolist()
+    ]
+    return sorted(found, key=lambda item: (-item[1], item[0]))
 
 
 def domestic(
@@ -217,11 +257,13 @@ def domestic(
     """
     atlas = check_atlas(atlas)
     code = None if country is None else check_country(country)
-    return [
-        p
-        for p in selected(atlas, statuses_of(status))
-        if p.a.country == p.b.country and (code is None or p.a.country == code)
-    ]
+    where = positions(atlas, statuses_of(status))
+    _a, _b, ca, cb = _endpoint_countries(atlas, where)
+    keep = ca == cb
+    if code is not None:
+        keep &= ca == _country_code(atlas, code)
+    found = np.flatnonzero(keep)
+    return objects(atlas, found if where is None else where[found])
 
 
 def same_name(atlas: Atlas, *, status: StatusFilter = None) -> list[Partnership]:
@@ -232,13 +274,25 @@ def same_name(atlas: Atlas, *, status: StatusFilter = None) -> list[Partnership]
     Sorted by the folded name, then by the pair of ids.
     """
     atlas = check_atlas(atlas)
-    found = [
-        (fold(p.a.name), p)
-        for p in selected(atlas, statuses_of(status))
-        if p.a.name == p.b.name or fold(p.a.name) == fold(p.b.name)
-    ]
+    keys = _folded_name_codes(atlas)
+    where = positions(atlas, statuses_of(status))
+    a, b = column(atlas, "a", where), column(atlas, "b", where)
+    hits = np.flatnonzero(keys[a] == keys[b])
+    chosen = objects(atlas, hits if where is None else where[hits])
+    found = [(fold(p.a.name), p) for p in chosen]
     found.sort(key=lambda row: (row[0], row[1].ids))
     return [p for _key, p in found]
+
+
+def _folded_name_codes(atlas: Atlas) -> npt.NDArray[np.int64]:
+    """Per place position, a number that two places share when their folded names are equal."""
+
+    def compute() -> npt.NDArray[np.int64]:
+        codes: dict[str, int] = {}
+        keys = [codes.setdefault(fold(name), len(codes)) for name, _, _ in atlas._records.names()]
+        return np.array(keys, dtype=np.int64)
+
+    return memo(atlas, ("folded names",), compute)
 
 
 def by_decade(atlas: Atlas, *, status: StatusFilter = None) -> dict[int, int]:
@@ -250,12 +304,10 @@ def by_decade(atlas: Atlas, *, status: StatusFilter = None) -> dict[int, int]:
     many are dated, how precisely and from which sources.
     """
     atlas = check_atlas(atlas)
-    counts = Counter(
-        p.established.year // 10 * 10
-        for p in selected(atlas, statuses_of(status))
-        if p.established is not None
-    )
-    return dict(sorted(counts.items()))
+    established = column(atlas, "established", positions(atlas, statuses_of(status)))
+    years = established[established > 0] // 10000
+    decades, counts = np.unique(years // 10 * 10, return_counts=True)
+    return dict(zip(decades.tolist(), counts.tolist(), strict=True))
 
 
 @attrs.frozen
@@ -308,8 +360,10 @@ def dating(atlas: Atlas, *, status: StatusFilter = None) -> Dating:
     (1, 2, {'month': 1}, {'x': 1}, {'example.org': 1})
     """
     atlas = check_atlas(atlas)
-    rows = selected(atlas, statuses_of(status))
-    dated = [p for p in rows if p.established is not None]
+    where = positions(atlas, statuses_of(status))
+    established = column(atlas, "established", where)
+    hits = np.flatnonzero(established > 0)
+    dated = objects(atlas, hits if where is None else where[hits])
     files: Counter[str] = Counter()
     domains: Counter[str] = Counter()
     for p in dated:
@@ -318,7 +372,7 @@ def dating(atlas: Atlas, *, status: StatusFilter = None) -> Dating:
         domains.update({_domain(u) for u in p.urls})
     precision = Counter(p.established.precision.value for p in dated if p.established)
     return Dating(
-        total=len(rows),
+        total=len(established),
         dated=len(dated),
         by_precision=_ranked(precision),
         by_file=_ranked(files),

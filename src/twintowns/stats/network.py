@@ -24,10 +24,11 @@ True
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
 from twintowns.filters import StatusFilter
 from twintowns.model import Partnership, Place
@@ -36,7 +37,9 @@ from twintowns.stats._common import (
     adjacency,
     check_atlas,
     check_count,
+    column,
     memo,
+    positions,
     selected,
     statuses_of,
 )
@@ -62,9 +65,13 @@ def degree_distribution(atlas: Atlas, *, status: StatusFilter = None) -> dict[in
     0; keys in increasing order, degrees that no place has are left out.
     """
     atlas = check_atlas(atlas)
-    adj = adjacency(atlas, statuses_of(status))
-    counts = Counter(len(adj.get(p.id, ())) for p in atlas.places)
-    return dict(sorted(counts.items()))
+    where = positions(atlas, statuses_of(status))
+    n = len(atlas)
+    degrees = np.bincount(column(atlas, "a", where), minlength=n) + np.bincount(
+        column(atlas, "b", where), minlength=n
+    )
+    values, counts = np.unique(degrees, return_counts=True)
+    return dict(zip(values.tolist(), counts.tolist(), strict=True))
 
 
 @attrs.frozen

@@ -25,11 +25,21 @@ import statistics
 from typing import TYPE_CHECKING
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 import pycountry
 
 from twintowns.filters import StatusFilter
 from twintowns.model import Partnership, Place
-from twintowns.stats._common import check_atlas, check_country, selected, statuses_of
+from twintowns.stats._common import (
+    check_atlas,
+    check_country,
+    column,
+    columns_of,
+    objects,
+    positions,
+    statuses_of,
+)
 
 if TYPE_CHECKING:
     from twintowns.atlas import Atlas
@@ -82,14 +92,21 @@ def distance_summary(
     unit_name = str(parse_unit(unit))
     statuses = statuses_of(status)
     if place is None:
-        chosen: tuple[Partnership, ...] | list[Partnership] = selected(atlas, statuses)
+        # every partnership (of the filter): from the columns, objects only for the answer
+        where = positions(atlas, statuses)
+        values = _column_distances(atlas, where, unit_name)
+        if not values:
+            return DistanceSummary(unit_name, 0, None, None, None, None, None, None)
+        lo, hi = _extremes(values)
+        at = (lambda k: k) if where is None else (lambda k: int(where[k]))
+        closest, farthest = objects(atlas, [at(lo), at(hi)])
     else:
         chosen = atlas.partnerships_of(place, status=statuses)
-    if not chosen:
-        return DistanceSummary(unit_name, 0, None, None, None, None, None, None)
-    values = distances(chosen, unit=unit_name)
-    lo = min(range(len(values)), key=values.__getitem__)
-    hi = max(range(len(values)), key=lambda i: (values[i], -i))
+        if not chosen:
+            return DistanceSummary(unit_name, 0, None, None, None, None, None, None)
+        values = distances(chosen, unit=unit_name)
+        lo, hi = _extremes(values)
+        closest, farthest = chosen[lo], chosen[hi]
     return DistanceSummary(
         unit=unit_name,
         count=len(values),
@@ -97,9 +114,24 @@ def distance_summary(
         median=statistics.median(values),
         mean=statistics.fmean(values),
         max=values[hi],
-        closest=chosen[lo],
-        farthest=chosen[hi],
+        closest=closest,
+        farthest=farthest,
     )
+
+
+def _extremes(values: list[float]) -> tuple[int, int]:
+    """Positions of the smallest and the largest value (the first of equals)."""
+    lo = min(range(len(values)), key=values.__getitem__)
+    hi = max(range(len(values)), key=lambda i: (values[i], -i))
+    return lo, hi
+
+
+def _column_distances(atlas: Atlas, where: npt.NDArray[np.intp] | None, unit: str) -> list[float]:
+    """Distances of the partnerships at ``where`` (None: all), from the columns; the
+    numbers :func:`twintowns.geography.distances` gives for those partnerships."""
+    from twintowns.geography import UNITS, _columns_distances
+
+    return _columns_distances(columns_of(atlas), where, UNITS[unit])
 
 
 @attrs.frozen
@@ -135,20 +167,20 @@ def reciprocity(atlas: Atlas, *, status: StatusFilter = None) -> Reciprocity:
     sources and are not errors.
     """
     atlas = check_atlas(atlas)
-    totals: dict[str, list[int]] = {}
-    both = total = 0
-    for p in selected(atlas, statuses_of(status)):
-        mutual = len(p.claimed_by) == 2
-        total += 1
-        both += mutual
-        for code in {p.a.country, p.b.country}:
-            row = totals.get(code)
-            if row is None:
-                row = totals[code] = [0, 0]
-            row[0] += mutual
-            row[1] += 1
-    order = sorted(totals.items(), key=lambda item: (-item[1][1], item[0]))
-    return Reciprocity(Share(both, total), {code: Share(r, t) for code, (r, t) in order})
+    cols = columns_of(atlas)
+    where = positions(atlas, statuses_of(status))
+    a, b = column(atlas, "a", where), column(atlas, "b", where)
+    mutual = column(atlas, "claimed", where) == 2
+    ca, cb = cols.place["country"][a], cols.place["country"][b]
+    other = ca != cb  # a domestic partnership counts once for its country
+    size = len(cols.countries)
+    totals = np.bincount(ca, minlength=size) + np.bincount(cb[other], minlength=size)
+    both = np.bincount(ca[mutual], minlength=size) + np.bincount(cb[mutual & other], minlength=size)
+    rows = [
+        (cols.countries[i], int(both[i]), int(totals[i])) for i in np.flatnonzero(totals).tolist()
+    ]
+    rows.sort(key=lambda row: (-row[2], row[0]))
+    return Reciprocity(Share(int(mutual.sum()), len(a)), {code: Share(r, t) for code, r, t in rows})
 
 
 @functools.lru_cache(maxsize=256)
@@ -180,13 +212,16 @@ def subdivisions_without_partnerships(
     """
     atlas = check_atlas(atlas)
     code = check_country(country)
+    cols = columns_of(atlas)
+    where = positions(atlas, statuses_of(status))
+    ends = np.unique(np.concatenate((column(atlas, "a", where), column(atlas, "b", where))))
+    here = cols.countries.index(code) if code in cols.countries else -1
+    subs = cols.place["subdivision"][ends[cols.place["country"][ends] == here]]
     covered: set[str] = set()
-    for p in selected(atlas, statuses_of(status)):
-        for place in p.places:
-            if place.country == code and place.subdivision is not None:
-                top = _first_level(place.subdivision)
-                if top is not None:
-                    covered.add(top)
+    for sub in np.unique(subs[subs >= 0]).tolist():
+        top = _first_level(cols.subdivisions[sub])
+        if top is not None:
+            covered.add(top)
     subs = pycountry.subdivisions.get(country_code=code) or []  # type: ignore[no-untyped-call]
     return sorted(
         (str(s.code), str(s.name))

@@ -1,0 +1,33 @@
+"""The columns file (``columns.bin``): the bundled data as typed arrays.
+
+Written once, at the end of the build, from the CSV files the build has just
+written (read back with the validating reader, so the CSV files stay the
+source of truth and the columns can never say more than they do).  The
+layout is :mod:`twintowns.columns`'; the bytes depend only on the CSV files,
+so two builds write the same file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from twintowns.columns import COLUMNS_FILE, Columns
+from twintowns.dataset import read_dataset
+from twintowns.schema import PARTNERSHIPS_FILE, PLACES_FILE
+
+__all__ = ["write_columns"]
+
+
+def write_columns(out_dir: Path) -> Path:
+    """Derive ``columns.bin`` from ``places.csv`` and ``partnerships.csv`` in ``out_dir``."""
+    atlas = read_dataset(out_dir)
+    places = atlas.places
+    index = {p.id: i for i, p in enumerate(places)}
+    columns = Columns.from_objects(places, atlas.partnerships, index, with_names=True)
+    data = columns.to_bytes(
+        places_csv_size=(out_dir / PLACES_FILE).stat().st_size,
+        partnerships_csv_size=(out_dir / PARTNERSHIPS_FILE).stat().st_size,
+    )
+    target = out_dir / COLUMNS_FILE
+    target.write_bytes(data)
+    return target

@@ -1,0 +1,236 @@
+"""The columnar store: columns.bin agrees with the CSV files, is checked on load,
+and its first use is thread-safe."""
+
+from __future__ import annotations
+
+import struct
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import twintowns
+from twintowns import dataset, stats
+from twintowns.atlas import Atlas
+from twintowns.columns import COLUMNS_FILE, HEADER, Columns
+from twintowns.errors import DatasetError
+from twintowns.geography import distances
+from twintowns.lookup import _exact_table
+from twintowns.model import Partnership, Place
+from twintowns.records import ColumnarRecords
+
+DATA = Path(dataset.__file__).parent / "data"
+
+
+def _bundled_columns() -> Columns:
+    return Columns.from_bytes((DATA / COLUMNS_FILE).read_bytes())
+
+
+def _csv_columns() -> Columns:
+    slow = dataset.read_dataset(DATA)  # the validating reader of the CSV files
+    index = {p.id: i for i, p in enumerate(slow.places)}
+    return Columns.from_objects(slow.places, slow.partnerships, index, with_names=True)
+
+
+def test_columns_agree_with_the_csv_files_field_by_field() -> None:
+    shipped, derived = _bundled_columns(), _csv_columns()
+    assert shipped.ids == derived.ids
+    assert shipped.countries == derived.countries
+    assert shipped.subdivisions == derived.subdivisions
+    for kind in ("place", "partnership"):
+        ours, theirs = getattr(shipped, kind), getattr(derived, kind)
+        assert ours.keys() == theirs.keys()
+        for name in ours:
+            assert ours[name].dtype == theirs[name].dtype, (kind, name)
+            assert np.array_equal(ours[name], theirs[name]), (kind, name)
+    shipped_names, derived_names = shipped.names(), derived.names()
+    assert shipped_names is not None and derived_names is not None
+    assert dict(shipped_names) == dict(derived_names)
+    # the name index's own table, built from the names of the CSV records
+    assert dict(shipped_names) == _exact_table(dataset._read_bundled()._records.names())
+    assert shipped.places_csv_size == (DATA / "places.csv").stat().st_size
+    assert shipped.partnerships_csv_size == (DATA / "partnerships.csv").stat().st_size
+
+
+def test_the_bundled_atlas_stands_on_the_columns_and_equals_the_validating_reader() -> None:
+    fast = dataset._read_bundled()
+    assert isinstance(fast._records, ColumnarRecords)
+    slow = dataset.read_dataset(DATA)
+    assert fast.places == slow.places  # every field of every place
+    assert fast.partnerships == slow.partnerships
+    for ours, theirs in zip(fast.partnerships, slow.partnerships, strict=True):
+        assert ours.a is fast.get(ours.a.id) and ours.b is fast.get(ours.b.id)
+        assert hash(ours) == hash(theirs)
+
+
+def test_bytes_round_trip_and_are_deterministic() -> None:
+    derived = _csv_columns()
+    data = derived.to_bytes(places_csv_size=1, partnerships_csv_size=2)
+    assert data == _csv_columns().to_bytes(places_csv_size=1, partnerships_csv_size=2)
+    again = Columns.from_bytes(data)
+    assert again.to_bytes(places_csv_size=1, partnerships_csv_size=2) == data
+    assert (again.places_csv_size, again.partnerships_csv_size) == (1, 2)
+
+
+def _replace(data: bytes, offset: int, raw: bytes) -> bytes:
+    return data[:offset] + raw + data[offset + len(raw) :]
+
+
+def _column_offset(data: bytes, table: str, name: str) -> int:
+    """Byte offset of a column in a columns file (the layout of twintowns.columns)."""
+    from twintowns.columns import PARTNERSHIP_FIELDS, PLACE_FIELDS
+
+    header = HEADER.unpack_from(data)
+    n, m, sizes = header[2], header[3], header[4:7]
+    offset: int = HEADER.size + (-HEADER.size % 8) + sum(s + (-s % 8) for s in sizes)
+    for kind, count, fields in (("place", n, PLACE_FIELDS), ("partnership", m, PARTNERSHIP_FIELDS)):
+        for field, dtype in fields:
+            if (kind, field) == (table, name):
+                return offset
+            size = count * np.dtype(dtype).itemsize
+            offset += size + (-size % 8)
+    raise AssertionError(name)
+
+
+def test_malformed_columns_are_rejected_with_dataset_error() -> None:
+    good = (DATA / COLUMNS_FILE).read_bytes()
+    version = struct.pack("<I", 99)
+    cases = [
+        (b"", "bad magic"),
+        (b"NOTCOLS!" + good[8:], "bad magic"),
+        (_replace(good, 8, version), "version 99"),
+        (good[:-8], "bytes, expected"),
+        (good + bytes(8), "bytes, expected"),
+        (_replace(good, _column_offset(good, "place", "kind"), b"\x09"), "code beyond"),
+        (_replace(good, _column_offset(good, "place", "country"), b"\xff\xff"), "country"),
+        (_replace(good, _column_offset(good, "partnership", "b"), b"\xff\xff\xff\x7f"), "endpoint"),
+        (_replace(good, _column_offset(good, "partnership", "claimed"), b"\x03"), "more than two"),
+    ]
+    first_a = struct.unpack_from("<i", good, _column_offset(good, "partnership", "a"))[0]
+    first_b = struct.unpack_from("<i", good, _column_offset(good, "partnership", "b"))[0]
+    flipped = _replace(good, _column_offset(good, "partnership", "a"), struct.pack("<i", first_b))
+    flipped = _replace(
+        flipped, _column_offset(flipped, "partnership", "b"), struct.pack("<i", first_a)
+    )
+    cases.append((flipped, "not canonical"))  # the first pair's ends swapped
+    for data, message in cases:
+        with pytest.raises(DatasetError, match=message):
+            Columns.from_bytes(data)
+    # the name table is checked when first used
+    broken = Columns.from_bytes(good[:-4] + struct.pack("<i", 10**9))
+    with pytest.raises(DatasetError, match="name table does not fit"):
+        broken.names()
+
+
+def _store(columns: Columns, places: bytes, partnerships: bytes) -> Atlas:
+    files = (places, partnerships)
+    return Atlas._from_records(ColumnarRecords(columns, lambda k: files[k]), {})
+
+
+def test_csv_files_that_do_not_match_the_columns_are_rejected() -> None:
+    columns = _bundled_columns()
+    places = (DATA / "places.csv").read_bytes()
+    partnerships = (DATA / "partnerships.csv").read_bytes()
+    assert _store(columns, places, partnerships).get("gn:4460243") is not None
+    # a file of another size: stale columns
+    with pytest.raises(DatasetError, match="rebuild the data"):
+        _store(columns, places + b"\n", partnerships).get("gn:4460243")
+    # same size, another id on the first line: found when that record is built
+    first = places.index(b"\n") + 1
+    renamed = places[:first] + b"gn:9" + places[first + 4 :]
+    atlas = _store(columns, renamed, partnerships)
+    assert atlas.get(columns.ids[1]) is not None  # other records still build
+    with pytest.raises(DatasetError, match=r"row 2.*differs from the columns file"):
+        atlas.get(columns.ids[0])
+    # a partnership line whose pair is not the columns'
+    lines = partnerships.split(b"\n")
+    lines[1], lines[2] = lines[2], lines[1]
+    atlas = _store(columns, places, b"\n".join(lines))
+    with pytest.raises(DatasetError, match=r"partnerships.*row 2.*differs"):
+        atlas.partnerships  # noqa: B018
+
+
+def test_first_use_of_the_columns_is_thread_safe() -> None:
+    atlas = dataset._read_bundled()
+    barrier = threading.Barrier(16)
+    seen: list[tuple[object, ...]] = []
+
+    def work() -> None:
+        barrier.wait()
+        top = stats.top_places(atlas, 5)
+        ties = atlas.partnerships_of("gn:4460243")
+        coordinates = atlas._records.coordinates()
+        everything = atlas.partnerships
+        seen.append(
+            (
+                tuple(id(p) for p, _n in top),
+                *map(id, ties),
+                id(coordinates),
+                id(everything),
+                id(atlas._records.columns()),
+            )
+        )
+
+    threads = [threading.Thread(target=work) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 16
+    # the same objects for everyone, except coordinates(): a new read-only array per call
+    assert len({row[:-3] + row[-2:] for row in seen}) == 1
+
+
+def test_coordinates_are_read_only_in_place_id_order(small_atlas: Atlas) -> None:
+    for atlas in (dataset._read_bundled(), small_atlas):
+        coordinates = atlas._records.coordinates()
+        assert coordinates.dtype == np.float64 and coordinates.shape == (len(atlas), 2)
+        assert not coordinates.flags.writeable
+        expected = [(p.latitude, p.longitude) for p in atlas.places]
+        assert coordinates.tolist() == [list(pair) for pair in expected]
+
+
+def test_distances_of_an_atlas_come_from_its_columns_unchanged(small_atlas: Atlas) -> None:
+    atlas = dataset._read_bundled()
+    everything = atlas.partnerships
+    listed = list(everything)  # not the atlas's tuple: the general path
+    assert distances(everything) == distances(listed)
+    assert distances(everything, unit="mi") == distances(listed, unit="mi")
+    assert distances(small_atlas.partnerships) == distances(list(small_atlas.partnerships))
+
+
+def test_columns_of_an_atlas_built_in_code() -> None:
+    a = Place(id="t:a", name="A", country="FR", latitude=1.5, population=10)
+    b = Place(id="t:b", name="B", country="US", subdivision="US-NC", longitude=-2.0)
+    atlas = Atlas([b, a], [Partnership(a, b, established="1962-02", claimed_by=["t:a"])])
+    columns = atlas._records.columns()
+    assert columns.ids == ["t:a", "t:b"] and columns.countries == ("FR", "US")
+    assert columns.place["population"].tolist() == [10, -1]
+    assert columns.place["subdivision"].tolist() == [-1, 0]
+    assert columns.partnership["established"].tolist() == [19620200]
+    assert columns.partnership["claimed"].tolist() == [1]
+    with pytest.raises(ValueError, match="read-only"):
+        columns.place["latitude"][0] = 0.0
+
+
+def test_load_reads_only_the_columns() -> None:
+    """Loading reads columns.bin and metadata.json; the CSV files wait for a record."""
+    import subprocess
+    import sys
+
+    code = (
+        "import builtins, io, pathlib\n"
+        "opened = []\n"
+        "real = io.open\n"
+        "def spy(file, *a, **k):\n"
+        "    opened.append(pathlib.Path(str(file)).name); return real(file, *a, **k)\n"
+        "builtins.open = io.open = spy\n"
+        "import twintowns\n"
+        "from twintowns import stats\n"
+        "a = twintowns.load(); stats.by_decade(a); stats.country_pairs(a)\n"
+        "print(sorted(f for f in opened if f.endswith(('.csv', '.bin', '.json'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['columns.bin', 'metadata.json']"
+    assert twintowns.load() is twintowns.load()
