@@ -356,7 +356,7 @@ class Columns:
         return bytes(out)
 
     @classmethod
-    def from_bytes(cls, data: bytes, file: str = COLUMNS_FILE) -> Columns:
+    def from_bytes(cls, data: bytes, file: str = COLUMNS_FILE) -> Columns:  # noqa: C901, PLR0912, PLR0915 -- every check of the binary layout in the order the bytes are read; each names its problem
         """Columns from :meth:`to_bytes`'s layout, checked: magic, version, lengths,
         codes within their tables, endpoints known and canonical.  Any problem
         raises :class:`~twintowns.DatasetError` naming ``file``."""

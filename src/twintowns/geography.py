@@ -420,7 +420,7 @@ def _unit_vector(point: tuple[float, float]) -> tuple[float, float, float]:
     return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
 
 
-def split_antimeridian(points: Sequence[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+def split_antimeridian(points: Sequence[tuple[float, float]]) -> list[list[tuple[float, float]]]:  # noqa: C901 -- the RFC 7946 cut with its edge cases (points on ±180, repeated crossings) in one loop
     """Split a line of ``(latitude, longitude)`` points where it crosses the antimeridian.
 
     Two consecutive points more than 180° of longitude apart are taken to

@@ -333,7 +333,7 @@ class NameIndex:
 
     # ------------------------------------------------------------------ exact
 
-    def resolve(self, query: str, *, country: str | None = None) -> Place:
+    def resolve(self, query: str, *, country: str | None = None) -> Place:  # noqa: C901, PLR0912 -- the lookup order of the module docstring (id, Wikidata id, qualifier, name, alias, other names), one step per branch
         """Resolve ``query`` to one place; see the module docstring for the rules."""
         text = check_query(query)
         code = None
@@ -449,7 +449,7 @@ class NameIndex:
             raise InvalidValueError(f"limit must be a positive int: {limit!r}")
         return self._ranked(text, limit, min_score=0.5)
 
-    def _ranked(self, text: str, limit: int, *, min_score: float) -> list[Place]:
+    def _ranked(self, text: str, limit: int, *, min_score: float) -> list[Place]:  # noqa: C901 -- the lazily built fuzzy index and the ranking share one lock-guarded path
         qkey = fold(text)
         if not qkey:
             return []
