@@ -316,6 +316,7 @@ def test_write_data_report_and_metadata(sources: Path, polygons: Polygons, tmp_p
     summary = build.write(state, tmp_path / "data", tmp_path / "report")
     assert summary is state.summary
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == [
+        "columns.bin",
         "metadata.json",
         "names.csv",
         "partnerships.csv",

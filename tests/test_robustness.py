@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -641,7 +642,7 @@ def test_18_concurrent_first_queries_build_the_name_table_once(
     builds: list[int] = []
     original = NameIndex._build_exact
 
-    def counted(self: NameIndex) -> dict[str, list[int]]:
+    def counted(self: NameIndex) -> Mapping[str, list[int]]:
         builds.append(1)
         return original(self)
 

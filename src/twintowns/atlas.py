@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from twintowns import lazy
 from twintowns.errors import (
     InvalidTypeError,
     InvalidValueError,
@@ -163,19 +164,19 @@ class Atlas:
         ``positions[starts[i]:starts[i + 1]]`` (built once, from the columns)."""
         adjacency = self._adjacency
         if adjacency is None:
-            with self._lock:
-                if self._adjacency is None:
-                    import numpy as np
-
-                    cols = self._records.columns()
-                    ends = np.concatenate((cols.partnership["a"], cols.partnership["b"]))
-                    order = np.argsort(ends, kind="stable")
-                    m = cols.partnerships
-                    positions = np.where(order < m, order, order - m)
-                    starts = np.searchsorted(ends[order], np.arange(cols.places + 1))
-                    self._adjacency = (starts, positions)
-                adjacency = self._adjacency
+            adjacency = lazy.attribute(self, "_adjacency", self._lock, self._build_adjacency)
         return adjacency
+
+    def _build_adjacency(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        import numpy as np
+
+        cols = self._records.columns()
+        ends = np.concatenate((cols.partnership["a"], cols.partnership["b"]))
+        order = np.argsort(ends, kind="stable")
+        m = cols.partnerships
+        positions = np.where(order < m, order, order - m)
+        starts = np.searchsorted(ends[order], np.arange(cols.places + 1))
+        return (starts, positions)
 
     def _positions_of(self, i: int) -> list[int]:
         """Positions of the partnerships of the place at position ``i``."""
@@ -261,29 +262,28 @@ class Atlas:
         return (Atlas._trusted, (self.places, self.partnerships, self.metadata))
 
     def _name_index(self) -> NameIndex:
-        if self._names is None:
-            with self._lock:
-                if self._names is None:
-                    records = self._records
-                    self._names = NameIndex(
-                        records.names,
-                        records.place,
-                        self.get,
-                        wikidata=self._by_wikidata,
-                        extra_names=self._extra_names,
-                        ties=lambda p: self._degree_of_id(p.id),
-                        exact=records.shipped_names,
-                    )
-        return self._names
+        found = self._names
+        if found is None:
+            found = lazy.attribute(self, "_names", self._lock, self._build_name_index)
+        return found
+
+    def _build_name_index(self) -> NameIndex:
+        records = self._records
+        return NameIndex(
+            records.names,
+            records.place,
+            self.get,
+            wikidata=self._by_wikidata,
+            extra_names=self._extra_names,
+            ties=lambda p: self._degree_of_id(p.id),
+            exact=records.shipped_names,
+        )
 
     def _by_wikidata(self, qid: str) -> Place | None:
         """The place carrying Wikidata id ``qid``, or None (index built on first use)."""
         index = self._wikidata
         if index is None:
-            with self._lock:
-                index = self._wikidata
-                if index is None:
-                    index = self._wikidata = self._records.wikidata_index()
+            index = lazy.attribute(self, "_wikidata", self._lock, self._records.wikidata_index)
         i = index.get(qid)
         return None if i is None else self._records.place(i)
 

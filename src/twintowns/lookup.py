@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import pycountry
 
+from twintowns import lazy
 from twintowns.countries import lookup_country
 from twintowns.errors import AmbiguousPlace, InvalidTypeError, InvalidValueError, PlaceNotFound
 from twintowns.model import WIKIDATA_ID, Place
@@ -276,26 +277,19 @@ class NameIndex:
         """
         table = self._exact_table
         if table is None:
-            with self._build_lock:
-                table = self._exact_table
-                if table is None:
-                    shipped = None if self._shipped is None else self._shipped()
-                    table = shipped if shipped is not None else self._build_exact()
-                    self._exact_table = table
+            table = lazy.attribute(self, "_exact_table", self._build_lock, self._build_exact)
         return table
 
-    def _build_exact(self) -> dict[str, list[int]]:
-        return _exact_table(self._source())
+    def _build_exact(self) -> Mapping[str, list[int]]:
+        shipped = None if self._shipped is None else self._shipped()
+        return shipped if shipped is not None else _exact_table(self._source())
 
     @property
     def _extra(self) -> dict[str, list[int]]:
         """Folded name -> ``~i`` of the places known by it in ``extra_names`` (built once)."""
         table = self._extra_table
         if table is None:
-            with self._build_lock:
-                table = self._extra_table
-                if table is None:
-                    table = self._extra_table = self._build_extra()
+            table = lazy.attribute(self, "_extra_table", self._build_lock, self._build_extra)
         return table
 
     def _build_extra(self) -> dict[str, list[int]]:

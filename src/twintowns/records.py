@@ -37,6 +37,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from twintowns import lazy
 from twintowns.errors import DatasetError, DatasetProblem
 from twintowns.model import (
     LIST_SEPARATOR,
@@ -384,22 +385,22 @@ class CsvRecords(Records):
     def place(self, i: int) -> Place:
         obj = self._places[i]
         if obj is None:
-            with self._lock:
-                obj = self._places[i]
-                if obj is None:
-                    line = self._place_line_list()[i]
-                    obj = self._places[i] = self._make_place(i, _cells(line))
+            obj = lazy.item(self._places, i, self._lock, lambda: self._place_from_line(i))
         return obj
+
+    def _place_from_line(self, i: int) -> Place:
+        return self._make_place(i, _cells(self._place_line_list()[i]))
 
     def partnership(self, j: int) -> Partnership:
         obj = self._partnerships[j]
         if obj is None:
-            with self._lock:
-                obj = self._partnerships[j]
-                if obj is None:
-                    cells = _cells(self._partnership_line_list()[j])
-                    obj = self._partnerships[j] = self._make_partnership(j, cells)
+            obj = lazy.item(
+                self._partnerships, j, self._lock, lambda: self._partnership_from_line(j)
+            )
         return obj
+
+    def _partnership_from_line(self, j: int) -> Partnership:
+        return self._make_partnership(j, _cells(self._partnership_line_list()[j]))
 
     # ------------------------------------------------------------ everything
 
@@ -547,7 +548,7 @@ class ColumnarRecords(CsvRecords):
     places file, ``read(1)`` those of the partnerships file.
     """
 
-    __slots__ = ("_code_dates", "_column_values", "_ids", "_read", "_read_done")
+    __slots__ = ("_code_dates", "_column_values", "_ids", "_lines_read", "_read")
 
     def __init__(
         self,
@@ -562,7 +563,7 @@ class ColumnarRecords(CsvRecords):
         self.index = dict(zip(columns.ids, itertools.count()))
         self._pair_ids = None
         self._read = read
-        self._read_done = [False, False]
+        self._lines_read: list[list[str] | None] = [None, None]
         self._column_values: _ColumnValues | None = None
         self._code_dates: dict[int, PartialDate] = {}
         self._place_lines = []
@@ -597,20 +598,25 @@ class ColumnarRecords(CsvRecords):
         return [(ids[x], ids[y]) for x, y in zip(v.a, v.b, strict=True)]
 
     def _place_line_list(self) -> list[str]:
-        if not self._read_done[0]:
-            with self._lock:
-                if not self._read_done[0]:
-                    self._place_lines = self._file_lines(0, PLACE_COLUMNS, len(self._places))
-                    self._read_done[0] = True
+        # read once; a list emptied when every record is built stays read
+        found = self._lines_read[0]
+        if found is None:
+            found = lazy.item(self._lines_read, 0, self._lock, self._read_place_lines)
+        return found
+
+    def _read_place_lines(self) -> list[str]:
+        self._place_lines = self._file_lines(0, PLACE_COLUMNS, len(self._places))
         return self._place_lines
 
     def _partnership_line_list(self) -> list[str]:
-        if not self._read_done[1]:
-            with self._lock:
-                if not self._read_done[1]:
-                    count = len(self._partnerships)
-                    self._partnership_lines = self._file_lines(1, PARTNERSHIP_COLUMNS, count)
-                    self._read_done[1] = True
+        found = self._lines_read[1]
+        if found is None:
+            found = lazy.item(self._lines_read, 1, self._lock, self._read_partnership_lines)
+        return found
+
+    def _read_partnership_lines(self) -> list[str]:
+        count = len(self._partnerships)
+        self._partnership_lines = self._file_lines(1, PARTNERSHIP_COLUMNS, count)
         return self._partnership_lines
 
     def _file_lines(self, k: int, columns: tuple[str, ...], count: int) -> list[str]:
@@ -652,10 +658,9 @@ class ColumnarRecords(CsvRecords):
     def _values(self) -> _ColumnValues:
         found = self._column_values
         if found is None:
-            with self._lock:
-                found = self._column_values
-                if found is None:
-                    found = self._column_values = _ColumnValues(self.columns())
+            found = lazy.attribute(
+                self, "_column_values", self._lock, lambda: _ColumnValues(self.columns())
+            )
         return found
 
     def _make_place(self, i: int, cells: list[str]) -> Place:

@@ -38,6 +38,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from twintowns import lazy
 from twintowns.filters import StatusFilter
 from twintowns.model import Continent, Partnership, Place, Status
 from twintowns.normalize import fold
@@ -99,13 +100,13 @@ class Ranking:
     def _group(self, k: int) -> list[Place]:
         group = self._groups.get(k)
         if group is None:
-            with self._lock:
-                group = self._groups.get(k)
-                if group is None:
-                    members = self._order[self._bounds[k] : self._bounds[k + 1]].tolist()
-                    group = [self._place_at(i) for i in members]
-                    group.sort(key=lambda place: (place.name, place.id))
-                    self._groups[k] = group
+            group = lazy.item(self._groups, k, self._lock, lambda: self._build_group(k))
+        return group
+
+    def _build_group(self, k: int) -> list[Place]:
+        members = self._order[self._bounds[k] : self._bounds[k + 1]].tolist()
+        group = [self._place_at(i) for i in members]
+        group.sort(key=lambda place: (place.name, place.id))
         return group
 
     def top(self, n: int) -> list[tuple[Place, int]]:
