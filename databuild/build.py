@@ -1810,16 +1810,7 @@ def _place(
     }
     extra_aliases: list[str] = []
     if override:
-        for f in (
-            "name",
-            "country",
-            "subdivision",
-            "kind",
-            "latitude",
-            "longitude",
-            "timezone",
-            "population",
-        ):
+        for f in curation_mod.PLACE_FIELDS:
             if f in override:
                 fields[f] = override[f]
         extra_aliases = list(override.get("aliases", []))

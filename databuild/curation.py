@@ -138,8 +138,8 @@ _PARTNERSHIP_KEYS = {
     "urls",
     "consulted",
 }
-_PLACE_KEYS = {
-    "id",
+#: The fields of a place that a curated ``[[place]]`` entry sets (over the gazetteer's).
+PLACE_FIELDS = (
     "name",
     "country",
     "subdivision",
@@ -148,12 +148,8 @@ _PLACE_KEYS = {
     "longitude",
     "timezone",
     "population",
-    "aliases",
-    "mentions",
-    "urls",
-    "ascii_name",
-    "consulted",
-}
+)
+_PLACE_KEYS = {"id", *PLACE_FIELDS, "aliases", "mentions", "urls", "ascii_name", "consulted"}
 _OWN_PLACE_REQUIRED = {"name", "country", "latitude", "longitude", "timezone"}
 _MENTION_KEYS = {"name", "country", "place", "partner", "urls", "consulted"}
 _SEAT_KEYS = {"place", "seat", "urls", "note", "consulted"}

@@ -577,14 +577,23 @@ def _build(  # noqa: C901 -- collects every row's problems before deciding, so a
     return Atlas(places.values(), partnerships.values(), metadata=metadata)
 
 
-def _place(  # noqa: C901 -- one check per column, each reported with its row and column
+def _unreadable(
     file: str, number: int, row: dict[str, str], problems: list[DatasetProblem]
-) -> Place | None:
+) -> bool:
+    """Whether the row could not be read as a record (wrong width, not UTF-8): reported."""
     if "__width__" in row:
         problems.append(DatasetProblem(file, number, None, row["__width__"]))
-        return None
+        return True
     if "__undecodable__" in row:
         problems.append(DatasetProblem(file, number, row["__undecodable__"], "not UTF-8 text"))
+        return True
+    return False
+
+
+def _place(
+    file: str, number: int, row: dict[str, str], problems: list[DatasetProblem]
+) -> Place | None:
+    if _unreadable(file, number, row, problems):
         return None
     values: dict[str, Any] = {}
     done = types.SimpleNamespace()
@@ -615,7 +624,7 @@ def _place(  # noqa: C901 -- one check per column, each reported with its row an
         return None
 
 
-def _partnership(  # noqa: C901, PLR0912 -- one check per column, each reported with its row and column
+def _partnership(  # noqa: C901 -- one check per column, each reported with its row and column
     file: str,
     number: int,
     row: dict[str, str],
@@ -623,11 +632,7 @@ def _partnership(  # noqa: C901, PLR0912 -- one check per column, each reported 
     excused: set[str] | None,
     problems: list[DatasetProblem],
 ) -> Partnership | None:
-    if "__width__" in row:
-        problems.append(DatasetProblem(file, number, None, row["__width__"]))
-        return None
-    if "__undecodable__" in row:
-        problems.append(DatasetProblem(file, number, row["__undecodable__"], "not UTF-8 text"))
+    if _unreadable(file, number, row, problems):
         return None
     values: dict[str, Any] = {}
     failed = False

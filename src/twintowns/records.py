@@ -598,26 +598,26 @@ class ColumnarRecords(CsvRecords):
         return [(ids[x], ids[y]) for x, y in zip(v.a, v.b, strict=True)]
 
     def _place_line_list(self) -> list[str]:
-        # read once; a list emptied when every record is built stays read
-        found = self._lines_read[0]
-        if found is None:
-            found = lazy.item(self._lines_read, 0, self._lock, self._read_place_lines)
-        return found
-
-    def _read_place_lines(self) -> list[str]:
-        self._place_lines = self._file_lines(0, PLACE_COLUMNS, len(self._places))
-        return self._place_lines
+        return self._line_list(0)
 
     def _partnership_line_list(self) -> list[str]:
-        found = self._lines_read[1]
+        return self._line_list(1)
+
+    def _line_list(self, k: int) -> list[str]:
+        """The lines of file ``k``, read once (a list emptied once every record is built
+        stays read)."""
+        found = self._lines_read[k]
         if found is None:
-            found = lazy.item(self._lines_read, 1, self._lock, self._read_partnership_lines)
+            found = lazy.item(self._lines_read, k, self._lock, lambda: self._read_lines(k))
         return found
 
-    def _read_partnership_lines(self) -> list[str]:
-        count = len(self._partnerships)
-        self._partnership_lines = self._file_lines(1, PARTNERSHIP_COLUMNS, count)
-        return self._partnership_lines
+    def _read_lines(self, k: int) -> list[str]:
+        if k == 0:
+            lines = self._place_lines = self._file_lines(0, PLACE_COLUMNS, len(self._places))
+        else:
+            count = len(self._partnerships)
+            lines = self._partnership_lines = self._file_lines(1, PARTNERSHIP_COLUMNS, count)
+        return lines
 
     def _file_lines(self, k: int, columns: tuple[str, ...], count: int) -> list[str]:
         """The record lines of file ``k``, checked against the columns."""
