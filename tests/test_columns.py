@@ -16,8 +16,8 @@ from twintowns.atlas import Atlas
 from twintowns.columns import COLUMNS_FILE, HEADER, Columns
 from twintowns.errors import DatasetError
 from twintowns.geography import distances
-from twintowns.lookup import _exact_table
 from twintowns.model import Partnership, Place
+from twintowns.normalize import name_table
 from twintowns.records import ColumnarRecords
 
 DATA = Path(dataset.__file__).parent / "data"
@@ -48,7 +48,7 @@ def test_columns_agree_with_the_csv_files_field_by_field() -> None:
     assert shipped_names is not None and derived_names is not None
     assert dict(shipped_names) == dict(derived_names)
     # the name index's own table, built from the names of the CSV records
-    assert dict(shipped_names) == _exact_table(dataset._read_bundled()._records.names())
+    assert dict(shipped_names) == name_table(dataset._read_bundled()._records.names())
     assert shipped.places_csv_size == (DATA / "places.csv").stat().st_size
     assert shipped.partnerships_csv_size == (DATA / "partnerships.csv").stat().st_size
 

@@ -260,6 +260,129 @@ def test_agreement_layers_import_only_downward() -> None:
     assert bad == []
 
 
+#: The package's layers, lowest first (docs/architecture.md draws them).  A module
+#: imports only from its own layer or lower ones, when imported and lazily alike;
+#: within the features layer, one feature does not import another.
+PACKAGE_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("domain", ("twintowns.errors", "twintowns.model")),
+    (
+        "support",
+        (
+            "twintowns.normalize",
+            "twintowns.countries",
+            "twintowns.files",
+            "twintowns.filters",
+            "twintowns.lazy",
+            "twintowns.schema",
+        ),
+    ),
+    ("data", ("twintowns.columns", "twintowns.records")),
+    ("lookup and geography", ("twintowns.lookup", "twintowns.geography", "twintowns.spatial")),
+    ("atlas", ("twintowns.atlas",)),
+    ("loading", ("twintowns.dataset",)),
+    ("features", (*AGREEMENT_MODULES, "twintowns.stats", "twintowns.export", "twintowns.web")),
+    ("maps", ("twintowns.maps", "twintowns.webmap")),
+    ("command line", ("twintowns.cli", "twintowns.__main__")),
+    ("package", ("twintowns",)),
+)
+
+#: The features: each stands on the layers below and on no other feature.
+FEATURES = (AGREEMENT_MODULES, ("twintowns.stats",), ("twintowns.export", "twintowns.web"))
+
+#: Imports that go up a layer on purpose, each made only when called (never at import
+#: time), with the reason.
+UPWARD_ON_PURPOSE = {
+    ("twintowns.atlas", "twintowns.agreements.validation"): (
+        "Atlas.validate() is a shortcut to the agreements layer's validate_atlas()"
+    ),
+    ("twintowns.atlas", "twintowns.dataset"): (
+        "the bundled atlas pickles as a reference to twintowns.load()"
+    ),
+    ("twintowns.cli", "twintowns"): "--version shows the package's __version__",
+    ("twintowns.geography", "twintowns.dataset"): (
+        "a place given by name is looked up in the bundled atlas, loaded on first use"
+    ),
+}
+
+
+def package_layer(module: str) -> int:
+    """The rank of ``module``'s layer in :data:`PACKAGE_LAYERS` (the longest prefix wins)."""
+    best = (-1, -1)
+    for rank, (_name, prefixes) in enumerate(PACKAGE_LAYERS):
+        for prefix in prefixes:
+            if _in(module, prefix) and len(prefix) > best[1]:
+                best = (rank, len(prefix))
+    assert best[0] >= 0, f"{module} is in no layer of PACKAGE_LAYERS"
+    return best[0]
+
+
+def _feature(module: str) -> int | None:
+    return next((n for n, f in enumerate(FEATURES) if _in(module, *f)), None)
+
+
+def test_every_module_has_a_layer() -> None:
+    for module in _modules():
+        package_layer(module)
+
+
+def test_the_package_imports_only_downward() -> None:
+    bad = []
+    for i in all_imports():
+        if i.when == "typing":
+            continue
+        source, target = package_layer(i.source), package_layer(i.target)
+        upward = target > source
+        if upward and i.when == "lazy" and (i.source, i.target) in UPWARD_ON_PURPOSE:
+            continue
+        across = _feature(i.source) is not None and _feature(i.target) not in (
+            None,
+            _feature(i.source),
+        )
+        if upward or across:
+            bad.append(i)
+    assert bad == [], "imports against the layers (PACKAGE_LAYERS in this file): " + ", ".join(
+        f"{i.source}:{i.line} -> {i.target} ({i.when})" for i in bad
+    )
+
+
+def test_the_upward_imports_on_purpose_exist() -> None:
+    """Every allowed exception is still used (else it should go from the list)."""
+    made = {(i.source, i.target) for i in all_imports() if i.when == "lazy"}
+    assert set(UPWARD_ON_PURPOSE) <= made
+
+
+#: Modules allowed over MAX_LINES lines, with the reason (docs/architecture.md lists them).
+LONG_MODULES = {
+    "databuild/build.py": "the build's stages and their small helpers over one BuildState, "
+    "about 90 functions each within the complexity limit; split when a stage grows",
+    "databuild/resolve.py": "one resolver whose ~25 methods share the gazetteer, polygons "
+    "and the report lists they fill; splitting means passing all of that across",
+    "databuild/gazetteer.py": "the gazetteer's tables and the admin-1 mapping built from them",
+    "databuild/curation.py": "the reader and checks of the curation files' five tables",
+    "src/twintowns/model.py": "the domain objects (Place, Partnership, PartialDate, enums) "
+    "with their validators and doctests; one concern, the model",
+    "src/twintowns/geography.py": "distances, bearings, time differences and great-circle "
+    "geometry: one concern, spherical geometry, each function with its doctest",
+    "src/twintowns/dataset.py": "the validating readers of a user's dataset in its four "
+    "formats, sharing the row checks that report file, row and column",
+    "src/twintowns/records.py": "the two record stores (built objects, columns + CSV lines) "
+    "behind one interface",
+    "src/twintowns/columns.py": "the binary columns' layout, its writer and its checked reader",
+}
+MAX_LINES = 500
+
+
+def test_long_modules_are_listed_with_a_reason() -> None:
+    root = PACKAGE.parent.parent
+    files = [*PACKAGE.rglob("*.py"), *(root / "databuild").glob("*.py")]
+    long = {
+        f.relative_to(root).as_posix()
+        for f in files
+        if len(f.read_text("utf-8").splitlines()) > MAX_LINES
+    }
+    assert long <= set(LONG_MODULES), sorted(long - set(LONG_MODULES))
+
+
 # ----------------------------------------------------------------------- at run time
 
 

@@ -31,7 +31,7 @@ multiple of 8 bytes (zero padding):
    unknown month or day, 0 for no date), ``kind``, ``status``,
    ``status_basis`` (uint8 enum positions), ``claimed`` (uint8: how many
    sides claim the tie, 0-2);
-5. the name table of :func:`twintowns.lookup._exact_table` (folded name ->
+5. the name table of :func:`twintowns.normalize.name_table` (folded name ->
    places), so the first lookup by name builds nothing: the ``k`` folded
    names (sorted, UTF-8, joined by ``"\n"``), ``starts`` (int32, ``k + 1``)
    and ``entries`` (int32, ``e``: ``i`` for a place's own name, ``~i`` for
@@ -139,7 +139,7 @@ def _numpy() -> Any:
 
 
 class NameTable(Mapping[str, list[int]]):
-    """Folded name -> place positions (see :func:`twintowns.lookup._exact_table`), over
+    """Folded name -> place positions (see :func:`twintowns.normalize.name_table`), over
     sorted keys and two int32 arrays; read-only."""
 
     __slots__ = ("_entries", "_keys", "_starts")
@@ -229,7 +229,7 @@ class Columns:
         self._names_lock = threading.Lock()
 
     def names(self) -> NameTable | None:
-        """The shipped name table (:func:`twintowns.lookup._exact_table`), or None when these
+        """The shipped name table (:func:`twintowns.normalize.name_table`), or None when these
         columns have none (those of an atlas built in code); read on first use."""
         found = self._names
         if found is None or isinstance(found, NameTable):
@@ -307,9 +307,9 @@ class Columns:
         }
         names = None
         if with_names:
-            from twintowns.lookup import _exact_table
+            from twintowns.normalize import name_table
 
-            table = _exact_table((p.name, p.ascii_name, p.aliases) for p in places)
+            table = name_table((p.name, p.ascii_name, p.aliases) for p in places)
             names = NameTable.from_table(table)
         return cls([p.id for p in places], countries, subdivisions, place, partnership, names=names)
 

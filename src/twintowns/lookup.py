@@ -46,7 +46,7 @@ from twintowns import lazy
 from twintowns.countries import lookup_country
 from twintowns.errors import AmbiguousPlace, InvalidTypeError, InvalidValueError, PlaceNotFound
 from twintowns.model import WIKIDATA_ID, Place
-from twintowns.normalize import fold, trigrams
+from twintowns.normalize import fold, name_table, trigrams
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -183,29 +183,6 @@ def _one_letter(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1 :]
 
 
-def _exact_table(names: Iterable[tuple[str, str, tuple[str, ...]]]) -> dict[str, list[int]]:
-    """Folded name -> positions of the places it names, from ``(name, ascii_name,
-    aliases)`` of place 0, 1, …: ``i`` when it is the place's own name (or ASCII
-    name), ``~i`` (negative) when an alias; in place order.  The bundled data
-    ships this table (:mod:`twintowns.columns`), built by this very function."""
-    exact: dict[str, list[int]] = defaultdict(list)
-    for i, (name, ascii_name, aliases) in enumerate(names):
-        key = fold(name)
-        if key:
-            exact[key].append(i)
-        other = fold(ascii_name) if ascii_name and ascii_name != name else key
-        if other != key and other:
-            exact[other].append(i)
-        if aliases:
-            seen = {key, other, ""}
-            for alias in aliases:
-                akey = fold(alias)
-                if akey not in seen:
-                    seen.add(akey)
-                    exact[akey].append(~i)
-    return dict(exact)
-
-
 class NameIndex:
     """Exact (folded) and fuzzy indexes over the names of a set of places."""
 
@@ -249,8 +226,8 @@ class NameIndex:
         build guarantees none of them is another place's name or alias, so the
         answer is the one a single table would give).  ``ties(place)`` counts
         a place's partnerships (prominence, with population).  ``exact()``, when
-        given, returns the table :func:`_exact_table` would build from ``names()``
-        (the bundled data ships it), so it is not built; or None.
+        given, returns the table :func:`~twintowns.normalize.name_table` would build from
+        ``names()`` (the bundled data ships it), so it is not built; or None.
         """
         self._source = names
         self._shipped = exact
@@ -282,7 +259,7 @@ class NameIndex:
 
     def _build_exact(self) -> Mapping[str, list[int]]:
         shipped = None if self._shipped is None else self._shipped()
-        return shipped if shipped is not None else _exact_table(self._source())
+        return shipped if shipped is not None else name_table(self._source())
 
     @property
     def _extra(self) -> dict[str, list[int]]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
 
 from twintowns.errors import InvalidTypeError
 
-__all__ = ["fold", "trigrams"]
+__all__ = ["fold", "name_table", "trigrams"]
 
 # Letters that Unicode decomposition does not reduce to ASCII.
 _SPECIAL = str.maketrans(
@@ -57,3 +59,29 @@ def trigrams(key: str) -> set[str]:
     """Character trigrams of a folded key, padded so short words still have some."""
     padded = f"  {key} "
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def name_table(names: Iterable[tuple[str, str, tuple[str, ...]]]) -> dict[str, list[int]]:
+    """Folded name -> positions of the places it names, from ``(name, ascii_name,
+    aliases)`` of place 0, 1, …: ``i`` when it is the place's own name (or ASCII
+    name), ``~i`` (negative) when an alias; in place order.  The bundled data
+    ships this table (:mod:`twintowns.columns`), built by this very function.
+
+    >>> name_table([("Köln", "Koln", ("Cologne",)), ("Kolno", "Kolno", ())])
+    {'koln': [0], 'cologne': [-1], 'kolno': [1]}"""
+    exact: dict[str, list[int]] = defaultdict(list)
+    for i, (name, ascii_name, aliases) in enumerate(names):
+        key = fold(name)
+        if key:
+            exact[key].append(i)
+        other = fold(ascii_name) if ascii_name and ascii_name != name else key
+        if other != key and other:
+            exact[other].append(i)
+        if aliases:
+            seen = {key, other, ""}
+            for alias in aliases:
+                akey = fold(alias)
+                if akey not in seen:
+                    seen.add(akey)
+                    exact[akey].append(~i)
+    return dict(exact)

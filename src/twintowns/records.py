@@ -151,7 +151,7 @@ class Records:
         return self.columns().coordinates()
 
     def shipped_names(self) -> Mapping[str, list[int]] | None:
-        """The name table shipped with the data (:func:`twintowns.lookup._exact_table` of
+        """The name table shipped with the data (:func:`twintowns.normalize.name_table` of
         :meth:`names`), or None: the name index then builds it."""
         return None
 
