@@ -25,7 +25,7 @@ import math
 import re
 import zoneinfo
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -425,7 +425,11 @@ def _check_country(_inst: object, _attr: object, value: Any) -> None:
         )
 
 
-def _enum(cls: type[enum.Enum], value: object) -> Any:
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _enum(cls: type[_E], value: object) -> _E:
+    """The model's one enum converter: a member of ``cls``, or its exact value."""
     if isinstance(value, cls):
         return value
     try:
@@ -438,23 +442,23 @@ def _enum(cls: type[enum.Enum], value: object) -> Any:
 
 
 def _place_kind(value: Any) -> PlaceKind:
-    return _enum(PlaceKind, value)  # type: ignore[no-any-return]
+    return _enum(PlaceKind, value)
 
 
 def _continent(value: Any) -> Continent:
-    return _enum(Continent, value)  # type: ignore[no-any-return]
+    return _enum(Continent, value)
 
 
 def _partnership_kind(value: Any) -> PartnershipKind:
-    return _enum(PartnershipKind, value)  # type: ignore[no-any-return]
+    return _enum(PartnershipKind, value)
 
 
 def _status(value: Any) -> Status:
-    return _enum(Status, value)  # type: ignore[no-any-return]
+    return _enum(Status, value)
 
 
 def _status_basis(value: Any) -> StatusBasis:
-    return _enum(StatusBasis, value)  # type: ignore[no-any-return]
+    return _enum(StatusBasis, value)
 
 
 def _optional_subdivision(value: Any) -> str | None:
