@@ -15,7 +15,8 @@ from collections.abc import Iterable
 
 from twintowns.errors import InvalidTypeError
 
-__all__ = ["fold", "name_table", "trigrams"]
+# name_table is shared with twintowns.lookup and twintowns.columns, not part of the API
+__all__ = ["fold", "trigrams"]
 
 # Letters that Unicode decomposition does not reduce to ASCII.
 _SPECIAL = str.maketrans(
