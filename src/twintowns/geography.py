@@ -53,6 +53,7 @@ __all__ = [
     "distance",
     "distances",
     "intermediate_points",
+    "km_function",
     "local_time",
     "parse_unit",
     "split_antimeridian",
@@ -256,16 +257,22 @@ def _haversine() -> Callable[..., float]:
     return fn
 
 
-def _km_function() -> Callable[[float, float, float, float], float]:
-    """The great-circle distance in km that :func:`distance` uses, as a 4-argument function.
+def km_function() -> Callable[[float, float, float, float], float]:
+    """The great-circle distance in km that :func:`distance` uses, as a function of
+    ``(lat1, lon1, lat2, lon2)`` in degrees, for coordinates already validated.
 
-    ``twintowns.spatial`` uses it too, so index queries and :func:`distance`
-    agree to the last bit.
+    :mod:`twintowns.spatial` uses it for the distances it returns, so index
+    queries and :func:`distance` agree to the last bit.
+
+    >>> km = km_function()
+    >>> km(51.5074, -0.1278, 48.8567, 2.3508) == distance((51.5074, -0.1278), (48.8567, 2.3508))
+    True
     """
     hav = _haversine()
 
     def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-        return hav((lat1, lon1), (lat2, lon2))
+        # check=False: the points are valid already (the value is the same)
+        return hav((lat1, lon1), (lat2, lon2), check=False)
 
     return km
 

@@ -31,10 +31,11 @@ from __future__ import annotations
 import csv
 import gc
 import itertools
+import re
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from twintowns.errors import DatasetError, DatasetProblem
 from twintowns.model import (
@@ -56,6 +57,10 @@ from twintowns.schema import (
     unescape_cell,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
 __all__ = ["BuiltRecords", "CsvRecords", "Records"]
 
 #: ``(name, ascii_name, aliases)`` of one place.
@@ -68,6 +73,14 @@ _CONTINENTS = {c.value: c for c in Continent}
 _PARTNERSHIP_KINDS = {k.value: k for k in PartnershipKind}
 _STATUSES = {s.value: s for s in Status}
 _BASES = {b.value: b for b in StatusBasis}
+
+_LAT = PLACE_COLUMNS.index("latitude")
+_LON = PLACE_COLUMNS.index("longitude")
+# one match per line: the latitude and longitude cells (adjacent) of a line whose cells up
+# to them are unquoted, or else the whole line (group 3)
+_LAT_LON = re.compile(
+    r'^(?:[^,"\n]*,){' + str(_LAT) + r'}([^,"\n]*),([^,"\n]*)(?:,[^\n]*)?$|^([^\n]*)$', re.M
+)
 
 
 class Records:
@@ -107,16 +120,46 @@ class Records:
         """Wikidata id -> position of the place carrying it."""
         raise NotImplementedError
 
+    def coordinates(self) -> NDArray[np.float64]:
+        """``(latitude, longitude)`` in degrees of every place, in id order: a
+        read-only float64 array of shape ``(n, 2)`` (row ``i`` is the place at
+        position ``i``), the very values of :attr:`Place.latitude` and
+        :attr:`Place.longitude`.  Computed on first use, once, thread-safely,
+        without building the places."""
+        raise NotImplementedError
+
+
+def _coordinate_array(pairs: Sequence[tuple[float, float]]) -> NDArray[np.float64]:
+    """A read-only ``(n, 2)`` float64 array of ``pairs``."""
+    import numpy as np  # lazy: importing twintowns loads no numpy
+
+    array: NDArray[np.float64] = np.array(pairs, dtype=np.float64).reshape(len(pairs), 2)
+    array.flags.writeable = False
+    return array
+
 
 class BuiltRecords(Records):
     """Records over objects that already exist."""
 
-    __slots__ = ("_partnerships", "_places")
+    __slots__ = ("_coordinates", "_lock", "_partnerships", "_places")
 
     def __init__(self, places: tuple[Place, ...], partnerships: tuple[Partnership, ...]) -> None:
         super().__init__({p.id: i for i, p in enumerate(places)}, [p.ids for p in partnerships])
         self._places = places
         self._partnerships = partnerships
+        self._coordinates: NDArray[np.float64] | None = None
+        self._lock = threading.Lock()
+
+    def coordinates(self) -> NDArray[np.float64]:
+        found = self._coordinates
+        if found is None:
+            with self._lock:
+                found = self._coordinates
+                if found is None:
+                    found = self._coordinates = _coordinate_array(
+                        [(p.latitude, p.longitude) for p in self._places]
+                    )
+        return found
 
     def place(self, i: int) -> Place:
         return self._places[i]
@@ -212,6 +255,7 @@ class CsvRecords(Records):
     __slots__ = (
         "_all_partnerships",
         "_all_places",
+        "_coordinates",
         "_dates",
         "_files",
         "_lock",
@@ -236,6 +280,7 @@ class CsvRecords(Records):
         self._all_places: tuple[Place, ...] | None = None
         self._all_partnerships: tuple[Partnership, ...] | None = None
         self._dates: dict[str, PartialDate] = {}
+        self._coordinates: NDArray[np.float64] | None = None
         self._lock = threading.RLock()
 
     def _split(self, places_text: str, partnerships_text: str) -> None:
@@ -352,6 +397,49 @@ class CsvRecords(Records):
                 for i, line in enumerate(self._place_lines)
                 if (qid := line[line.rfind(",") + 1 :])
             }
+
+    def coordinates(self) -> NDArray[np.float64]:
+        found = self._coordinates
+        if found is None:
+            with self._lock:  # all_places() clears the lines: not while they are read
+                found = self._coordinates
+                if found is None:
+                    found = self._coordinates = self._read_coordinates()
+        return found
+
+    def _read_coordinates(self) -> NDArray[np.float64]:
+        """The latitude and longitude cells of every line, as floats (no Place built)."""
+        done = self._all_places
+        if done is not None:  # the lines are gone, the places are there
+            return _coordinate_array([(p.latitude, p.longitude) for p in done])
+        lines = self._place_lines
+        # one regular expression over all the lines; a line quoted before its longitude
+        # (a name with a comma) goes through the csv module
+        found: list[tuple[str, str]] = [
+            (lat, lon) if not other else self._lat_lon(i, other)
+            for i, (lat, lon, other) in enumerate(_LAT_LON.findall("\n".join(lines)))
+        ]
+        if _LON != _LAT + 1 or len(found) != len(lines):  # pragma: no cover - a new schema
+            found = [self._lat_lon(i, line) for i, line in enumerate(lines)]
+        try:
+            return _coordinate_array([(float(lat), float(lon)) for lat, lon in found])
+        except ValueError:
+            for i, line in enumerate(lines):
+                lat, lon = self._lat_lon(i, line)
+                try:
+                    float(lat), float(lon)
+                except ValueError:
+                    problem = f"not a latitude and longitude: {lat!r}, {lon!r}"
+                    raise DatasetError(
+                        [DatasetProblem(self._files[0], i + 2, "latitude", problem)]
+                    ) from None
+            raise  # pragma: no cover - every line parsed above
+
+    def _lat_lon(self, i: int, line: str) -> tuple[str, str]:
+        cells = _cells(line) if '"' in line else line.split(",", len(PLACE_COLUMNS))
+        if len(cells) != len(PLACE_COLUMNS):
+            raise self._malformed(0, i, len(cells), len(PLACE_COLUMNS))
+        return cells[_LAT], cells[_LON]
 
     # ------------------------------------------------------------ conversion
 
