@@ -257,6 +257,20 @@ def _haversine() -> Callable[..., float]:
     return fn
 
 
+def _great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    # the haversine package's formula and order of operations, in plain Python: the
+    # very value haversine.haversine((lat1, lon1), (lat2, lon2)) returns (tests check it)
+    lat1 = math.radians(lat1)
+    lon1 = math.radians(lon1)
+    lat2 = math.radians(lat2)
+    lon2 = math.radians(lon2)
+    d = (
+        math.sin((lat2 - lat1) * 0.5) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) * 0.5) ** 2
+    )
+    return EARTH_RADIUS_KM * (2 * math.asin(math.sqrt(d)))
+
+
 def km_function() -> Callable[[float, float, float, float], float]:
     """The great-circle distance in km that :func:`distance` uses, as a function of
     ``(lat1, lon1, lat2, lon2)`` in degrees, for coordinates already validated.
@@ -268,13 +282,7 @@ def km_function() -> Callable[[float, float, float, float], float]:
     >>> km(51.5074, -0.1278, 48.8567, 2.3508) == distance((51.5074, -0.1278), (48.8567, 2.3508))
     True
     """
-    hav = _haversine()
-
-    def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-        # check=False: the points are valid already (the value is the same)
-        return hav((lat1, lon1), (lat2, lon2), check=False)
-
-    return km
+    return _great_circle_km
 
 
 def _geodesic_inverse() -> Callable[[float, float, float, float], float]:
@@ -300,7 +308,7 @@ def distance(
     """Distance between two places, place names or ``(latitude, longitude)`` points.
 
     ``method="haversine"`` (default) is the great-circle distance on a sphere
-    of the mean Earth radius (via the ``haversine`` package);
+    of the mean Earth radius (the ``haversine`` package's formula and value);
     ``method="geodesic"`` is the WGS-84 ellipsoidal distance via
     ``geographiclib``, the optional extra ``twintowns[geodesic]``.  Units:
     ``"km"``, ``"mi"``, ``"nmi"``, ``"m"``, ``"ft"``, ``"in"``, ``"rad"``,
@@ -320,7 +328,7 @@ def distance(
     factor = UNITS[parse_unit(unit)]
     if _parse_method(method) == "geodesic":
         return _geodesic_inverse()(pa[0], pa[1], pb[0], pb[1]) * factor
-    km = _haversine()(pa, pb)
+    km = _great_circle_km(pa[0], pa[1], pb[0], pb[1])
     return km if factor == 1.0 else km * factor
 
 

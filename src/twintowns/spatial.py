@@ -130,13 +130,11 @@ def _bound(chord: float) -> float:
     return _km_to_chord(_chord_to_km(chord) + _SLACK_KM)
 
 
-def _unit_vector(lat: float, lon: float) -> NDArray[np.float64]:
-    import numpy as np
-
+def _unit_vector(lat: float, lon: float) -> list[float]:
     phi = math.radians(lat)
     lam = math.radians(lon)
     c = math.cos(phi)
-    return np.array((c * math.cos(lam), c * math.sin(lam), math.sin(phi)))
+    return [c * math.cos(lam), c * math.sin(lam), math.sin(phi)]
 
 
 def _unit_vectors(coordinates: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -157,24 +155,25 @@ class _Tree:
         # a sliding-midpoint tree builds several times faster than a balanced one
         self.tree = _kdtree_class()(xyz, balanced_tree=False, compact_nodes=False)
 
-    def nearest(self, q: NDArray[np.float64], k: int) -> NDArray[np.intp]:
-        import numpy as np
-
-        want = min(self.n, k + 8)  # a few more: often the whole candidate set in one query
+    def nearest(self, q: list[float], k: int) -> NDArray[np.intp] | list[int]:
+        # a few more than k: most often the whole candidate set in one query
+        want = min(self.n, 2 * k + 2)
+        if want == 1:
+            return [0]
         chords, found = self.tree.query(q, k=want)
-        chords, found = np.atleast_1d(chords), np.atleast_1d(found)
-        bound = _bound(float(chords[k - 1]))
-        if want == self.n or chords[-1] > bound:
-            out: NDArray[np.intp] = found[chords <= bound]
-            return out
+        chord_list: list[float] = chords.tolist()
+        bound = _bound(chord_list[k - 1])
+        if want == self.n or chord_list[-1] > bound:
+            return [j for c, j in zip(chord_list, found.tolist(), strict=True) if c <= bound]
         return self.within(q, bound)
 
-    def within(self, q: NDArray[np.float64], chord: float) -> NDArray[np.intp]:
+    def within(self, q: list[float], chord: float) -> NDArray[np.intp] | list[int]:
         import numpy as np
 
         if chord >= _ALL:
             return np.arange(self.n)
-        return np.asarray(self.tree.query_ball_point(q, chord), dtype=np.intp)
+        found: list[int] = self.tree.query_ball_point(q, chord)
+        return found
 
 
 class _Grid:
@@ -196,41 +195,46 @@ class _Grid:
         self.order: NDArray[np.intp] = np.argsort(keys, kind="stable")
         self.keys = keys[self.order]
 
-    def _box(self, q: NDArray[np.float64], half: float) -> NDArray[np.intp] | None:
+    def _box(self, q: list[float], half: float) -> NDArray[np.intp] | None:
         """Every place whose unit vector is within ``half`` of ``q`` on each axis (and
         perhaps more), or None when the box holds most of the grid."""
         import numpy as np
 
-        m = self.m
-        lo = np.clip(np.floor((q - half + 1.0) / self.size), 0, m - 1).astype(np.int64)
-        hi = np.clip(np.floor((q + half + 1.0) / self.size), 0, m - 1).astype(np.int64)
+        m, size = self.m, self.size
+        top = m - 1
+        lo = [min(top, max(0, math.floor((v - half + 1.0) / size))) for v in q]
+        hi = [min(top, max(0, math.floor((v + half + 1.0) / size))) for v in q]
         nx, ny = hi[0] - lo[0] + 1, hi[1] - lo[1] + 1
         if nx * ny * 4 > m * m:
             return None
+        # the cells of one (x, y) column of the box are one slice of the sorted keys
         columns = (
             (np.arange(lo[0], hi[0] + 1)[:, None] * m + np.arange(lo[1], hi[1] + 1)[None, :]) * m
         ).ravel()
-        starts = np.searchsorted(self.keys, columns + lo[2], side="left")
-        ends = np.searchsorted(self.keys, columns + hi[2], side="right")
+        ends = np.searchsorted(self.keys, np.concatenate((columns + lo[2], columns + hi[2] + 1)))
+        starts, ends = ends[: len(columns)], ends[len(columns) :]
+        if len(columns) <= 16:
+            order = self.order
+            out: NDArray[np.intp] = np.concatenate(
+                [order[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+            )
+            return out
         lengths = ends - starts
         total = int(lengths.sum())
-        if total == 0:
-            return np.empty(0, dtype=np.intp)
         offsets = np.cumsum(lengths) - lengths
-        positions = np.arange(total) + np.repeat(starts - offsets, lengths)
-        out: NDArray[np.intp] = self.order[positions]
+        out = self.order[np.arange(total) + np.repeat(starts - offsets, lengths)]
         return out
 
-    def _chords(self, q: NDArray[np.float64], found: NDArray[np.intp] | None) -> Any:
+    def _chords(self, q: list[float], found: NDArray[np.intp] | None) -> Any:
         import numpy as np
 
         diff = (self.xyz if found is None else self.xyz[found]) - q
         return np.sqrt(np.einsum("ij,ij->i", diff, diff))
 
-    def nearest(self, q: NDArray[np.float64], k: int) -> NDArray[np.intp]:
+    def nearest(self, q: list[float], k: int) -> NDArray[np.intp]:
         import numpy as np
 
-        half = self.size
+        half = self.size * 0.5
         while True:
             found = self._box(q, half)
             if found is None or len(found) >= k:
@@ -245,7 +249,7 @@ class _Grid:
             else:
                 half *= 2.0
 
-    def within(self, q: NDArray[np.float64], chord: float) -> NDArray[np.intp]:
+    def within(self, q: list[float], chord: float) -> NDArray[np.intp]:
         import numpy as np
 
         found = None if chord >= _ALL else self._box(q, chord)
@@ -255,36 +259,49 @@ class _Grid:
 
 
 class _Points:
-    """Some of an index's places: coordinates, unit vectors and a candidate finder."""
+    """Some of an index's places: coordinates, unit vectors and a candidate finder.
+
+    Point ``j`` is the source's place ``positions[j]`` (``j`` itself when
+    ``positions`` is None); equal distances go by ``ranks[j]`` (by position
+    when ``ranks`` is None: an atlas's places are sorted by unique id).
+    """
 
     __slots__ = ("coordinates", "finder", "n", "positions", "ranks")
 
     def __init__(
         self,
         coordinates: NDArray[np.float64],
-        positions: NDArray[np.intp],
-        ranks: NDArray[np.intp],
+        positions: NDArray[np.intp] | None,
+        ranks: NDArray[np.intp] | None,
         backend: str,
     ) -> None:
         self.n = len(coordinates)
         self.coordinates = coordinates
-        #: position of each point in the index's source
         self.positions = positions
-        #: the tie-breaker among equal distances: order by (id, position)
         self.ranks = ranks
         self.finder: _Tree | _Grid | None = None
         if self.n:
             xyz = _unit_vectors(coordinates)
             self.finder = _Tree(xyz) if backend == "kdtree" else _Grid(xyz)
 
-    def _exact(
+    def _rows(
         self,
         lat: float,
         lon: float,
-        found: NDArray[np.intp],
+        found: NDArray[np.intp] | list[int],
         km: Callable[[float, float, float, float], float],
-    ) -> list[float]:
-        return [km(lat, lon, a, b) for a, b in self.coordinates[found].tolist()]
+    ) -> list[tuple[float, int, int]]:
+        """``(exact km, rank, position)`` of the candidates ``found``."""
+        if len(found) <= 16:  # a few: item by item beats numpy's fancy indexing
+            item = self.coordinates.item
+            js = found if isinstance(found, list) else found.tolist()
+            dist = [km(lat, lon, item(j, 0), item(j, 1)) for j in js]
+        else:
+            dist = [km(lat, lon, a, b) for a, b in self.coordinates[found].tolist()]
+            js = found if isinstance(found, list) else found.tolist()
+        positions = js if self.positions is None else self.positions[js].tolist()
+        ranks = positions if self.ranks is None else self.ranks[js].tolist()
+        return list(zip(dist, ranks, positions, strict=True))
 
     def nearest(
         self, lat: float, lon: float, k: int, km: Callable[[float, float, float, float], float]
@@ -294,14 +311,8 @@ class _Points:
         if self.finder is None or k == 0:
             return []
         found = self.finder.nearest(_unit_vector(lat, lon), k)
-        rows = sorted(
-            zip(
-                self._exact(lat, lon, found, km),
-                self.ranks[found].tolist(),
-                self.positions[found].tolist(),
-                strict=True,
-            )
-        )
+        rows = self._rows(lat, lon, found, km)
+        rows.sort()
         return [(i, d) for d, _, i in rows[:k]]
 
     def within(
@@ -312,16 +323,12 @@ class _Points:
         km: Callable[[float, float, float, float], float],
     ) -> list[tuple[int, float]]:
         """Every place at most ``radius_km`` away as ``(source position, km)``, nearest first."""
-        import numpy as np
-
         if self.finder is None:
             return []
         found = self.finder.within(_unit_vector(lat, lon), _km_to_chord(radius_km + _SLACK_KM))
-        dist = np.array(self._exact(lat, lon, found, km), dtype=np.float64)
-        keep = np.flatnonzero(dist <= radius_km)
-        found, dist = found[keep], dist[keep]
-        order = np.lexsort((self.ranks[found], dist))
-        return list(zip(self.positions[found[order]].tolist(), dist[order].tolist(), strict=True))
+        rows = [row for row in self._rows(lat, lon, found, km) if row[0] <= radius_km]
+        rows.sort()
+        return [(i, d) for d, _, i in rows]
 
 
 def _parse_kind(kind: object) -> PlaceKind | None:
@@ -393,15 +400,10 @@ class SpatialIndex:
         return index
 
     def _setup(self, source: _Source, ranks: NDArray[np.intp] | None, backend: str | None) -> None:
-        import numpy as np
 
         self._backend = _parse_backend(backend)
         self._source = source
-        coordinates = source.coordinates()
-        positions = np.arange(len(coordinates))
-        self._all = _Points(
-            coordinates, positions, positions if ranks is None else ranks, self._backend
-        )
+        self._all = _Points(source.coordinates(), None, ranks, self._backend)
         self._by_kind: dict[PlaceKind, _Points] | None = None
         self._lock = threading.Lock()
         self._km = km_function()
@@ -435,8 +437,8 @@ class SpatialIndex:
                         if len(keep):
                             by_kind[member] = _Points(
                                 everything.coordinates[keep],
-                                everything.positions[keep],
-                                everything.ranks[keep],
+                                keep,
+                                None if everything.ranks is None else everything.ranks[keep],
                                 self._backend,
                             )
                     self._by_kind = by_kind
