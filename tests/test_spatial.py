@@ -235,10 +235,10 @@ def test_queries_do_not_scan_everything(backend: str) -> None:
     calls = 0
     km = index._km
 
-    def counting(a: float, b: float, c: float, d: float) -> float:
+    def counting(a: float, b: float, points: Sequence[Sequence[float]]) -> list[float]:
         nonlocal calls
-        calls += 1
-        return km(a, b, c, d)
+        calls += len(points)  # one exact distance per candidate
+        return km(a, b, points)
 
     index._km = counting
     queries = _random_queries(rng, 100)
@@ -488,3 +488,19 @@ def test_first_queries_from_many_threads_build_one_index() -> None:
         t.join()
     assert len(results) == 6 and all(r == results[0] for r in results)
     assert all(a is b for r in results for (a, _), (b, _) in zip(r, results[0], strict=True))
+
+
+@settings(max_examples=500, deadline=None)
+@given(query_points, query_points, st.lists(query_points, max_size=5))
+def test_the_exact_kernels_are_the_haversine_packages(
+    a: Point, b: Point, more: list[Point]
+) -> None:
+    # distance(), km_function() and great_circle_km_from() give haversine.haversine's value
+    from haversine import haversine
+
+    from twintowns.geography import great_circle_km_from, km_function
+
+    expected = haversine(a, b)
+    assert distance(a, b) == expected == km_function()(*a, *b)
+    points = [b, *more]
+    assert great_circle_km_from(*a, points) == [haversine(a, p) for p in points]

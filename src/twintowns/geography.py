@@ -52,6 +52,7 @@ __all__ = [
     "bearing",
     "distance",
     "distances",
+    "great_circle_km_from",
     "intermediate_points",
     "km_function",
     "local_time",
@@ -269,6 +270,35 @@ def _great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> floa
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) * 0.5) ** 2
     )
     return EARTH_RADIUS_KM * (2 * math.asin(math.sqrt(d)))
+
+
+def great_circle_km_from(lat: float, lon: float, points: Iterable[Sequence[float]]) -> list[float]:
+    """The distances in km from ``(lat, lon)`` to each ``(latitude, longitude)`` of
+    ``points`` (degrees, already validated): each the very value of
+    ``distance((lat, lon), point)``, computed in one loop.
+
+    >>> great_circle_km_from(0.0, 0.0, [(0.0, 1.0)]) == [distance((0.0, 0.0), (0.0, 1.0))]
+    True
+    """
+    # _great_circle_km with lat1, lon1 fixed: the same operations in the same order
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+    lat1 = radians(lat)
+    lon1 = radians(lon)
+    cos1 = cos(lat1)
+    r = EARTH_RADIUS_KM
+    return [
+        r
+        * (
+            2
+            * asin(
+                sqrt(
+                    sin((lat2 - lat1) * 0.5) ** 2
+                    + cos1 * cos(lat2) * sin((radians(lon2) - lon1) * 0.5) ** 2
+                )
+            )
+        )
+        for lat2, lon2 in ((radians(a), b) for a, b in points)
+    ]
 
 
 def km_function() -> Callable[[float, float, float, float], float]:

@@ -76,11 +76,8 @@ _BASES = {b.value: b for b in StatusBasis}
 
 _LAT = PLACE_COLUMNS.index("latitude")
 _LON = PLACE_COLUMNS.index("longitude")
-# one match per line: the latitude and longitude cells (adjacent) of a line whose cells up
-# to them are unquoted, or else the whole line (group 3)
-_LAT_LON = re.compile(
-    r'^(?:[^,"\n]*,){' + str(_LAT) + r'}([^,"\n]*),([^,"\n]*)(?:,[^\n]*)?$|^([^\n]*)$', re.M
-)
+# the latitude and longitude cells of one line, if it is quoted only after them
+_LAT_LON_UNQUOTED = re.compile(r'(?:[^,"]*,){' + str(_LAT) + r'}([^,"]*),([^,"]*)(?:,|$)')
 
 
 class Records:
@@ -412,28 +409,58 @@ class CsvRecords(Records):
         done = self._all_places
         if done is not None:  # the lines are gone, the places are there
             return _coordinate_array([(p.latitude, p.longitude) for p in done])
+        import numpy as np
+
         lines = self._place_lines
-        # one regular expression over all the lines; a line quoted before its longitude
-        # (a name with a comma) goes through the csv module
-        found: list[tuple[str, str]] = [
-            (lat, lon) if not other else self._lat_lon(i, other)
-            for i, (lat, lon, other) in enumerate(_LAT_LON.findall("\n".join(lines)))
-        ]
-        if _LON != _LAT + 1 or len(found) != len(lines):  # pragma: no cover - a new schema
-            found = [self._lat_lon(i, line) for i, line in enumerate(lines)]
-        try:
-            return _coordinate_array([(float(lat), float(lon)) for lat, lon in found])
-        except ValueError:
-            for i, line in enumerate(lines):
-                lat, lon = self._lat_lon(i, line)
-                try:
-                    float(lat), float(lon)
-                except ValueError:
-                    problem = f"not a latitude and longitude: {lat!r}, {lon!r}"
-                    raise DatasetError(
-                        [DatasetProblem(self._files[0], i + 2, "latitude", problem)]
-                    ) from None
-            raise  # pragma: no cover - every line parsed above
+        # the lines without a quote: one regular expression over them all, one parse of
+        # the numbers; the few with one (a name or alias with a comma): the csv module
+        plain = [line for line in lines if '"' not in line]
+        width = len(PLACE_COLUMNS)
+        cells = ",".join(plain).split(",")  # unquoted: every comma separates two cells
+        try:  # numpy's text parser: correctly rounded, as float() is
+            lat = np.fromstring(" ".join(cells[_LAT::width]), sep=" ")
+            lon = np.fromstring(" ".join(cells[_LON::width]), sep=" ")
+        except ValueError:  # a cell that is no number (older numpy: a shorter array)
+            lat = lon = np.empty(0)
+        if len(cells) != width * len(plain) or not len(lat) == len(lon) == len(plain):
+            return self._checked_coordinates(lines)  # a malformed line: find and name it
+        numbers = np.column_stack((lat, lon))
+        array = np.empty((len(lines), 2), dtype=np.float64)
+        if len(plain) == len(lines):
+            array[:] = numbers
+        else:
+            quoted = [i for i, line in enumerate(lines) if '"' in line]
+            is_plain = np.ones(len(lines), dtype=bool)
+            is_plain[quoted] = False
+            array[is_plain] = numbers
+            pairs = []
+            for i in quoted:  # mostly quoted after the longitude (aliases): no csv needed
+                match = _LAT_LON_UNQUOTED.match(lines[i])
+                pairs.append(match.groups() if match else self._lat_lon(i, lines[i]))
+            try:
+                array[quoted] = [(float(lat), float(lon)) for lat, lon in pairs]
+            except ValueError:
+                self._checked_coordinates([lines[i] for i in quoted], quoted)
+                raise  # pragma: no cover - the line above raises
+        array.flags.writeable = False
+        return array
+
+    def _checked_coordinates(
+        self, lines: list[str], positions: list[int] | None = None
+    ) -> NDArray[np.float64]:
+        """The coordinates of ``lines`` parsed one by one; a bad line raises DatasetError."""
+        pairs = []
+        for n, line in enumerate(lines):
+            i = n if positions is None else positions[n]
+            lat, lon = self._lat_lon(i, line)
+            try:
+                pairs.append((float(lat), float(lon)))
+            except ValueError:
+                problem = f"not a latitude and longitude: {lat!r}, {lon!r}"
+                raise DatasetError(
+                    [DatasetProblem(self._files[0], i + 2, "latitude", problem)]
+                ) from None
+        return _coordinate_array(pairs)
 
     def _lat_lon(self, i: int, line: str) -> tuple[str, str]:
         cells = _cells(line) if '"' in line else line.split(",", len(PLACE_COLUMNS))

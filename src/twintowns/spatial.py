@@ -6,7 +6,7 @@ an :class:`~twintowns.Atlas`) become unit vectors on the sphere, and a query
 first finds *candidates* by chord length between unit vectors, which grows
 monotonically with great-circle distance.  Only the candidates get their exact
 distance, computed with the very function :func:`twintowns.geography.distance`
-uses (:func:`twintowns.geography.km_function`: km, mean Earth radius), so
+uses (:func:`twintowns.geography.great_circle_km_from`: km, mean Earth radius), so
 results equal brute force to the last bit; equal distances are ordered by
 place id.  The candidate bound keeps a margin (``_SLACK_KM``) well above the
 rounding of either computation, so no answer is ever missed.  Place objects
@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from twintowns.errors import InvalidTypeError, InvalidValueError, MissingDependencyError
-from twintowns.geography import EARTH_RADIUS_KM, PointLike, as_point, km_function
+from twintowns.geography import EARTH_RADIUS_KM, PointLike, as_point, great_circle_km_from
 from twintowns.model import Place, PlaceKind
 
 if TYPE_CHECKING:
@@ -72,6 +72,10 @@ _ALL: Final = 4.0
 # the grid: about this many places per cell side, at most this many cells per axis
 _GRID_DENSITY: Final = 10.0
 _GRID_MAX: Final = 1024
+
+
+#: exact distances in km from a point to many: geography.great_circle_km_from
+_KmFrom = Callable[[float, float, Sequence[Sequence[float]]], list[float]]
 
 
 class _Source(Protocol):
@@ -289,23 +293,20 @@ class _Points:
         lat: float,
         lon: float,
         found: NDArray[np.intp] | list[int],
-        km: Callable[[float, float, float, float], float],
+        km: _KmFrom,
     ) -> list[tuple[float, int, int]]:
         """``(exact km, rank, position)`` of the candidates ``found``."""
-        if len(found) <= 16:  # a few: item by item beats numpy's fancy indexing
+        js = found if isinstance(found, list) else found.tolist()
+        if len(js) <= 16:  # a few: item by item beats numpy's fancy indexing
             item = self.coordinates.item
-            js = found if isinstance(found, list) else found.tolist()
-            dist = [km(lat, lon, item(j, 0), item(j, 1)) for j in js]
+            dist = km(lat, lon, [(item(j, 0), item(j, 1)) for j in js])
         else:
-            dist = [km(lat, lon, a, b) for a, b in self.coordinates[found].tolist()]
-            js = found if isinstance(found, list) else found.tolist()
+            dist = km(lat, lon, self.coordinates[js].tolist())
         positions = js if self.positions is None else self.positions[js].tolist()
         ranks = positions if self.ranks is None else self.ranks[js].tolist()
         return list(zip(dist, ranks, positions, strict=True))
 
-    def nearest(
-        self, lat: float, lon: float, k: int, km: Callable[[float, float, float, float], float]
-    ) -> list[tuple[int, float]]:
+    def nearest(self, lat: float, lon: float, k: int, km: _KmFrom) -> list[tuple[int, float]]:
         """The ``k`` nearest as ``(source position, km)``, nearest first."""
         k = min(k, self.n)
         if self.finder is None or k == 0:
@@ -320,7 +321,7 @@ class _Points:
         lat: float,
         lon: float,
         radius_km: float,
-        km: Callable[[float, float, float, float], float],
+        km: _KmFrom,
     ) -> list[tuple[int, float]]:
         """Every place at most ``radius_km`` away as ``(source position, km)``, nearest first."""
         if self.finder is None:
@@ -406,7 +407,7 @@ class SpatialIndex:
         self._all = _Points(source.coordinates(), None, ranks, self._backend)
         self._by_kind: dict[PlaceKind, _Points] | None = None
         self._lock = threading.Lock()
-        self._km = km_function()
+        self._km: _KmFrom = great_circle_km_from
 
     @property
     def backend(self) -> str:
