@@ -495,12 +495,12 @@ def test_first_queries_from_many_threads_build_one_index() -> None:
 def test_the_exact_kernels_are_the_haversine_packages(
     a: Point, b: Point, more: list[Point]
 ) -> None:
-    # distance(), km_function() and great_circle_km_from() give haversine.haversine's value
+    # distance(), km_function() and km_from_function() give haversine.haversine's value
     from haversine import haversine
 
-    from twintowns.geography import great_circle_km_from, km_function
+    from twintowns.geography import km_from_function, km_function
 
     expected = haversine(a, b)
     assert distance(a, b) == expected == km_function()(*a, *b)
     points = [b, *more]
-    assert great_circle_km_from(*a, points) == [haversine(a, p) for p in points]
+    assert km_from_function()(*a, points) == [haversine(a, p) for p in points]

@@ -52,8 +52,8 @@ __all__ = [
     "bearing",
     "distance",
     "distances",
-    "great_circle_km_from",
     "intermediate_points",
+    "km_from_function",
     "km_function",
     "local_time",
     "parse_unit",
@@ -272,14 +272,7 @@ def _great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> floa
     return EARTH_RADIUS_KM * (2 * math.asin(math.sqrt(d)))
 
 
-def great_circle_km_from(lat: float, lon: float, points: Iterable[Sequence[float]]) -> list[float]:
-    """The distances in km from ``(lat, lon)`` to each ``(latitude, longitude)`` of
-    ``points`` (degrees, already validated): each the very value of
-    ``distance((lat, lon), point)``, computed in one loop.
-
-    >>> great_circle_km_from(0.0, 0.0, [(0.0, 1.0)]) == [distance((0.0, 0.0), (0.0, 1.0))]
-    True
-    """
+def _great_circle_km_from(lat: float, lon: float, points: Iterable[Sequence[float]]) -> list[float]:
     # _great_circle_km with lat1, lon1 fixed: the same operations in the same order
     radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
     lat1 = radians(lat)
@@ -313,6 +306,21 @@ def km_function() -> Callable[[float, float, float, float], float]:
     True
     """
     return _great_circle_km
+
+
+def km_from_function() -> Callable[[float, float, Iterable[Sequence[float]]], list[float]]:
+    """The distances :func:`distance` gives from one point to many, as a function of
+    ``(lat, lon, points)``: degrees, ``points`` a sequence of ``(latitude, longitude)``,
+    all already validated.  One loop, the query's terms computed once: each value is
+    the very one of ``distance((lat, lon), point)``.
+
+    :mod:`twintowns.spatial` computes the distances it returns with it.
+
+    >>> km_from = km_from_function()
+    >>> km_from(0.0, 0.0, [(0.0, 1.0)]) == [distance((0.0, 0.0), (0.0, 1.0))]
+    True
+    """
+    return _great_circle_km_from
 
 
 def _geodesic_inverse() -> Callable[[float, float, float, float], float]:

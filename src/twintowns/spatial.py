@@ -6,7 +6,7 @@ an :class:`~twintowns.Atlas`) become unit vectors on the sphere, and a query
 first finds *candidates* by chord length between unit vectors, which grows
 monotonically with great-circle distance.  Only the candidates get their exact
 distance, computed with the very function :func:`twintowns.geography.distance`
-uses (:func:`twintowns.geography.great_circle_km_from`: km, mean Earth radius), so
+uses (:func:`twintowns.geography.km_from_function`: km, mean Earth radius), so
 results equal brute force to the last bit; equal distances are ordered by
 place id.  The candidate bound keeps a margin (``_SLACK_KM``) well above the
 rounding of either computation, so no answer is ever missed.  Place objects
@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from twintowns.errors import InvalidTypeError, InvalidValueError, MissingDependencyError
-from twintowns.geography import EARTH_RADIUS_KM, PointLike, as_point, great_circle_km_from
+from twintowns.geography import EARTH_RADIUS_KM, PointLike, as_point, km_from_function
 from twintowns.model import Place, PlaceKind
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ _GRID_DENSITY: Final = 10.0
 _GRID_MAX: Final = 1024
 
 
-#: exact distances in km from a point to many: geography.great_circle_km_from
+#: exact distances in km from a point to many: geography.km_from_function()
 _KmFrom = Callable[[float, float, Sequence[Sequence[float]]], list[float]]
 
 
@@ -407,7 +407,7 @@ class SpatialIndex:
         self._all = _Points(source.coordinates(), None, ranks, self._backend)
         self._by_kind: dict[PlaceKind, _Points] | None = None
         self._lock = threading.Lock()
-        self._km: _KmFrom = great_circle_km_from
+        self._km: _KmFrom = km_from_function()
 
     @property
     def backend(self) -> str:
