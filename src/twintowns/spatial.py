@@ -401,7 +401,6 @@ class SpatialIndex:
         return index
 
     def _setup(self, source: _Source, ranks: NDArray[np.intp] | None, backend: str | None) -> None:
-
         self._backend = _parse_backend(backend)
         self._source = source
         self._all = _Points(source.coordinates(), None, ranks, self._backend)
