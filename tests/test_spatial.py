@@ -504,3 +504,17 @@ def test_the_exact_kernels_are_the_haversine_packages(
     assert distance(a, b) == expected == km_function()(*a, *b)
     points = [b, *more]
     assert km_from_function()(*a, points) == [haversine(a, p) for p in points]
+
+
+@settings(max_examples=200, deadline=None)
+@given(query_points, st.lists(query_points, min_size=41, max_size=80))
+def test_many_candidates_get_distance_s_value(point: Point, points: list[Point]) -> None:
+    # more than a few candidates take the vectorised kernel: still distance()'s very value
+    places = [make_place(i, lat, lon) for i, (lat, lon) in enumerate(points)]
+    for backend in BACKENDS if default_backend() == "kdtree" else ("grid",):
+        index = SpatialIndex(places, backend=backend)
+        found = index.within(point, 20040.0)  # beyond half the circumference: every place
+        assert len(found) == len(places)
+        assert all(km == distance(point, place) for place, km in found)
+        nearest = index.nearest(point, k=len(places))
+        assert nearest == found

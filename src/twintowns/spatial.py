@@ -7,11 +7,13 @@ first finds *candidates* by chord length between unit vectors, which grows
 monotonically with great-circle distance.  Only the candidates get their exact
 distance, computed with the very function :func:`twintowns.geography.distance`
 uses (:func:`twintowns.geography.km_from_function`: km, mean Earth radius), so
-results equal brute force to the last bit; equal distances are ordered by
-place id.  The candidate bound keeps a margin (``_SLACK_KM``) well above the
-rounding of either computation, so no answer is ever missed.  Place objects
-are built only for the answers.  There is no special case for the
-antimeridian or the poles because the unit vectors have none.
+results equal brute force to the last bit (for many candidates, the same
+operations vectorised: numpy for the IEEE-exact ones, libm's sin, pow and asin
+element by element); equal distances are ordered by place id.  The candidate
+bound keeps a margin (``_SLACK_KM``) well above the rounding of either
+computation, so no answer is ever missed.  Place objects are built only for
+the answers.  There is no special case for the antimeridian or the poles
+because the unit vectors have none.
 
 Two ways to find candidates, with identical answers:
 
@@ -46,6 +48,7 @@ first use, under a lock), so it can be shared between threads.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -69,6 +72,8 @@ BACKENDS: Final = ("kdtree", "grid")
 _SLACK_KM: Final = 0.01
 # a chord no pair of unit vectors reaches, even with rounding: "everything"
 _ALL: Final = 4.0
+# at most this many candidates get their distances in a Python loop, more in numpy
+_FEW: Final = 40
 # the grid: about this many places per cell side, at most this many cells per axis
 _GRID_DENSITY: Final = 10.0
 _GRID_MAX: Final = 1024
@@ -86,6 +91,20 @@ class _Source(Protocol):
     def place(self, i: int) -> Place: ...
 
     def all_places(self) -> Sequence[Place]: ...
+
+
+@functools.cache
+def _libm_ufuncs() -> tuple[Any, Any, Any]:
+    """math.sin, math.pow and math.asin as numpy ufuncs: the very libm functions
+    :func:`twintowns.geography.distance` calls (``x ** 2`` is libm's ``pow(x, 2.0)``),
+    element by element."""
+    import numpy as np
+
+    return (
+        np.frompyfunc(math.sin, 1, 1),
+        np.frompyfunc(math.pow, 2, 1),
+        np.frompyfunc(math.asin, 1, 1),
+    )
 
 
 def _kdtree_class() -> Any:
@@ -270,7 +289,7 @@ class _Points:
     when ``ranks`` is None: an atlas's places are sorted by unique id).
     """
 
-    __slots__ = ("coordinates", "finder", "n", "positions", "ranks")
+    __slots__ = ("_cache", "coordinates", "finder", "n", "positions", "ranks")
 
     def __init__(
         self,
@@ -284,9 +303,48 @@ class _Points:
         self.positions = positions
         self.ranks = ranks
         self.finder: _Tree | _Grid | None = None
+        self._cache: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = (
+            None
+        )
         if self.n:
             xyz = _unit_vectors(coordinates)
             self.finder = _Tree(xyz) if backend == "kdtree" else _Grid(xyz)
+
+    def _radians(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """The places' latitude and longitude in radians and the cosine of the
+        latitude, computed on first need (a benign race: every thread computes the same)."""
+        cached = self._cache
+        if cached is None:
+            import numpy as np
+
+            # radians() multiplies by pi/180 in both numpy and math: IEEE-exact, the same value
+            lat = np.radians(self.coordinates[:, 0])
+            lon = np.radians(self.coordinates[:, 1])
+            cos_lat = np.array([math.cos(v) for v in lat.tolist()], dtype=np.float64)
+            self._cache = cached = (lat, lon, cos_lat)
+        return cached
+
+    def _km_many(self, lat: float, lon: float, js: NDArray[np.intp]) -> NDArray[np.float64]:
+        """Exact km to the places ``js``: geography's haversine operation by operation.
+
+        The IEEE-exact operations (``+ - *``, ``sqrt``, ``radians``) run in numpy;
+        sin, the square (libm's ``pow``) and asin, whose numpy versions may differ
+        from libm's in the last bit, go through the very Python functions
+        :func:`twintowns.geography.distance` calls, element by element.
+        """
+        import numpy as np
+
+        sin, pow_, asin = _libm_ufuncs()
+        f64 = np.float64
+        lat2, lon2, cos2 = self._radians()
+        lat1 = math.radians(lat)
+        lon1 = math.radians(lon)
+        cos1 = math.cos(lat1)
+        a = pow_(sin((lat2[js] - lat1) * 0.5).astype(f64), 2.0).astype(f64)
+        b = pow_(sin((lon2[js] - lon1) * 0.5).astype(f64), 2.0).astype(f64)
+        d = a + (cos1 * cos2[js]) * b
+        out: NDArray[np.float64] = EARTH_RADIUS_KM * (2.0 * asin(np.sqrt(d)).astype(f64))
+        return out
 
     def _rows(
         self,
@@ -294,17 +352,33 @@ class _Points:
         lon: float,
         found: NDArray[np.intp] | list[int],
         km: _KmFrom,
-    ) -> list[tuple[float, int, int]]:
-        """``(exact km, rank, position)`` of the candidates ``found``."""
+        radius_km: float | None = None,
+        k: int | None = None,
+    ) -> list[tuple[int, float]]:
+        """``(source position, exact km)`` of the candidates ``found``, nearest first
+        (equal distances by rank): those at most ``radius_km`` away, the first ``k``."""
         js = found if isinstance(found, list) else found.tolist()
-        if len(js) <= 16:  # a few: item by item beats numpy's fancy indexing
+        if len(js) <= _FEW:  # a few: item by item beats numpy's fixed costs
             item = self.coordinates.item
             dist = km(lat, lon, [(item(j, 0), item(j, 1)) for j in js])
-        else:
-            dist = km(lat, lon, self.coordinates[js].tolist())
-        positions = js if self.positions is None else self.positions[js].tolist()
-        ranks = positions if self.ranks is None else self.ranks[js].tolist()
-        return list(zip(dist, ranks, positions, strict=True))
+            positions = js if self.positions is None else self.positions[js].tolist()
+            ranks = positions if self.ranks is None else self.ranks[js].tolist()
+            rows = list(zip(dist, ranks, positions, strict=True))
+            if radius_km is not None:
+                rows = [row for row in rows if row[0] <= radius_km]
+            rows.sort()
+            return [(i, d) for d, _, i in rows[:k]]
+        import numpy as np
+
+        idx = np.asarray(found, dtype=np.intp)
+        km_all = self._km_many(lat, lon, idx)
+        if radius_km is not None:
+            keep = np.flatnonzero(km_all <= radius_km)
+            idx, km_all = idx[keep], km_all[keep]
+        ranks = idx if self.ranks is None else self.ranks[idx]
+        order = np.lexsort((ranks, km_all))[:k]
+        positions = idx if self.positions is None else self.positions[idx]
+        return list(zip(positions[order].tolist(), km_all[order].tolist(), strict=True))
 
     def nearest(self, lat: float, lon: float, k: int, km: _KmFrom) -> list[tuple[int, float]]:
         """The ``k`` nearest as ``(source position, km)``, nearest first."""
@@ -312,9 +386,7 @@ class _Points:
         if self.finder is None or k == 0:
             return []
         found = self.finder.nearest(_unit_vector(lat, lon), k)
-        rows = self._rows(lat, lon, found, km)
-        rows.sort()
-        return [(i, d) for d, _, i in rows[:k]]
+        return self._rows(lat, lon, found, km, k=k)
 
     def within(
         self,
@@ -327,9 +399,7 @@ class _Points:
         if self.finder is None:
             return []
         found = self.finder.within(_unit_vector(lat, lon), _km_to_chord(radius_km + _SLACK_KM))
-        rows = [row for row in self._rows(lat, lon, found, km) if row[0] <= radius_km]
-        rows.sort()
-        return [(i, d) for d, _, i in rows]
+        return self._rows(lat, lon, found, km, radius_km=radius_km)
 
 
 def _parse_kind(kind: object) -> PlaceKind | None:
