@@ -79,6 +79,9 @@ _GRID_DENSITY: Final = 10.0
 _GRID_MAX: Final = 1024
 
 
+#: answers: source positions and their km, nearest first
+_Answers = tuple[list[int], list[float]]
+
 #: exact distances in km from a point to many: geography.km_from_function()
 _KmFrom = Callable[[float, float, Sequence[Sequence[float]]], list[float]]
 
@@ -354,8 +357,8 @@ class _Points:
         km: _KmFrom,
         radius_km: float | None = None,
         k: int | None = None,
-    ) -> list[tuple[int, float]]:
-        """``(source position, exact km)`` of the candidates ``found``, nearest first
+    ) -> _Answers:
+        """The source positions and exact km of the candidates ``found``, nearest first
         (equal distances by rank): those at most ``radius_km`` away, the first ``k``."""
         js = found if isinstance(found, list) else found.tolist()
         if len(js) <= _FEW:  # a few: item by item beats numpy's fixed costs
@@ -367,7 +370,8 @@ class _Points:
             if radius_km is not None:
                 rows = [row for row in rows if row[0] <= radius_km]
             rows.sort()
-            return [(i, d) for d, _, i in rows[:k]]
+            rows = rows[:k]
+            return [i for _, _, i in rows], [d for d, _, _ in rows]
         import numpy as np
 
         idx = np.asarray(found, dtype=np.intp)
@@ -378,13 +382,13 @@ class _Points:
         ranks = idx if self.ranks is None else self.ranks[idx]
         order = np.lexsort((ranks, km_all))[:k]
         positions = idx if self.positions is None else self.positions[idx]
-        return list(zip(positions[order].tolist(), km_all[order].tolist(), strict=True))
+        return positions[order].tolist(), km_all[order].tolist()
 
-    def nearest(self, lat: float, lon: float, k: int, km: _KmFrom) -> list[tuple[int, float]]:
-        """The ``k`` nearest as ``(source position, km)``, nearest first."""
+    def nearest(self, lat: float, lon: float, k: int, km: _KmFrom) -> _Answers:
+        """The ``k`` nearest: their source positions and km, nearest first."""
         k = min(k, self.n)
         if self.finder is None or k == 0:
-            return []
+            return [], []
         found = self.finder.nearest(_unit_vector(lat, lon), k)
         return self._rows(lat, lon, found, km, k=k)
 
@@ -394,10 +398,10 @@ class _Points:
         lon: float,
         radius_km: float,
         km: _KmFrom,
-    ) -> list[tuple[int, float]]:
-        """Every place at most ``radius_km`` away as ``(source position, km)``, nearest first."""
+    ) -> _Answers:
+        """Every place at most ``radius_km`` away: source positions and km, nearest first."""
         if self.finder is None:
-            return []
+            return [], []
         found = self.finder.within(_unit_vector(lat, lon), _km_to_chord(radius_km + _SLACK_KM))
         return self._rows(lat, lon, found, km, radius_km=radius_km)
 
@@ -532,8 +536,8 @@ class SpatialIndex:
         points = self._all if wanted is None else self._kind_points(wanted)
         if points is None:
             return []
-        place = self._source.place
-        return [(place(i), d) for i, d in points.nearest(lat, lon, k, self._km)]
+        positions, kms = points.nearest(lat, lon, k, self._km)
+        return list(zip(map(self._source.place, positions), kms, strict=True))
 
     def within(self, point: PointLike, radius_km: float) -> list[tuple[Place, float]]:
         """Every place at most ``radius_km`` km from ``point`` as ``(place, km)``, nearest first.
@@ -551,5 +555,5 @@ class SpatialIndex:
         if not finite or radius_km < 0:
             raise InvalidValueError(f"radius_km must be finite and >= 0: {radius_km!r}")
         lat, lon = as_point(point)
-        place = self._source.place
-        return [(place(i), d) for i, d in self._all.within(lat, lon, float(radius_km), self._km)]
+        positions, kms = self._all.within(lat, lon, float(radius_km), self._km)
+        return list(zip(map(self._source.place, positions), kms, strict=True))
