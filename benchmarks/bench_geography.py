@@ -197,7 +197,7 @@ def bench_nearest(n_queries: int, n_within: int, repeats: int, seed: int) -> Non
         d = km_to_all(qlat, qlon)
         found = np.flatnonzero(d <= radius)
         found = found[np.argsort(d[found], kind="stable")]  # ties: by position, i.e. id
-        return [(places[i], float(d[i])) for i in found.tolist()]
+        return list(zip(map(places.__getitem__, found.tolist()), d[found].tolist(), strict=True))
 
     def brute_within_exact(qlat: float, qlon: float, radius: float) -> list[tuple[Place, float]]:
         # identical answers: numpy narrows (with a margin), the exact distance decides
