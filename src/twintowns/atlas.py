@@ -389,7 +389,8 @@ class Atlas:
                 if self._spatial is None:
                     from twintowns.spatial import SpatialIndex
 
-                    self._spatial = SpatialIndex(self.places)
+                    # over the coordinate columns: no Place is built until it is an answer
+                    self._spatial = SpatialIndex._from_records(self._records)
         return self._spatial
 
     def nearest(

@@ -56,6 +56,8 @@ __all__ = [
     "distance",
     "distances",
     "intermediate_points",
+    "km_from_function",
+    "km_function",
     "local_time",
     "parse_unit",
     "split_antimeridian",
@@ -259,18 +261,69 @@ def _haversine() -> Callable[..., float]:
     return fn
 
 
-def _km_function() -> Callable[[float, float, float, float], float]:
-    """The great-circle distance in km that :func:`distance` uses, as a 4-argument function.
+def _great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    # the haversine package's formula and order of operations, in plain Python: the
+    # very value haversine.haversine((lat1, lon1), (lat2, lon2)) returns (tests check it)
+    lat1 = math.radians(lat1)
+    lon1 = math.radians(lon1)
+    lat2 = math.radians(lat2)
+    lon2 = math.radians(lon2)
+    d = (
+        math.sin((lat2 - lat1) * 0.5) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) * 0.5) ** 2
+    )
+    return EARTH_RADIUS_KM * (2 * math.asin(math.sqrt(d)))
 
-    ``twintowns.spatial`` uses it too, so index queries and :func:`distance`
-    agree to the last bit.
+
+def _great_circle_km_from(lat: float, lon: float, points: Iterable[Sequence[float]]) -> list[float]:
+    # _great_circle_km with lat1, lon1 fixed: the same operations in the same order
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+    lat1 = radians(lat)
+    lon1 = radians(lon)
+    cos1 = cos(lat1)
+    r = EARTH_RADIUS_KM
+    return [
+        r
+        * (
+            2
+            * asin(
+                sqrt(
+                    sin((lat2 - lat1) * 0.5) ** 2
+                    + cos1 * cos(lat2) * sin((radians(lon2) - lon1) * 0.5) ** 2
+                )
+            )
+        )
+        for lat2, lon2 in ((radians(a), b) for a, b in points)
+    ]
+
+
+def km_function() -> Callable[[float, float, float, float], float]:
+    """The great-circle distance in km that :func:`distance` uses, as a function of
+    ``(lat1, lon1, lat2, lon2)`` in degrees, for coordinates already validated.
+
+    :mod:`twintowns.spatial` uses it for the distances it returns, so index
+    queries and :func:`distance` agree to the last bit.
+
+    >>> km = km_function()
+    >>> km(51.5074, -0.1278, 48.8567, 2.3508) == distance((51.5074, -0.1278), (48.8567, 2.3508))
+    True
     """
-    hav = _haversine()
+    return _great_circle_km
 
-    def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-        return hav((lat1, lon1), (lat2, lon2))
 
-    return km
+def km_from_function() -> Callable[[float, float, Iterable[Sequence[float]]], list[float]]:
+    """The distances :func:`distance` gives from one point to many, as a function of
+    ``(lat, lon, points)``: degrees, ``points`` a sequence of ``(latitude, longitude)``,
+    all already validated.  One loop, the query's terms computed once: each value is
+    the very one of ``distance((lat, lon), point)``.
+
+    :mod:`twintowns.spatial` computes the distances it returns with it.
+
+    >>> km_from = km_from_function()
+    >>> km_from(0.0, 0.0, [(0.0, 1.0)]) == [distance((0.0, 0.0), (0.0, 1.0))]
+    True
+    """
+    return _great_circle_km_from
 
 
 def _geodesic_inverse() -> Callable[[float, float, float, float], float]:
@@ -296,7 +349,7 @@ def distance(
     """Distance between two places, place names or ``(latitude, longitude)`` points.
 
     ``method="haversine"`` (default) is the great-circle distance on a sphere
-    of the mean Earth radius (via the ``haversine`` package);
+    of the mean Earth radius (the ``haversine`` package's formula and value);
     ``method="geodesic"`` is the WGS-84 ellipsoidal distance via
     ``geographiclib``, the optional extra ``twintowns[geodesic]``.  Units:
     ``"km"``, ``"mi"``, ``"nmi"``, ``"m"``, ``"ft"``, ``"in"``, ``"rad"``,
@@ -316,7 +369,7 @@ def distance(
     factor = UNITS[parse_unit(unit)]
     if _parse_method(method) == "geodesic":
         return _geodesic_inverse()(pa[0], pa[1], pb[0], pb[1]) * factor
-    km = _haversine()(pa, pb)
+    km = _great_circle_km(pa[0], pa[1], pb[0], pb[1])
     return km if factor == 1.0 else km * factor
 
 

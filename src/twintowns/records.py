@@ -105,12 +105,13 @@ class Records:
     typed arrays (see :mod:`twintowns.columns`).
     """
 
-    __slots__ = ("__weakref__", "_columns", "_pair_ids", "index")
+    __slots__ = ("__weakref__", "_columns", "_coordinates", "_pair_ids", "index")
 
     def __init__(self, index: dict[str, int], pair_ids: Sequence[tuple[str, str]] | None) -> None:
         self.index = index
         self._pair_ids = pair_ids
         self._columns: Columns | None = None
+        self._coordinates: npt.NDArray[np.float64] | None = None
 
     @property
     def pair_ids(self) -> Sequence[tuple[str, str]]:
@@ -133,10 +134,7 @@ class Records:
         """The places and partnerships as typed arrays (built once)."""
         found = self._columns
         if found is None:
-            with _columns_lock:
-                found = self._columns
-                if found is None:
-                    found = self._columns = self._make_columns()
+            found = lazy.attribute(self, "_columns", _columns_lock, self._make_columns)
         return found
 
     def _make_columns(self) -> Columns:
@@ -147,8 +145,12 @@ class Records:
 
     def coordinates(self) -> npt.NDArray[np.float64]:
         """``(latitude, longitude)`` in degrees of every place, in place-id order (the
-        positions of :attr:`index`): a read-only float64 array of shape ``(n, 2)``."""
-        return self.columns().coordinates()
+        positions of :attr:`index`): a read-only float64 array of shape ``(n, 2)``, made once."""
+        found = self._coordinates
+        if found is None:
+            columns = self.columns()  # first: it takes the same lock
+            found = lazy.attribute(self, "_coordinates", _columns_lock, columns.coordinates)
+        return found
 
     def shipped_names(self) -> Mapping[str, list[int]] | None:
         """The name table shipped with the data (:func:`twintowns.normalize.name_table` of
@@ -330,6 +332,7 @@ class CsvRecords(Records):
     ) -> None:
         self._files = files
         self._columns = None
+        self._coordinates = None
         with _GCPaused():
             self._split(places_text, partnerships_text)
         self._places: list[Place | None] = [None] * len(self._place_lines)
@@ -472,6 +475,13 @@ class CsvRecords(Records):
     def _make_place(self, i: int, cells: list[str]) -> Place:
         if len(cells) != len(PLACE_COLUMNS):
             raise self._malformed(0, i, len(cells), len(PLACE_COLUMNS))
+        try:
+            return self._place_of_cells(cells)
+        except ValueError as exc:  # a malformed number or code in a trusted file
+            problem = DatasetProblem(self._files[0], i + 2, None, f"malformed record: {exc}")
+            raise DatasetError([problem]) from None
+
+    def _place_of_cells(self, cells: list[str]) -> Place:
         pid, name, ascii_name, cc, sub, kind, lat, lon, tz, pop, cont, aliases, how, qid = cells
         intern = sys.intern
         return _unchecked(
@@ -559,6 +569,7 @@ class ColumnarRecords(CsvRecords):
     ) -> None:
         self._files = files
         self._columns = columns
+        self._coordinates = None
         self._ids = columns.ids
         self.index = dict(zip(columns.ids, itertools.count()))
         self._pair_ids = None

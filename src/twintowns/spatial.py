@@ -1,15 +1,31 @@
 """A spatial index over places: nearest neighbours and radius queries.
 
-Places are mapped to unit vectors on the sphere and bucketed in a uniform 3-D
-grid.  A query visits only the grid cells near the query point: the chord
-length between unit vectors grows monotonically with great-circle distance,
-so once every cell within chord ``r`` has been visited, nothing unvisited can
-be nearer than the great-circle distance of chord ``r``.  There is no special
-case for the antimeridian or the poles because the unit vectors have none.
+The index works on arrays, not on objects: the places' coordinates (an
+``(n, 2)`` float64 array, :meth:`twintowns.records.Records.coordinates` for
+an :class:`~twintowns.Atlas`) become unit vectors on the sphere, and a query
+first finds *candidates* by chord length between unit vectors, which grows
+monotonically with great-circle distance.  Only the candidates get their exact
+distance, computed with the very function :func:`twintowns.geography.distance`
+uses (:func:`twintowns.geography.km_from_function`: km, mean Earth radius), so
+results equal brute force to the last bit (for many candidates, the same
+operations vectorised: numpy for the IEEE-exact ones, libm's sin, pow and asin
+element by element); equal distances are ordered by place id.  The candidate
+bound keeps a margin (``_SLACK_KM``) well above the rounding of either
+computation, so no answer is ever missed.  Place objects are built only for
+the answers.  There is no special case for the antimeridian or the poles
+because the unit vectors have none.
 
-Distances are computed with the very function :func:`twintowns.geography.distance`
-uses (km, mean Earth radius), so results equal brute force to the last bit;
-ties are broken by place id.
+Two ways to find candidates, with identical answers:
+
+* ``"kdtree"``: :class:`scipy.spatial.cKDTree` over the unit vectors, when
+  SciPy is installed (the optional extra ``twintowns[kdtree]``).  SciPy is
+  the field's standard, well kept and tested, and its k-d tree answers
+  k-nearest and ball queries in logarithmic time; its import costs a few
+  hundred milliseconds, once per process, on the first query.
+* ``"grid"``: the fallback, numpy only.  Unit vectors are sorted by the key of
+  their cell in a uniform 3-D grid; a query takes the cells of a box around
+  it as contiguous slices of that order (``numpy.searchsorted``), growing the
+  box until it holds the answer.
 
 >>> from twintowns.model import Place
 >>> places = [
@@ -22,39 +38,106 @@ ties are broken by place id.
 [('tt:b', 5.3), ('tt:a', 16.0)]
 >>> [p.id for p, _ in index.within((-17.0, 180.0), 50)]
 ['tt:a', 'tt:b']
+>>> SpatialIndex(places, backend="grid").nearest((-17.0, -179.95), k=2) == index.nearest(
+...     (-17.0, -179.95), k=2)
+True
 
-An index is immutable once built, so it can be shared between threads.
+An index does not change once built (a kind filter's own index is added on
+first use, under a lock), so it can be shared between threads.
 """
 
 from __future__ import annotations
 
-import heapq
+import functools
 import math
-from collections.abc import Callable, Iterable
-from typing import Final
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from twintowns.errors import InvalidTypeError, InvalidValueError
-from twintowns.geography import EARTH_RADIUS_KM, PointLike, _km_function, as_point
+from twintowns.errors import InvalidTypeError, InvalidValueError, MissingDependencyError
+from twintowns.geography import EARTH_RADIUS_KM, PointLike, as_point, km_from_function
 from twintowns.model import Place, PlaceKind
 
-__all__ = ["SpatialIndex"]
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
-# A distance can be off by ~1e-4 km near the antipode (haversine's asin); stay
-# well clear of that when deciding that no unvisited cell can hold an answer.
+__all__ = ["BACKENDS", "SpatialIndex", "default_backend"]
+
+#: The ways to find candidates: a SciPy k-d tree, or numpy alone.
+BACKENDS: Final = ("kdtree", "grid")
+
+# A distance can be off by ~1e-4 km near the antipode (haversine's asin) and a
+# chord by a few ulps: candidates reach this much beyond what the answer needs.
 _SLACK_KM: Final = 0.01
-_TARGET_PER_CELL: Final = 2.0
-# Far from every place (mid-ocean) the fine grid's shells are mostly empty cells: after
-# this many shells a query moves to a grid with cells _COARSE times larger.
-_FINE_SHELLS: Final = 3
-_COARSE: Final = 5
-_COARSE_MIN_PLACES: Final = 1000
+# a chord no pair of unit vectors reaches, even with rounding: "everything"
+_ALL: Final = 4.0
+# at most this many candidates get their distances in a Python loop, more in numpy
+_FEW: Final = 40
+# the grid: about this many places per cell side, at most this many cells per axis
+_GRID_DENSITY: Final = 10.0
+_GRID_MAX: Final = 1024
 
 
-def _unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
-    phi = math.radians(lat)
-    lam = math.radians(lon)
-    c = math.cos(phi)
-    return (c * math.cos(lam), c * math.sin(lam), math.sin(phi))
+#: answers: source positions and their km, nearest first
+_Answers = tuple[list[int], list[float]]
+
+#: exact distances in km from a point to many: geography.km_from_function()
+_KmFrom = Callable[[float, float, Sequence[Sequence[float]]], list[float]]
+
+
+class _Source(Protocol):
+    """What an index is built over: :class:`twintowns.records.Records` has it."""
+
+    def coordinates(self) -> NDArray[np.float64]: ...
+
+    def place(self, i: int) -> Place: ...
+
+    def all_places(self) -> Sequence[Place]: ...
+
+
+@functools.cache
+def _libm_ufuncs() -> tuple[Any, Any, Any]:
+    """math.sin, math.pow and math.asin as numpy ufuncs: the very libm functions
+    :func:`twintowns.geography.distance` calls (``x ** 2`` is libm's ``pow(x, 2.0)``),
+    element by element."""
+    import numpy as np
+
+    return (
+        np.frompyfunc(math.sin, 1, 1),
+        np.frompyfunc(math.pow, 2, 1),
+        np.frompyfunc(math.asin, 1, 1),
+    )
+
+
+def _kdtree_class() -> Any:
+    """``scipy.spatial.cKDTree``, or None when SciPy is not installed."""
+    try:
+        from scipy.spatial import cKDTree
+    except ImportError:
+        return None
+    return cKDTree
+
+
+def default_backend() -> str:
+    """``"kdtree"`` when SciPy is installed (the ``twintowns[kdtree]`` extra), else ``"grid"``."""
+    return "grid" if _kdtree_class() is None else "kdtree"
+
+
+def _parse_backend(backend: object) -> str:
+    if backend is None:
+        return default_backend()
+    if not isinstance(backend, str):
+        raise InvalidTypeError(
+            f"backend must be 'kdtree', 'grid' or None, not {type(backend).__name__}: {backend!r}"
+        )
+    if backend not in BACKENDS:
+        raise InvalidValueError(f"unknown backend {backend!r}: expected 'kdtree' or 'grid'")
+    if backend == "kdtree" and _kdtree_class() is None:
+        raise MissingDependencyError(
+            "backend='kdtree' needs the optional dependency scipy: pip install 'twintowns[kdtree]'"
+        )
+    return backend
 
 
 def _chord_to_km(chord: float) -> float:
@@ -63,172 +146,264 @@ def _chord_to_km(chord: float) -> float:
 
 
 def _km_to_chord(km: float) -> float:
+    """The chord of a great-circle distance; :data:`_ALL` from half the circumference on."""
     angle = km / EARTH_RADIUS_KM
-    return 2.0 if angle >= math.pi else 2.0 * math.sin(angle / 2.0)
+    return _ALL if angle >= math.pi else 2.0 * math.sin(angle / 2.0)
+
+
+def _bound(chord: float) -> float:
+    """Every place at most as far as one at ``chord`` lies within the returned chord."""
+    return _km_to_chord(_chord_to_km(chord) + _SLACK_KM)
+
+
+def _unit_vector(lat: float, lon: float) -> list[float]:
+    phi = math.radians(lat)
+    lam = math.radians(lon)
+    c = math.cos(phi)
+    return [c * math.cos(lam), c * math.sin(lam), math.sin(phi)]
+
+
+def _unit_vectors(coordinates: NDArray[np.float64]) -> NDArray[np.float64]:
+    import numpy as np
+
+    rad = np.radians(coordinates)
+    c = np.cos(rad[:, 0])
+    return np.column_stack((c * np.cos(rad[:, 1]), c * np.sin(rad[:, 1]), np.sin(rad[:, 0])))
+
+
+class _Tree:
+    """Candidates from a SciPy k-d tree over the unit vectors."""
+
+    __slots__ = ("n", "tree")
+
+    def __init__(self, xyz: NDArray[np.float64]) -> None:
+        self.n = len(xyz)
+        # a sliding-midpoint tree builds several times faster than a balanced one
+        self.tree = _kdtree_class()(xyz, balanced_tree=False, compact_nodes=False)
+
+    def nearest(self, q: list[float], k: int) -> NDArray[np.intp] | list[int]:
+        # a few more than k: most often the whole candidate set in one query
+        want = min(self.n, 2 * k + 2)
+        if want == 1:
+            return [0]
+        chords, found = self.tree.query(q, k=want)
+        chord_list: list[float] = chords.tolist()
+        bound = _bound(chord_list[k - 1])
+        if want == self.n or chord_list[-1] > bound:
+            return [j for c, j in zip(chord_list, found.tolist(), strict=True) if c <= bound]
+        return self.within(q, bound)
+
+    def within(self, q: list[float], chord: float) -> NDArray[np.intp] | list[int]:
+        import numpy as np
+
+        if chord >= _ALL:
+            return np.arange(self.n)
+        found: list[int] = self.tree.query_ball_point(q, chord)
+        return found
 
 
 class _Grid:
-    """Places bucketed by unit vector in cubes of side ``size``."""
+    """Candidates from a uniform 3-D grid of cubes over the unit vectors, numpy only."""
 
-    __slots__ = (
-        "cells",
-        "coarse",
-        "imax",
-        "imin",
-        "lats",
-        "lons",
-        "n",
-        "order",
-        "places",
-        "size",
-        "span",
-    )
+    __slots__ = ("keys", "m", "n", "order", "size", "xyz")
 
-    def __init__(self, items: list[tuple[int, Place]], size: float | None = None) -> None:
-        self.n = len(items)
-        self.places: tuple[Place, ...] = tuple(p for _, p in items)
-        # position in the original sequence: the last tie-breaker, as in a stable sort
-        self.order: tuple[int, ...] = tuple(i for i, _ in items)
-        self.lats: tuple[float, ...] = tuple(p.latitude for p in self.places)
-        self.lons: tuple[float, ...] = tuple(p.longitude for p in self.places)
-        # about _TARGET_PER_CELL places per occupied cell if they were spread evenly;
-        # a sphere of radius 1 meets about 1.5 * 4π / size² cubes of side `size`
-        occupied = max(1.0, self.n / _TARGET_PER_CELL)
-        top = size is None  # a grid of its own choosing gets a coarse companion
-        if size is None:
-            size = min(2.0, max(1e-3, math.sqrt(6.0 * math.pi / occupied)))
-        self.size = size
-        self.imin = math.floor(-1.0 / self.size)
-        self.imax = math.floor(1.0 / self.size)
-        self.span = self.imax - self.imin + 1
-        cells: dict[int, list[int]] = {}
-        for j in range(self.n):
-            key = self._key(*self._cell(_unit_vector(self.lats[j], self.lons[j])))
-            cells.setdefault(key, []).append(j)
-        self.cells: dict[int, tuple[int, ...]] = {k: tuple(v) for k, v in cells.items()}
-        # same places in the same order, so local indexes agree between the two grids
-        self.coarse: _Grid | None = (
-            _Grid(items, min(2.0, size * _COARSE))
-            if top and self.n >= _COARSE_MIN_PLACES and size * _COARSE < 2.0
-            else None
+    def __init__(self, xyz: NDArray[np.float64]) -> None:
+        import numpy as np
+
+        self.n = n = len(xyz)
+        self.xyz = xyz
+        # about _GRID_DENSITY places per occupied cell if they were spread evenly
+        # (a sphere of radius 1 meets about 4.7 m² of the m³ cells)
+        self.m = m = int(min(_GRID_MAX, max(1, round(math.sqrt(n / (4.7 * _GRID_DENSITY))))))
+        self.size = 2.0 / m
+        cells = np.clip(np.floor((xyz + 1.0) / self.size), 0, m - 1).astype(np.int64)
+        keys = (cells[:, 0] * m + cells[:, 1]) * m + cells[:, 2]
+        self.order: NDArray[np.intp] = np.argsort(keys, kind="stable")
+        self.keys = keys[self.order]
+
+    def _box(self, q: list[float], half: float) -> NDArray[np.intp] | None:
+        """Every place whose unit vector is within ``half`` of ``q`` on each axis (and
+        perhaps more), or None when the box holds most of the grid."""
+        import numpy as np
+
+        m, size = self.m, self.size
+        top = m - 1
+        lo = [min(top, max(0, math.floor((v - half + 1.0) / size))) for v in q]
+        hi = [min(top, max(0, math.floor((v + half + 1.0) / size))) for v in q]
+        nx, ny = hi[0] - lo[0] + 1, hi[1] - lo[1] + 1
+        if nx * ny * 4 > m * m:
+            return None
+        # the cells of one (x, y) column of the box are one slice of the sorted keys
+        columns = (
+            (np.arange(lo[0], hi[0] + 1)[:, None] * m + np.arange(lo[1], hi[1] + 1)[None, :]) * m
+        ).ravel()
+        ends = np.searchsorted(self.keys, np.concatenate((columns + lo[2], columns + hi[2] + 1)))
+        starts, ends = ends[: len(columns)], ends[len(columns) :]
+        if len(columns) <= 16:
+            order = self.order
+            out: NDArray[np.intp] = np.concatenate(
+                [order[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+            )
+            return out
+        lengths = ends - starts
+        total = int(lengths.sum())
+        offsets = np.cumsum(lengths) - lengths
+        out = self.order[np.arange(total) + np.repeat(starts - offsets, lengths)]
+        return out
+
+    def _chords(self, q: list[float], found: NDArray[np.intp] | None) -> Any:
+        import numpy as np
+
+        diff = (self.xyz if found is None else self.xyz[found]) - q
+        return np.sqrt(np.einsum("ij,ij->i", diff, diff))
+
+    def nearest(self, q: list[float], k: int) -> NDArray[np.intp]:
+        import numpy as np
+
+        half = self.size * 0.5
+        while True:
+            found = self._box(q, half)
+            if found is None or len(found) >= k:
+                chords = self._chords(q, found)
+                bound = _bound(float(np.partition(chords, k - 1)[k - 1]))
+                # every place within `bound` of q is in a box of half-width `bound`
+                if found is None or bound <= half:
+                    keep = np.flatnonzero(chords <= bound)
+                    out: NDArray[np.intp] = keep if found is None else found[keep]
+                    return out
+                half = bound
+            else:
+                half *= 2.0
+
+    def within(self, q: list[float], chord: float) -> NDArray[np.intp]:
+        import numpy as np
+
+        found = None if chord >= _ALL else self._box(q, chord)
+        keep = np.flatnonzero(self._chords(q, found) <= chord)
+        out: NDArray[np.intp] = keep if found is None else found[keep]
+        return out
+
+
+class _Points:
+    """Some of an index's places: coordinates, unit vectors and a candidate finder.
+
+    Point ``j`` is the source's place ``positions[j]`` (``j`` itself when
+    ``positions`` is None); equal distances go by ``ranks[j]`` (by position
+    when ``ranks`` is None: an atlas's places are sorted by unique id).
+    """
+
+    __slots__ = ("_cache", "coordinates", "finder", "n", "positions", "ranks")
+
+    def __init__(
+        self,
+        coordinates: NDArray[np.float64],
+        positions: NDArray[np.intp] | None,
+        ranks: NDArray[np.intp] | None,
+        backend: str,
+    ) -> None:
+        self.n = len(coordinates)
+        self.coordinates = coordinates
+        self.positions = positions
+        self.ranks = ranks
+        self.finder: _Tree | _Grid | None = None
+        self._cache: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = (
+            None
         )
+        if self.n:
+            xyz = _unit_vectors(coordinates)
+            self.finder = _Tree(xyz) if backend == "kdtree" else _Grid(xyz)
 
-    def _cell(self, v: tuple[float, float, float]) -> tuple[int, int, int]:
-        s = self.size
-        lo, hi = self.imin, self.imax
-        return (
-            min(hi, max(lo, math.floor(v[0] / s))),
-            min(hi, max(lo, math.floor(v[1] / s))),
-            min(hi, max(lo, math.floor(v[2] / s))),
-        )
+    def _radians(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """The places' latitude and longitude in radians and the cosine of the
+        latitude, computed on first need (a benign race: every thread computes the same)."""
+        cached = self._cache
+        if cached is None:
+            import numpy as np
 
-    def _key(self, ix: int, iy: int, iz: int) -> int:
-        span = self.span
-        return ((ix - self.imin) * span + (iy - self.imin)) * span + (iz - self.imin)
+            # radians() multiplies by pi/180 in both numpy and math: IEEE-exact, the same value
+            lat = np.radians(self.coordinates[:, 0])
+            lon = np.radians(self.coordinates[:, 1])
+            cos_lat = np.array([math.cos(v) for v in lat.tolist()], dtype=np.float64)
+            self._cache = cached = (lat, lon, cos_lat)
+        return cached
 
-    def _shell(self, c: tuple[int, int, int], r: int) -> Iterable[int]:
-        """Keys of the occupied cells at Chebyshev distance exactly ``r`` from cell ``c``."""
-        cx, cy, cz = c
-        lo, hi = self.imin, self.imax
-        cells = self.cells
-        key = self._key
-        zs_all = range(max(lo, cz - r), min(hi, cz + r) + 1)
-        zs_faces = [z for z in (cz - r, cz + r) if lo <= z <= hi] if r else [cz]
-        for ix in range(max(lo, cx - r), min(hi, cx + r) + 1):
-            x_face = abs(ix - cx) == r
-            for iy in range(max(lo, cy - r), min(hi, cy + r) + 1):
-                zs = zs_all if x_face or abs(iy - cy) == r else zs_faces
-                for iz in zs:
-                    k = key(ix, iy, iz)
-                    if k in cells:
-                        yield k
+    def _km_many(self, lat: float, lon: float, js: NDArray[np.intp]) -> NDArray[np.float64]:
+        """Exact km to the places ``js``: geography's haversine operation by operation.
 
-    def nearest(
-        self, lat: float, lon: float, k: int, km: Callable[[float, float, float, float], float]
-    ) -> list[tuple[float, str, int, int]]:
-        """The ``k`` nearest as ``(km, id, position, local index)``, nearest first."""
+        The IEEE-exact operations (``+ - *``, ``sqrt``, ``radians``) run in numpy;
+        sin, the square (libm's ``pow``) and asin, whose numpy versions may differ
+        from libm's in the last bit, go through the very Python functions
+        :func:`twintowns.geography.distance` calls, element by element.
+        """
+        import numpy as np
+
+        sin, pow_, asin = _libm_ufuncs()
+        f64 = np.float64
+        lat2, lon2, cos2 = self._radians()
+        lat1 = math.radians(lat)
+        lon1 = math.radians(lon)
+        cos1 = math.cos(lat1)
+        a = pow_(sin((lat2[js] - lat1) * 0.5).astype(f64), 2.0).astype(f64)
+        b = pow_(sin((lon2[js] - lon1) * 0.5).astype(f64), 2.0).astype(f64)
+        d = a + (cos1 * cos2[js]) * b
+        out: NDArray[np.float64] = EARTH_RADIUS_KM * (2.0 * asin(np.sqrt(d)).astype(f64))
+        return out
+
+    def _rows(
+        self,
+        lat: float,
+        lon: float,
+        found: NDArray[np.intp] | list[int],
+        km: _KmFrom,
+        radius_km: float | None = None,
+        k: int | None = None,
+    ) -> _Answers:
+        """The source positions and exact km of the candidates ``found``, nearest first
+        (equal distances by rank): those at most ``radius_km`` away, the first ``k``."""
+        js = found if isinstance(found, list) else found.tolist()
+        if len(js) <= _FEW:  # a few: item by item beats numpy's fixed costs
+            item = self.coordinates.item
+            dist = km(lat, lon, [(item(j, 0), item(j, 1)) for j in js])
+            positions = js if self.positions is None else self.positions[js].tolist()
+            ranks = positions if self.ranks is None else self.ranks[js].tolist()
+            rows = list(zip(dist, ranks, positions, strict=True))
+            if radius_km is not None:
+                rows = [row for row in rows if row[0] <= radius_km]
+            rows.sort()
+            rows = rows[:k]
+            return [i for _, _, i in rows], [d for d, _, _ in rows]
+        import numpy as np
+
+        idx = np.asarray(found, dtype=np.intp)
+        km_all = self._km_many(lat, lon, idx)
+        if radius_km is not None:
+            keep = np.flatnonzero(km_all <= radius_km)
+            idx, km_all = idx[keep], km_all[keep]
+        ranks = idx if self.ranks is None else self.ranks[idx]
+        order = np.lexsort((ranks, km_all))[:k]
+        positions = idx if self.positions is None else self.positions[idx]
+        return positions[order].tolist(), km_all[order].tolist()
+
+    def nearest(self, lat: float, lon: float, k: int, km: _KmFrom) -> _Answers:
+        """The ``k`` nearest: their source positions and km, nearest first."""
         k = min(k, self.n)
-        if k == 0:
-            return []
-        c = self._cell(_unit_vector(lat, lon))
-        places, lats, lons, order = self.places, self.lats, self.lons, self.order
-        best: list[tuple[float, str, int, int]] = []  # the best k so far, sorted
-        r = 0
-        max_r = self.span  # by then every cell has been visited
-        visited = 0
-        n_cells = len(self.cells)
-        coarse = self.coarse
-        while r <= max_r:
-            if coarse is not None and r > _FINE_SHELLS:
-                return coarse.nearest(lat, lon, k, km)
-            # past a point it is cheaper to look at every place than at empty cells
-            ring = (2 * r + 1) ** 3 - (2 * r - 1) ** 3 if r else 1
-            if ring > 4 * (n_cells - visited) + 64:
-                return self._scan(lat, lon, k, km)
-            found = False
-            for key in self._shell(c, r):
-                visited += 1
-                found = True
-                best.extend(
-                    (km(lat, lon, lats[j], lons[j]), places[j].id, order[j], j)
-                    for j in self.cells[key]
-                )
-            if found:
-                best.sort()
-                del best[k:]
-            if len(best) == k:
-                # every unvisited place is at chord > r * size from the query
-                bound = _chord_to_km(r * self.size) if r * self.size < 2.0 else math.inf
-                if best[-1][0] < bound - _SLACK_KM:
-                    break
-            r += 1
-        return best
-
-    def _scan(
-        self, lat: float, lon: float, k: int, km: Callable[[float, float, float, float], float]
-    ) -> list[tuple[float, str, int, int]]:
-        lats, lons, places, order = self.lats, self.lons, self.places, self.order
-        entries = [
-            (km(lat, lon, lats[j], lons[j]), places[j].id, order[j], j) for j in range(self.n)
-        ]
-        return heapq.nsmallest(k, entries)
+        if self.finder is None or k == 0:
+            return [], []
+        found = self.finder.nearest(_unit_vector(lat, lon), k)
+        return self._rows(lat, lon, found, km, k=k)
 
     def within(
         self,
         lat: float,
         lon: float,
         radius_km: float,
-        km: Callable[[float, float, float, float], float],
-    ) -> list[tuple[float, str, int, int]]:
-        chord = _km_to_chord(radius_km + _SLACK_KM)
-        lats, lons, places, order = self.lats, self.lons, self.places, self.order
-        q = _unit_vector(lat, lon)
-        s = self.size
-        lo, hi = self.imin, self.imax
-        ranges = [
-            range(max(lo, math.floor((v - chord) / s)), min(hi, math.floor((v + chord) / s)) + 1)
-            for v in q
-        ]
-        n_box = len(ranges[0]) * len(ranges[1]) * len(ranges[2])
-        if n_box > 2 * len(self.cells):
-            candidates: Iterable[int] = range(self.n)
-        else:
-            key = self._key
-            cells = self.cells
-            candidates = [
-                j
-                for ix in ranges[0]
-                for iy in ranges[1]
-                for iz in ranges[2]
-                for j in cells.get(key(ix, iy, iz), ())
-            ]
-        out = []
-        for j in candidates:
-            d = km(lat, lon, lats[j], lons[j])
-            if d <= radius_km:
-                out.append((d, places[j].id, order[j], j))
-        out.sort()
-        return out
+        km: _KmFrom,
+    ) -> _Answers:
+        """Every place at most ``radius_km`` away: source positions and km, nearest first."""
+        if self.finder is None:
+            return [], []
+        found = self.finder.within(_unit_vector(lat, lon), _km_to_chord(radius_km + _SLACK_KM))
+        return self._rows(lat, lon, found, km, radius_km=radius_km)
 
 
 def _parse_kind(kind: object) -> PlaceKind | None:
@@ -241,37 +416,107 @@ def _parse_kind(kind: object) -> PlaceKind | None:
         raise InvalidValueError(f"unknown place kind {kind!r}: expected one of {allowed}") from None
 
 
+class _PlaceList:
+    """A sequence of places as an index source."""
+
+    __slots__ = ("places",)
+
+    def __init__(self, places: Sequence[Place]) -> None:
+        self.places = places
+
+    def coordinates(self) -> NDArray[np.float64]:
+        import numpy as np
+
+        array = np.array([(p.latitude, p.longitude) for p in self.places], dtype=np.float64)
+        return array.reshape(len(self.places), 2)
+
+    def place(self, i: int) -> Place:
+        return self.places[i]
+
+    def all_places(self) -> Sequence[Place]:
+        return self.places
+
+
 class SpatialIndex:
     """Nearest-neighbour and radius queries over a fixed collection of places.
 
-    Build it once (it costs about as much as a few hundred brute-force
-    queries) and query it many times; it never changes afterwards.  Places
-    are not deduplicated: give each place once.
+    Build it once and query it many times; it never changes afterwards.
+    Places are not deduplicated: give each place once.  ``backend`` chooses
+    how candidates are found (``"kdtree"`` needs SciPy, ``"grid"`` numpy
+    alone; by default the k-d tree when SciPy is installed); the answers are
+    the same either way.
     """
 
-    __slots__ = ("_all", "_by_kind", "_km")
+    __slots__ = ("_all", "_backend", "_by_kind", "_km", "_lock", "_source")
 
-    def __init__(self, places: Iterable[Place]) -> None:
-        items: list[tuple[int, Place]] = []
-        by_kind: dict[PlaceKind, list[tuple[int, Place]]] = {}
+    def __init__(self, places: Iterable[Place], *, backend: str | None = None) -> None:
+        items: list[Place] = []
         for i, place in enumerate(places):
             if not isinstance(place, Place):
                 raise InvalidTypeError(
                     f"a SpatialIndex holds Places, but item {i} is "
                     f"{type(place).__name__}: {place!r}"
                 )
-            items.append((i, place))
-            by_kind.setdefault(place.kind, []).append((i, place))
-        self._all = _Grid(items)
-        # one grid per kind, so that a filtered query stays local too
-        self._by_kind = {kind: _Grid(group) for kind, group in by_kind.items()}
-        self._km = _km_function()
+            items.append(place)
+        # equal distances go by id, then by position (as a stable sort would)
+        import numpy as np
+
+        by_id = sorted(range(len(items)), key=lambda i: (items[i].id, i))
+        ranks = np.empty(len(items), dtype=np.intp)
+        ranks[by_id] = np.arange(len(items))
+        self._setup(_PlaceList(items), ranks, backend)
+
+    @classmethod
+    def _from_records(cls, records: _Source, *, backend: str | None = None) -> SpatialIndex:
+        """An index over an atlas's records: their places are sorted by unique id,
+        so a place's position is its rank; no Place is built until it is an answer."""
+        index = cls.__new__(cls)
+        index._setup(records, None, backend)
+        return index
+
+    def _setup(self, source: _Source, ranks: NDArray[np.intp] | None, backend: str | None) -> None:
+        self._backend = _parse_backend(backend)
+        self._source = source
+        self._all = _Points(source.coordinates(), None, ranks, self._backend)
+        self._by_kind: dict[PlaceKind, _Points] | None = None
+        self._lock = threading.Lock()
+        self._km: _KmFrom = km_from_function()
+
+    @property
+    def backend(self) -> str:
+        """``"kdtree"`` or ``"grid"``: how this index finds candidates."""
+        return self._backend
 
     def __len__(self) -> int:
         return self._all.n
 
     def __repr__(self) -> str:
-        return f"<SpatialIndex of {self._all.n} places in {len(self._all.cells)} cells>"
+        return f"<SpatialIndex of {self._all.n} places ({self._backend})>"
+
+    def _kind_points(self, kind: PlaceKind) -> _Points | None:
+        """The index's places of one kind; the first call reads every place's kind
+        (for an atlas, that builds every Place once)."""
+        by_kind = self._by_kind
+        if by_kind is None:
+            with self._lock:
+                by_kind = self._by_kind
+                if by_kind is None:
+                    import numpy as np
+
+                    kinds = np.array([p.kind.value for p in self._source.all_places()])
+                    everything = self._all
+                    by_kind = {}
+                    for member in PlaceKind:
+                        (keep,) = np.nonzero(kinds == member.value)
+                        if len(keep):
+                            by_kind[member] = _Points(
+                                everything.coordinates[keep],
+                                keep,
+                                None if everything.ranks is None else everything.ranks[keep],
+                                self._backend,
+                            )
+                    self._by_kind = by_kind
+        return by_kind.get(kind)
 
     def nearest(
         self, point: PointLike, *, k: int = 1, kind: PlaceKind | str | None = None
@@ -288,11 +533,11 @@ class SpatialIndex:
             raise InvalidValueError(f"k must be at least 1: {k!r}")
         lat, lon = as_point(point)
         wanted = _parse_kind(kind)
-        grid = self._all if wanted is None else self._by_kind.get(wanted)
-        if grid is None:
+        points = self._all if wanted is None else self._kind_points(wanted)
+        if points is None:
             return []
-        places = grid.places
-        return [(places[j], d) for d, _, _, j in grid.nearest(lat, lon, k, self._km)]
+        positions, kms = points.nearest(lat, lon, k, self._km)
+        return list(zip(map(self._source.place, positions), kms, strict=True))
 
     def within(self, point: PointLike, radius_km: float) -> list[tuple[Place, float]]:
         """Every place at most ``radius_km`` km from ``point`` as ``(place, km)``, nearest first.
@@ -310,6 +555,5 @@ class SpatialIndex:
         if not finite or radius_km < 0:
             raise InvalidValueError(f"radius_km must be finite and >= 0: {radius_km!r}")
         lat, lon = as_point(point)
-        grid = self._all
-        places = grid.places
-        return [(places[j], d) for d, _, _, j in grid.within(lat, lon, float(radius_km), self._km)]
+        positions, kms = self._all.within(lat, lon, float(radius_km), self._km)
+        return list(zip(map(self._source.place, positions), kms, strict=True))
