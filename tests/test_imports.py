@@ -368,6 +368,8 @@ LONG_MODULES = {
     "src/twintowns/records.py": "the two record stores (built objects, columns + CSV lines) "
     "behind one interface",
     "src/twintowns/columns.py": "the binary columns' layout, its writer and its checked reader",
+    "src/twintowns/spatial.py": "one spatial index with its two backends (k-d tree, grid) "
+    "and the exact distance kernel both share, so their answers stay identical",
 }
 MAX_LINES = 500
 
