@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from twintowns import maps
@@ -354,6 +354,14 @@ statuses = st.sampled_from(list(Status))
 
 # fewer than the profile's 100: each example draws a whole map
 @settings(max_examples=40)
+# found by CI: five partners on the place and one 16 degrees east made a flat inset
+# (31 px tall) whose labels overlapped; an inset is now at least MIN_HEIGHT px tall
+@example(
+    home=(0.0, 0.0),
+    partners=[((0.0, 0.0), Status.ACTIVE)] * 5 + [((0.0, 16.0), Status.ACTIVE)],
+    center="auto",
+    labels="auto",
+)
 @given(
     home=points,
     partners=st.lists(st.tuples(points, statuses), max_size=45),

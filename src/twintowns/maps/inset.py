@@ -27,6 +27,9 @@ MIN_ZOOM: Final = 2.0
 #: MAX_HEIGHT px tall; whichever binds first sets the zoom.
 MAX_WIDTH: Final = 0.32  # of the map's width
 MAX_HEIGHT: Final = 300.0
+#: An inset is at least MIN_HEIGHT px tall (its latitude range widened around the
+#: cluster if need be), so that labels fit above and below a row of markers.
+MIN_HEIGHT: Final = 120.0
 #: Space between the world map and the inset (room for the inset's caption).
 GAP: Final = 30.0
 
@@ -118,6 +121,11 @@ def find_inset(
     )
     if scale < MIN_ZOOM * frame.scale:
         return None
+    span = MIN_HEIGHT / scale  # degrees of latitude
+    if top - bottom < span:
+        middle = (top + bottom) / 2
+        top = min(90.0, max(middle - span / 2, -90.0) + span)
+        bottom = max(-90.0, top - span)
     box = Box(PAD, y, (east - west) * scale, (top - bottom) * scale)
     inset = Inset(
         box,
