@@ -49,6 +49,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from twintowns import lazy
 from twintowns.errors import DatasetError, DatasetProblem, InvalidValueError, UnknownNameError
 from twintowns.model import (
     Continent,
@@ -195,6 +196,7 @@ class Columns:
     __slots__ = (
         "_names",
         "_names_lock",
+        "_read_names",
         "countries",
         "ids",
         "partnership",
@@ -225,19 +227,19 @@ class Columns:
         self.partnership = partnership
         self.places_csv_size = places_csv_size
         self.partnerships_csv_size = partnerships_csv_size
-        self._names = names
+        # a table, or the function that reads it (on first use)
+        self._names = names if isinstance(names, NameTable) else None
+        self._read_names = None if isinstance(names, NameTable) else names
         self._names_lock = threading.Lock()
 
     def names(self) -> NameTable | None:
         """The shipped name table (:func:`twintowns.normalize.name_table`), or None when these
         columns have none (those of an atlas built in code); read on first use."""
         found = self._names
-        if found is None or isinstance(found, NameTable):
-            return found
-        with self._names_lock:
-            if not isinstance(self._names, NameTable) and self._names is not None:
-                self._names = self._names()
-            return self._names
+        read = self._read_names
+        if found is None and read is not None:
+            found = lazy.attribute(self, "_names", self._names_lock, read)
+        return found
 
     @property
     def places(self) -> int:
