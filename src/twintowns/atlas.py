@@ -384,14 +384,16 @@ class Atlas:
     # ---------------------------------------------------------------- geography
 
     def _spatial_index(self) -> SpatialIndex:
-        if self._spatial is None:
-            with self._lock:
-                if self._spatial is None:
-                    from twintowns.spatial import SpatialIndex
+        found = self._spatial
+        if found is None:
+            found = lazy.attribute(self, "_spatial", self._lock, self._build_spatial_index)
+        return found
 
-                    # over the coordinate columns: no Place is built until it is an answer
-                    self._spatial = SpatialIndex._from_records(self._records)
-        return self._spatial
+    def _build_spatial_index(self) -> SpatialIndex:
+        from twintowns.spatial import SpatialIndex
+
+        # over the coordinate columns: no Place is built until it is an answer
+        return SpatialIndex._from_records(self._records)
 
     def nearest(
         self, point: Point, *, k: int = 1, kind: PlaceKind | str | None = None

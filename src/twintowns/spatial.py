@@ -54,6 +54,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from twintowns import lazy
 from twintowns.errors import InvalidTypeError, InvalidValueError, MissingDependencyError
 from twintowns.geography import EARTH_RADIUS_KM, PointLike, as_point, km_from_function
 from twintowns.model import Place, PlaceKind
@@ -498,25 +499,25 @@ class SpatialIndex:
         (for an atlas, that builds every Place once)."""
         by_kind = self._by_kind
         if by_kind is None:
-            with self._lock:
-                by_kind = self._by_kind
-                if by_kind is None:
-                    import numpy as np
-
-                    kinds = np.array([p.kind.value for p in self._source.all_places()])
-                    everything = self._all
-                    by_kind = {}
-                    for member in PlaceKind:
-                        (keep,) = np.nonzero(kinds == member.value)
-                        if len(keep):
-                            by_kind[member] = _Points(
-                                everything.coordinates[keep],
-                                keep,
-                                None if everything.ranks is None else everything.ranks[keep],
-                                self._backend,
-                            )
-                    self._by_kind = by_kind
+            by_kind = lazy.attribute(self, "_by_kind", self._lock, self._split_by_kind)
         return by_kind.get(kind)
+
+    def _split_by_kind(self) -> dict[PlaceKind, _Points]:
+        import numpy as np
+
+        kinds = np.array([p.kind.value for p in self._source.all_places()])
+        everything = self._all
+        by_kind = {}
+        for member in PlaceKind:
+            (keep,) = np.nonzero(kinds == member.value)
+            if len(keep):
+                by_kind[member] = _Points(
+                    everything.coordinates[keep],
+                    keep,
+                    None if everything.ranks is None else everything.ranks[keep],
+                    self._backend,
+                )
+        return by_kind
 
     def nearest(
         self, point: PointLike, *, k: int = 1, kind: PlaceKind | str | None = None
