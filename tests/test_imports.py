@@ -276,7 +276,7 @@ PACKAGE_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "twintowns.schema",
         ),
     ),
-    ("data", ("twintowns.columns", "twintowns.records")),
+    ("data", ("twintowns.columns", "twintowns.records", "twintowns.views")),
     ("lookup and geography", ("twintowns.lookup", "twintowns.geography", "twintowns.spatial")),
     ("atlas", ("twintowns.atlas",)),
     ("loading", ("twintowns.dataset",)),

@@ -35,6 +35,7 @@ from twintowns.filters import KindFilter, StatusFilter, kind_filter, status_filt
 from twintowns.lookup import NameIndex
 from twintowns.model import Partnership, Place, PlaceKind
 from twintowns.records import BuiltRecords, Records
+from twintowns.views import PartnershipView, PlaceView
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,6 +77,8 @@ class Atlas:
         "_extra_names",
         "_lock",
         "_names",
+        "_partnership_view",
+        "_place_view",
         "_records",
         "_sorted",
         "_spatial",
@@ -120,6 +123,8 @@ class Atlas:
 
     def _init(self, records: Records, metadata: Mapping[str, Any] | None) -> None:
         self._records = records
+        self._place_view = PlaceView(records)
+        self._partnership_view = PartnershipView(records)
         self.metadata: dict[str, Any] = dict(metadata or {})
         self._lock = threading.RLock()
         self._adjacency: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
@@ -150,14 +155,17 @@ class Atlas:
         return atlas
 
     @property
-    def places(self) -> tuple[Place, ...]:
-        """Every place, sorted by id."""
-        return self._records.all_places()
+    def places(self) -> PlaceView:
+        """Every place, sorted by id: a read-only sequence that builds each
+        :class:`~twintowns.Place` when it is first asked for (see :mod:`twintowns.views`)."""
+        return self._place_view
 
     @property
-    def partnerships(self) -> tuple[Partnership, ...]:
-        """Every partnership, sorted by its pair of ids."""
-        return self._records.all_partnerships()
+    def partnerships(self) -> PartnershipView:
+        """Every partnership, sorted by its pair of ids: a read-only sequence that builds
+        each :class:`~twintowns.Partnership` when it is first asked for
+        (see :mod:`twintowns.views`)."""
+        return self._partnership_view
 
     def _adjacency_arrays(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """``(starts, positions)``: the partnerships of the place at position ``i`` are at
@@ -226,7 +234,7 @@ class Atlas:
 
     def __iter__(self) -> Iterator[Place]:
         """The places, sorted by id."""
-        return iter(self.places)
+        return iter(self._records.all_places())
 
     def __contains__(self, item: object) -> bool:
         """True for the id of a place of this atlas, or a Place equal to one."""
@@ -259,7 +267,8 @@ class Atlas:
 
         if self is dataset._bundled:
             return (dataset.load, ())
-        return (Atlas._trusted, (self.places, self.partnerships, self.metadata))
+        records = self._records
+        return (Atlas._trusted, (records.all_places(), records.all_partnerships(), self.metadata))
 
     def _name_index(self) -> NameIndex:
         found = self._names

@@ -610,6 +610,20 @@ def _columns_distances(columns: Columns, where: Any, factor: float = 1.0) -> lis
     return _kernel(np, lat[a], lon[a], lat[b], lon[b], factor)
 
 
+def _columns_of(pairs: Iterable[object]) -> Columns | None:
+    """The columns holding exactly ``pairs``, in order, when ``pairs`` is every
+    partnership of an atlas (``atlas.partnerships``, or the tuple it builds), else None."""
+    from twintowns.views import PartnershipView
+
+    if isinstance(pairs, PartnershipView):
+        return pairs.columns() if len(pairs) > 1 else None
+    if type(pairs) is tuple and len(pairs) > 1:
+        from twintowns.records import columns_for
+
+        return columns_for(pairs)
+    return None
+
+
 def distances(pairs: Iterable[object], *, unit: str = "km") -> list[float]:
     """Haversine distances of many pairs at once, in the order given.
 
@@ -632,10 +646,8 @@ def distances(pairs: Iterable[object], *, unit: str = "km") -> list[float]:
     np = _numpy()
     if np is not None and isinstance(pairs, np.ndarray):
         return _distances_array(np, pairs, factor)
-    if type(pairs) is tuple and len(pairs) > 1:
-        from twintowns.records import columns_for
-
-        columns = columns_for(pairs)  # an atlas's partnerships: from its columns
+    if np is not None:
+        columns = _columns_of(pairs)  # an atlas's partnerships: from its columns
         if columns is not None:
             return _columns_distances(columns, None, factor)
     flat = _pair_list(pairs)

@@ -161,7 +161,7 @@ def objects(atlas: Atlas, where: npt.NDArray[np.intp] | list[int]) -> list[Partn
 def selected(atlas: Atlas, statuses: frozenset[Status] | None) -> tuple[Partnership, ...]:
     """The partnerships of ``atlas`` whose status passes the filter, in atlas order."""
     if statuses is None:
-        return atlas.partnerships
+        return atlas._records.all_partnerships()
     where = positions(atlas, statuses)
     assert where is not None
 
