@@ -13,7 +13,7 @@ import pytest
 import twintowns
 from twintowns import dataset, stats
 from twintowns.atlas import Atlas
-from twintowns.columns import COLUMNS_FILE, HEADER, Columns
+from twintowns.columns import COLUMNS_FILE, HEADER, Columns, build_adjacency
 from twintowns.errors import DatasetError
 from twintowns.geography import distances
 from twintowns.model import Partnership, Place
@@ -93,6 +93,25 @@ def _column_offset(data: bytes, table: str, name: str) -> int:
     raise AssertionError(name)
 
 
+def _tail_offsets(data: bytes) -> dict[str, int]:
+    """Byte offsets of the name table's and the adjacency's int32 sections."""
+    header = HEADER.unpack_from(data)
+    n, m, (keys_size, k, e) = header[2], header[3], header[7:10]
+    offset = _column_offset(data, "partnership", "claimed") + m + (-m % 8)
+    out = {}
+    for name, size in (
+        ("keys", keys_size),
+        ("name starts", 4 * (k + 1)),
+        ("name entries", 4 * e),
+        ("adjacency starts", 4 * (n + 1)),
+        ("adjacency entries", 8 * m),
+    ):
+        out[name] = offset
+        offset += size + (-size % 8)
+    assert offset == len(data)
+    return out
+
+
 def test_malformed_columns_are_rejected_with_dataset_error() -> None:
     good = (DATA / COLUMNS_FILE).read_bytes()
     version = struct.pack("<I", 99)
@@ -118,9 +137,69 @@ def test_malformed_columns_are_rejected_with_dataset_error() -> None:
         with pytest.raises(DatasetError, match=message):
             Columns.from_bytes(data)
     # the name table is checked when first used
-    broken = Columns.from_bytes(good[:-4] + struct.pack("<i", 10**9))
+    tail = _tail_offsets(good)
+    last_entry = tail["name entries"] + 4 * (HEADER.unpack_from(good)[9] - 1)
+    broken = Columns.from_bytes(_replace(good, last_entry, struct.pack("<i", 10**9)))
     with pytest.raises(DatasetError, match="name table does not fit"):
         broken.names()
+
+
+def test_the_shipped_adjacency_is_the_one_built_from_the_endpoints() -> None:
+    shipped = _bundled_columns()
+    n, m = shipped.places, shipped.partnerships
+    built = build_adjacency(shipped.partnership["a"], shipped.partnership["b"], n)
+    adjacency = shipped.adjacency()
+    assert adjacency is shipped.adjacency()  # read once
+    a, b = shipped.partnership["a"].tolist(), shipped.partnership["b"].tolist()
+    for i in range(n):
+        positions = adjacency.positions(i)
+        assert positions == built.positions(i)
+        assert adjacency.degree(i) == len(positions) == built.degree(i)
+        assert all(i in (a[j], b[j]) for j in positions)
+    assert sum(adjacency.degree(i) for i in range(n)) == 2 * m
+    # the atlas answers from it: partner lists and degrees need no numpy
+    atlas = dataset._read_bundled()
+    assert atlas._adjacency_arrays() is atlas._records.columns().adjacency()
+
+
+def test_a_malformed_adjacency_is_rejected_naming_the_file() -> None:
+    good = (DATA / COLUMNS_FILE).read_bytes()
+    tail = _tail_offsets(good)
+    starts, entries = tail["adjacency starts"], tail["adjacency entries"]
+    first_end = struct.unpack_from("<i", good, starts + 4)[0]  # place 0's partnerships end
+    cases = [
+        (_replace(good, starts, struct.pack("<i", 1)), "adjacency does not fit", None),
+        (_replace(good, starts + 4, struct.pack("<i", -5)), "out of range", 0),
+        (_replace(good, starts + 4, struct.pack("<i", 10**9)), "out of range", 0),
+        (_replace(good, entries, struct.pack("<i", 10**9)), "not its own", 0),
+        (_replace(good, entries + 4 * first_end, b"\x00\x00\x00\x00"), "not its own", 1),
+    ]
+    for data, message, place in cases:
+        columns = Columns.from_bytes(data, "pkg/columns.bin")
+        with pytest.raises(DatasetError, match=message) as caught:
+            columns.adjacency().positions(0 if place is None else place)
+        assert "pkg/columns.bin" in str(caught.value)
+    # a wrong count is found by degree() too
+    columns = Columns.from_bytes(_replace(good, starts + 4, struct.pack("<i", -5)))
+    with pytest.raises(DatasetError, match="out of range"):
+        columns.adjacency().degree(0)
+
+
+def test_columns_read_from_a_file_are_views_wrapped_as_arrays_on_first_use() -> None:
+    columns = _bundled_columns()
+    view = columns.place.view("latitude")
+    assert isinstance(view, memoryview) and view.readonly
+    assert columns.place._arrays == {}  # nothing wrapped yet
+    array = columns.place["latitude"]
+    assert array is columns.place["latitude"]  # wrapped once
+    assert not array.flags.writeable and array.dtype == np.dtype("<f8")
+    assert array.tolist() == view.tolist()
+    assert np.shares_memory(array, np.frombuffer(columns.place.view("latitude"), dtype="<f8"))
+    with pytest.raises(KeyError):
+        columns.place["nothing"]
+    # columns built in code give views of their arrays
+    built = _csv_columns()
+    assert built.partnership.view("a").tolist() == columns.partnership.view("a").tolist()
 
 
 def _store(columns: Columns, places: bytes, partnerships: bytes) -> Atlas:

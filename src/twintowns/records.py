@@ -35,7 +35,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from twintowns import lazy
 from twintowns.errors import DatasetError, DatasetProblem
@@ -746,8 +746,59 @@ class ColumnarRecords(CsvRecords):
         return found
 
 
+#: after this many values read one by one, a coded column is decoded whole (every record
+#: is being built): a list replaces the decoder on its :class:`_ColumnValues`
+_DECODE_WHOLE_AFTER = 512
+
+
+class _Decoded(Generic[_T]):
+    """The values of a coded column by position, ``table[codes[i]]``, read one at a time
+    from the column's view; after many reads the whole column is decoded into a list
+    that takes this decoder's place on ``owner`` (same values: a race is harmless)."""
+
+    __slots__ = ("_codes", "_name", "_owner", "_reads", "_table")
+
+    def __init__(
+        self, owner: _ColumnValues, name: str, codes: memoryview, table: Sequence[_T]
+    ) -> None:
+        self._owner = owner
+        self._name = name
+        self._codes = codes
+        self._table = table
+        self._reads = 0
+
+    def __getitem__(self, i: int) -> _T:
+        self._reads += 1
+        if self._reads == _DECODE_WHOLE_AFTER:
+            setattr(self._owner, self._name, self._whole())
+        return self._value(self._codes[i])
+
+    def _value(self, code: int) -> _T:
+        return self._table[code]
+
+    def _whole(self) -> list[_T]:
+        table = self._table
+        return [table[c] for c in self._codes.tolist()]
+
+
+class _Population(_Decoded[int | None]):
+    """Populations by position: the column's value, None for -1 (unknown)."""
+
+    def _value(self, code: int) -> int | None:
+        return None if code < 0 else code
+
+    def _whole(self) -> list[int | None]:
+        return [None if n < 0 else n for n in self._codes.tolist()]
+
+
+#: a coded column's values: its decoder, or the list that replaced it
+_Values = _Decoded[_T] | list[_T]
+
+
 class _ColumnValues:
-    """The columns as Python lists of the values records hold (built once per store)."""
+    """The values records hold, by position, read from the columns' views without numpy
+    (built once per store): numbers straight from the views, coded values decoded one
+    at a time (:class:`_Decoded`), so one record costs no column conversion."""
 
     __slots__ = (
         "a",
@@ -776,27 +827,35 @@ class _ColumnValues:
             STATUSES,
         )
 
-        place, partnership = columns.place, columns.partnership
-        countries, subdivisions = columns.countries, columns.subdivisions
-        self.latitude: list[float] = place["latitude"].tolist()
-        self.longitude: list[float] = place["longitude"].tolist()
-        self.population: list[int | None] = [
-            None if n < 0 else n for n in place["population"].tolist()
-        ]
-        self.country = [countries[c] for c in place["country"].tolist()]
-        self.subdivision = [
-            subdivisions[c] if c >= 0 else None for c in place["subdivision"].tolist()
-        ]
-        self.place_kind = [PLACE_KINDS[c] for c in place["kind"].tolist()]
-        self.continent = [CONTINENTS[c] for c in place["continent"].tolist()]
-        self.a: list[int] = partnership["a"].tolist()
-        self.b: list[int] = partnership["b"].tolist()
-        self.partnership_kind = [PARTNERSHIP_KINDS[c] for c in partnership["kind"].tolist()]
-        self.status = [STATUSES[c] for c in partnership["status"].tolist()]
-        self.status_basis = [STATUS_BASES[c] for c in partnership["status_basis"].tolist()]
-        self.established: list[int] = partnership["established"].tolist()
-        self.ended: list[int] = partnership["ended"].tolist()
-        self.as_of: list[int] = partnership["as_of"].tolist()
+        place, partnership = columns.place.view, columns.partnership.view
+        self.latitude: Sequence[float] = place("latitude")
+        self.longitude: Sequence[float] = place("longitude")
+        self.population: _Values[int | None] = _Population(
+            self, "population", place("population"), ()
+        )
+        self.country: _Values[str] = _Decoded(self, "country", place("country"), columns.countries)
+        # code -1 (no subdivision) reads the last item: None
+        self.subdivision: _Values[str | None] = _Decoded(
+            self, "subdivision", place("subdivision"), (*columns.subdivisions, None)
+        )
+        self.place_kind: _Values[PlaceKind] = _Decoded(
+            self, "place_kind", place("kind"), PLACE_KINDS
+        )
+        self.continent: _Values[Continent] = _Decoded(
+            self, "continent", place("continent"), CONTINENTS
+        )
+        self.a: Sequence[int] = partnership("a")
+        self.b: Sequence[int] = partnership("b")
+        self.partnership_kind: _Values[PartnershipKind] = _Decoded(
+            self, "partnership_kind", partnership("kind"), PARTNERSHIP_KINDS
+        )
+        self.status: _Values[Status] = _Decoded(self, "status", partnership("status"), STATUSES)
+        self.status_basis: _Values[StatusBasis] = _Decoded(
+            self, "status_basis", partnership("status_basis"), STATUS_BASES
+        )
+        self.established: Sequence[int] = partnership("established")
+        self.ended: Sequence[int] = partnership("ended")
+        self.as_of: Sequence[int] = partnership("as_of")
 
 
 _MAKE_PLACE = _maker(Place)
