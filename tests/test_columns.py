@@ -13,8 +13,8 @@ import pytest
 import twintowns
 from twintowns import dataset, stats
 from twintowns.atlas import Atlas
-from twintowns.columns import COLUMNS_FILE, HEADER, Columns, build_adjacency
-from twintowns.errors import DatasetError
+from twintowns.columns import COLUMNS_FILE, HEADER, Columns, build_adjacency, line_starts
+from twintowns.errors import DatasetError, InvalidValueError
 from twintowns.geography import distances
 from twintowns.model import Partnership, Place
 from twintowns.normalize import name_table
@@ -71,6 +71,44 @@ def test_bytes_round_trip_and_are_deterministic() -> None:
     again = Columns.from_bytes(data)
     assert again.to_bytes(places_csv_size=1, partnerships_csv_size=2) == data
     assert (again.places_csv_size, again.partnerships_csv_size) == (1, 2)
+    assert again.line_span(0, 0) is None  # written without line starts
+    # with them: the shipped file, byte for byte
+    texts = [(DATA / name).read_bytes() for name in ("places.csv", "partnerships.csv")]
+    starts = (line_starts(texts[0]), line_starts(texts[1]))
+    sizes = {"places_csv_size": len(texts[0]), "partnerships_csv_size": len(texts[1])}
+    shipped = derived.to_bytes(**sizes, line_starts=starts)
+    assert shipped == (DATA / COLUMNS_FILE).read_bytes()
+    assert Columns.from_bytes(shipped).to_bytes(**sizes, line_starts=starts) == shipped
+    with pytest.raises(InvalidValueError, match="line starts"):
+        derived.to_bytes(**sizes, line_starts=(starts[0][:-1], starts[1]))
+
+
+def test_each_record_line_is_where_the_columns_say() -> None:
+    columns = _bundled_columns()
+    for k, name in enumerate(("places.csv", "partnerships.csv")):
+        data = (DATA / name).read_bytes()
+        lines = data.split(b"\n")[1:-1]
+        count = (columns.places, columns.partnerships)[k]
+        assert len(lines) == count
+        for i in range(count):
+            span = columns.line_span(k, i)
+            assert span is not None and data[span[0] : span[1]] == lines[i] + b"\n"
+
+
+def test_one_record_is_built_from_its_line_alone() -> None:
+    atlas = dataset._read_bundled()
+    records = atlas._records
+    assert isinstance(records, ColumnarRecords)
+    partners = atlas.partners("Charlotte")
+    assert len(partners) > 5
+    assert records._lines_read == [None, None]  # no file split into lines
+    assert all(text is not None for text in records._texts)
+    slow = dataset.read_dataset(DATA)
+    assert partners == slow.partners("Charlotte")
+    assert atlas.partnerships_of("Charlotte") == slow.partnerships_of("Charlotte")
+    # building everything reads the files' lines and lets their bytes go
+    assert atlas.places == slow.places
+    assert records._texts[0] is None and records._lines_read[0] == []
 
 
 def _replace(data: bytes, offset: int, raw: bytes) -> bytes:
@@ -105,6 +143,8 @@ def _tail_offsets(data: bytes) -> dict[str, int]:
         ("name entries", 4 * e),
         ("adjacency starts", 4 * (n + 1)),
         ("adjacency entries", 8 * m),
+        ("place lines", 8 * (n + 1)),
+        ("partnership lines", 8 * (m + 1)),
     ):
         out[name] = offset
         offset += size + (-size % 8)
@@ -205,6 +245,24 @@ def test_columns_read_from_a_file_are_views_wrapped_as_arrays_on_first_use() -> 
 def _store(columns: Columns, places: bytes, partnerships: bytes) -> Atlas:
     files = (places, partnerships)
     return Atlas._from_records(ColumnarRecords(columns, lambda k: files[k]), {})
+
+
+def test_a_line_the_columns_misplace_is_rejected() -> None:
+    columns = _bundled_columns()
+    places = (DATA / "places.csv").read_bytes()
+    partnerships = (DATA / "partnerships.csv").read_bytes()
+    span = columns.line_span(0, 0)
+    assert span is not None
+    # the first record's line shifted by one byte, the file's size kept
+    shifted = places[: span[0]] + b"x" + places[span[0] : -1]
+    with pytest.raises(DatasetError, match=r"places.csv.*row 2.*not a line"):
+        _store(columns, shifted, partnerships).get(columns.ids[0])
+    assert places.startswith(b"id,")
+    with pytest.raises(DatasetError, match=r"places.csv.*unexpected header"):
+        _store(columns, b"ID" + places[2:], partnerships).get(columns.ids[0])
+    broken = places[: span[0]] + b"\xff" + places[span[0] + 1 :]
+    with pytest.raises(DatasetError, match=r"places.csv.*row 2.*not UTF-8"):
+        _store(columns, broken, partnerships).get(columns.ids[0])
 
 
 def test_csv_files_that_do_not_match_the_columns_are_rejected() -> None:

@@ -40,7 +40,12 @@ at a multiple of 8 bytes (zero padding):
    build: ``starts`` (int32, ``n + 1``) and ``entries`` (int32, ``2m``); the
    partnerships of place ``i`` are at positions ``entries[starts[i]:starts[i + 1]]``
    (first those where it is ``a``, then those where it is ``b``, each in
-   position order).
+   position order);
+7. where each record's line starts in ``places.csv`` (int64, ``n + 1``) and in
+   ``partnerships.csv`` (int64, ``m + 1``), the last value being the file's
+   size, so one record's line is read alone (:meth:`Columns.line_span`); all
+   zeros when the columns were written without them (then the files are read
+   whole).
 
 Loading keeps the columns as views of the file's bytes (``memoryview``, no
 copy, no numpy): :meth:`ColumnMap.view` reads them so, and ``Columns.place[name]``
@@ -89,6 +94,7 @@ __all__ = [
     "NameTable",
     "build_adjacency",
     "date_code",
+    "line_starts",
 ]
 
 COLUMNS_FILE: Final = "columns.bin"
@@ -374,6 +380,7 @@ class Columns:
 
     __slots__ = (
         "_adjacency",
+        "_line_starts",
         "_lock",
         "_names",
         "_read_adjacency",
@@ -399,6 +406,7 @@ class Columns:
         partnerships_csv_size: int = 0,
         names: NameTable | Callable[[], NameTable] | None = None,
         adjacency: Callable[[], Adjacency] | None = None,
+        line_starts: tuple[memoryview, memoryview] | None = None,
     ) -> None:
         self.ids = ids
         self.countries = countries
@@ -413,6 +421,7 @@ class Columns:
         # the shipped adjacency is read on first use; without one, it is built (numpy)
         self._adjacency: Adjacency | None = None
         self._read_adjacency = adjacency
+        self._line_starts = line_starts
         self._lock = threading.Lock()
 
     def names(self) -> NameTable | None:
@@ -436,6 +445,15 @@ class Columns:
         if self._read_adjacency is not None:
             return self._read_adjacency()
         return build_adjacency(self.partnership["a"], self.partnership["b"], self.places)
+
+    def line_span(self, k: int, i: int) -> tuple[int, int] | None:
+        """``(start, stop)``: the bytes of record ``i``'s line, its newline included, in
+        ``places.csv`` (``k`` 0) or ``partnerships.csv`` (``k`` 1); None when these
+        columns do not know where lines start (then the file is read whole)."""
+        if self._line_starts is None:
+            return None
+        starts = self._line_starts[k]
+        return starts[i], starts[i + 1]
 
     @property
     def places(self) -> int:
@@ -513,8 +531,23 @@ class Columns:
 
     # ------------------------------------------------------------ binary
 
-    def to_bytes(self, *, places_csv_size: int, partnerships_csv_size: int) -> bytes:
-        """The binary layout of the module docstring (deterministic: same columns, same bytes)."""
+    def to_bytes(
+        self,
+        *,
+        places_csv_size: int,
+        partnerships_csv_size: int,
+        line_starts: tuple[Sequence[int], Sequence[int]] | None = None,
+    ) -> bytes:
+        """The binary layout of the module docstring (deterministic: same columns, same bytes).
+
+        ``line_starts``: where each record's line starts in the two files and their sizes
+        (:func:`line_starts`), or None (written as zeros)."""
+        starts = line_starts or ([0] * (self.places + 1), [0] * (self.partnerships + 1))
+        if [len(x) for x in starts] != [self.places + 1, self.partnerships + 1] or (
+            line_starts is not None
+            and [x[-1] for x in starts] != [places_csv_size, partnerships_csv_size]
+        ):
+            raise InvalidValueError("line starts that do not fit the records and the files")
         names = self.names()
         if names is None:
             raise InvalidValueError("columns without a name table are not written to a file")
@@ -552,6 +585,7 @@ class Columns:
             _raw(names._entries, "<i4"),
             _raw(adjacency._starts, "<i4"),
             _raw(adjacency._entries, "<i4"),
+            *(_numpy().array(x, dtype="<i8").tobytes() for x in starts),
         ):
             out += raw + bytes(_pad(len(raw)))
         return bytes(out)
@@ -574,6 +608,7 @@ class Columns:
         keys_size, k, e = reader.names_sizes
         adjacency_at = names_at + sum(s + _pad(s) for s in (keys_size, 4 * (k + 1), 4 * e))
         ends = (partnership["a"], partnership["b"])
+        lines_at = adjacency_at + sum(s + _pad(s) for s in (4 * (n + 1), 8 * m))
         return cls(
             ids,
             tuple(countries),
@@ -584,6 +619,7 @@ class Columns:
             partnerships_csv_size=reader.csv_sizes[1],
             names=lambda: reader.name_table(names_at),
             adjacency=lambda: reader.adjacency(adjacency_at, ends),
+            line_starts=reader.line_starts(lines_at),
         )
 
 
@@ -625,6 +661,7 @@ class _Reader:
         for count, fields in ((self.n, PLACE_FIELDS), (self.m, PARTNERSHIP_FIELDS)):
             sizes.extend(count * _FORMATS[dtype][0] for _name, dtype in fields)
         sizes += [keys_size, 4 * (k + 1), 4 * e, 4 * (self.n + 1), 4 * 2 * self.m]
+        sizes += [8 * (self.n + 1), 8 * (self.m + 1)]
         return self.offset + sum(s + _pad(s) for s in sizes)
 
     def text(self, at: int, size: int, what: str) -> list[str]:
@@ -704,3 +741,31 @@ class _Reader:
         if starts[0] != 0 or starts[n] != 2 * m:
             raise self.bad("the adjacency does not fit the partnerships")
         return Adjacency(starts, entries, ends, self.bad)
+
+    def line_starts(self, at: int) -> tuple[memoryview, memoryview] | None:
+        """Where the records' lines start in the two CSV files (at offset ``at``), or None
+        when they were written as zeros; each file's last value must be its recorded size."""
+        out = []
+        for count in (self.n, self.m):
+            starts = _file_view(self.buffer, "<i8", count + 1, at)
+            at += 8 * (count + 1) + _pad(8 * (count + 1))
+            out.append(starts)
+        if all(x[0] == 0 and x[-1] == 0 for x in out):
+            return None
+        for starts, size in zip(out, self.csv_sizes, strict=True):
+            if not 0 < starts[0] <= starts[-1] == size:
+                raise self.bad("the line starts do not fit the CSV files' sizes")
+        return out[0], out[1]
+
+
+def line_starts(data: bytes) -> list[int]:
+    """Where each record's line starts in the bytes of a CSV file (a header line, then one
+    line per record, each ending with a newline), then the file's size."""
+    if not data.endswith(b"\n"):
+        raise InvalidValueError("a CSV file of the data ends with a newline")
+    starts = []
+    at = data.find(b"\n") + 1
+    while at:
+        starts.append(at)
+        at = data.find(b"\n", at) + 1
+    return starts

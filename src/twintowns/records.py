@@ -549,16 +549,18 @@ class ColumnarRecords(CsvRecords):
     Loading reads only the columns (the bundled ``columns.bin``): place ids,
     coordinates, codes and the partnership endpoints as positions.  Lookups
     by id, partner lists, statistics and distances are answered from them.
-    The CSV files are read, once and whole, when the first
+    The CSV files are read, once, when the first
     :class:`~twintowns.Place` or :class:`~twintowns.Partnership` is built,
     and checked against the columns: the file's size is the one the data
     build recorded, it holds one line per record, and each record's ids are
-    the columns' when it is built.  A mismatch raises
-    :class:`~twintowns.DatasetError`.  ``read(0)`` gives the bytes of the
+    the columns' when it is built.  A record is converted from its line
+    alone where the columns say lines start (the bundled ``columns.bin``);
+    the file is split into lines when every record is built.  A mismatch
+    raises :class:`~twintowns.DatasetError`.  ``read(0)`` gives the bytes of the
     places file, ``read(1)`` those of the partnerships file.
     """
 
-    __slots__ = ("_code_dates", "_column_values", "_ids", "_lines_read", "_read")
+    __slots__ = ("_code_dates", "_column_values", "_ids", "_lines_read", "_read", "_texts")
 
     def __init__(
         self,
@@ -575,6 +577,8 @@ class ColumnarRecords(CsvRecords):
         self._pair_ids = None
         self._read = read
         self._lines_read: list[list[str] | None] = [None, None]
+        #: the bytes of each file while records are read one line at a time
+        self._texts: list[bytes | None] = [None, None]
         self._column_values: _ColumnValues | None = None
         self._code_dates: dict[int, PartialDate] = {}
         self._place_lines = []
@@ -622,7 +626,59 @@ class ColumnarRecords(CsvRecords):
             found = lazy.item(self._lines_read, k, self._lock, lambda: self._read_lines(k))
         return found
 
+    def _place_from_line(self, i: int) -> Place:
+        return self._make_place(i, _cells(self._record_line(0, i)))
+
+    def _partnership_from_line(self, j: int) -> Partnership:
+        return self._make_partnership(j, _cells(self._record_line(1, j)))
+
+    def _record_line(self, k: int, i: int) -> str:
+        """Line ``i`` of file ``k``: alone, where columns.bin says it starts (the file's
+        size and header checked once, the line's ends and text now, its ids by the
+        caller), or from the whole file's lines once they are read."""
+        span = self.columns().line_span(k, i)
+        if span is None or self._lines_read[k] is not None:
+            return self._line_list(k)[i]
+        data = self._texts[k]
+        if data is None:
+            data = lazy.item(self._texts, k, self._lock, lambda: self._checked_bytes(k))
+        start, stop = span
+        if not (0 < start < stop <= len(data) and data[start - 1] == data[stop - 1] == 10):
+            problem = f"bytes {start}-{stop} are not a line: rebuild the data with `make data`"
+            raise DatasetError([DatasetProblem(self._files[k], i + 2, None, problem)])
+        try:
+            text = data[start : stop - 1].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = f"not UTF-8 text at byte {start + exc.start}"
+            raise DatasetError([DatasetProblem(self._files[k], i + 2, None, problem)]) from None
+        if "\r" in text:
+            problem = "line ends must be \\n"
+            raise DatasetError([DatasetProblem(self._files[k], i + 2, None, problem)])
+        return text
+
+    def _checked_bytes(self, k: int) -> bytes:
+        """The bytes of file ``k``: its size the one the columns were built from, its header
+        the expected one."""
+        data = self._read(k)
+        self._check_size(k, data)
+        header = ",".join((PLACE_COLUMNS, PARTNERSHIP_COLUMNS)[k]).encode("utf-8") + b"\n"
+        if not data.startswith(header):
+            raise DatasetError([DatasetProblem(self._files[k], 1, None, "unexpected header")])
+        return data
+
+    def _check_size(self, k: int, data: bytes) -> None:
+        """The check of :meth:`_file_lines`: the size the columns were built from."""
+        cols = self.columns()
+        expected = (cols.places_csv_size, cols.partnerships_csv_size)[k]
+        if len(data) != expected:
+            message = (
+                f"{len(data)} bytes, but the columns were built from {expected}: "
+                "the columns file does not match it (rebuild the data with `make data`)"
+            )
+            raise DatasetError([DatasetProblem(self._files[k], None, None, message)])
+
     def _read_lines(self, k: int) -> list[str]:
+        self._texts[k] = None  # the whole file's lines replace its bytes
         if k == 0:
             lines = self._place_lines = self._file_lines(0, PLACE_COLUMNS, len(self._places))
         else:
