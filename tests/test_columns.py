@@ -103,12 +103,16 @@ def test_one_record_is_built_from_its_line_alone() -> None:
     assert len(partners) > 5
     assert records._lines_read == [None, None]  # no file split into lines
     assert all(text is not None for text in records._texts)
+    values = records._values()
+    assert not isinstance(values.country, list)  # read one value at a time
     slow = dataset.read_dataset(DATA)
     assert partners == slow.partners("Charlotte")
     assert atlas.partnerships_of("Charlotte") == slow.partnerships_of("Charlotte")
     # building everything reads the files' lines and lets their bytes go
     assert atlas.places == slow.places
     assert records._texts[0] is None and records._lines_read[0] == []
+    assert isinstance(values.country, list)  # decoded whole once many were read
+    assert values.country == [p.country for p in slow.places]
 
 
 def _replace(data: bytes, offset: int, raw: bytes) -> bytes:
@@ -317,6 +321,33 @@ def test_first_use_of_the_columns_is_thread_safe() -> None:
     assert len(seen) == 16
     # the same objects for everyone, except coordinates(): a new read-only array per call
     assert len({row[:-3] + row[-2:] for row in seen}) == 1
+
+
+def test_first_use_of_views_arrays_adjacency_and_lines_is_thread_safe() -> None:
+    atlas = dataset._read_bundled()
+    columns = atlas._records.columns()
+    barrier = threading.Barrier(16)
+    seen: list[tuple[int, ...]] = []
+
+    def work() -> None:
+        barrier.wait()
+        partners = atlas.partners("Charlotte")
+        seen.append(
+            (
+                id(columns.place["latitude"]),
+                id(columns.partnership["a"]),
+                id(columns.adjacency()),
+                id(columns.names()),
+                *map(id, partners),
+            )
+        )
+
+    threads = [threading.Thread(target=work) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 16 and len(set(seen)) == 1
 
 
 def test_coordinates_are_read_only_in_place_id_order(small_atlas: Atlas) -> None:

@@ -234,7 +234,7 @@ class ColumnMap(Mapping[str, "npt.NDArray[Any]"]):
         found = self._arrays.get(name)
         if found is None:
             if name not in self._views:
-                raise KeyError(name)
+                raise UnknownNameError(f"no column named {name!r}")
             found = lazy.item(self._arrays, name, self._lock, lambda: self._wrap(name))
         return found
 
