@@ -5,6 +5,12 @@ Both run as fresh processes, alternately, and the medians are compared
 answers from the bundled data (nothing is cached on disk); ``partners`` and
 ``python -m twintowns`` are shown for comparison.  Issue 16's row:
 ``twintowns partners Charlotte`` against the bare import, target <= 3x.
+
+Every variant runs with Python's bytecode cache on (``PYTHONDONTWRITEBYTECODE``
+is dropped from their environment), as a user's installed package has it: a
+warm-up run of each writes any missing ``.pyc`` file, so neither side is timed
+compiling source.  The load average is printed with the result (the machine is
+shared: compare ratios from one run).
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ def _time(command: list[str], env: dict[str, str]) -> float:
 
 def measure(runs: int = RUNS) -> dict[str, float]:
     """Median wall time in seconds of each variant, interleaved run by run."""
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     script = _script()
     variants = {
         "import": ([sys.executable, "-c", "import twintowns"], env),
@@ -48,7 +54,8 @@ def measure(runs: int = RUNS) -> dict[str, float]:
             env,
         ),
     }
-    subprocess.run([*script, "place", "Charlotte"], env=env, check=True, capture_output=True)
+    for command, environment in variants.values():  # warm up: caches, bytecode
+        subprocess.run(command, env=environment, check=True, capture_output=True)
     times: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(runs):
         for name, (command, environment) in variants.items():
@@ -58,6 +65,7 @@ def measure(runs: int = RUNS) -> dict[str, float]:
 
 def main() -> None:
     medians = measure()
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     base = medians["import"]
     for name, value in medians.items():
         print(f"{name:28} {value * 1000:7.1f} ms  {value / base:5.2f}x import")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -763,6 +764,42 @@ def test_starting_the_program_imports_no_heavy_module() -> None:
         "sqlite3",
     }
     assert not loaded & heavy, sorted(loaded & heavy)
+
+
+def test_partners_and_place_answer_without_numpy_pycountry_or_a_build() -> None:
+    """What the two start-up commands need ships in the package (columns.bin: the columns,
+    the name table and the adjacency): they import neither numpy nor pycountry."""
+    code = (
+        "import sys\n"
+        "from twintowns.cli import main\n"
+        "assert main(['partners', 'Charlotte']) == 0\n"
+        "assert main(['place', 'Charlotte', '--json']) == 0\n"
+        "print(sorted({'numpy', 'pycountry', 'twintowns.spatial'} & set(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert "Charlotte, US-NC, US: " in done.stdout
+
+
+def test_a_command_line_builds_the_options_of_its_command_alone_and_parses_the_same() -> None:
+    import shlex
+
+    from twintowns.cli import _build_parser
+
+    full = build_parser()
+
+    def sub(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        found: argparse.ArgumentParser = action.choices[name]
+        return found
+
+    for spec in COMMANDS:
+        one = _build_parser(spec.name)
+        assert one.format_help() == full.format_help()
+        assert sub(one, spec.name).format_help() == sub(full, spec.name).format_help()
+        for example in spec.examples:
+            argv = shlex.split(example)[1:]
+            assert one.parse_args(argv) == full.parse_args(argv), example
 
 
 def test_narrow_terminals_cut_text_but_never_numbers() -> None:

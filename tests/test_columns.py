@@ -13,8 +13,8 @@ import pytest
 import twintowns
 from twintowns import dataset, stats
 from twintowns.atlas import Atlas
-from twintowns.columns import COLUMNS_FILE, HEADER, Columns
-from twintowns.errors import DatasetError
+from twintowns.columns import COLUMNS_FILE, HEADER, Columns, build_adjacency, line_starts
+from twintowns.errors import DatasetError, InvalidValueError
 from twintowns.geography import distances
 from twintowns.model import Partnership, Place
 from twintowns.normalize import name_table
@@ -71,6 +71,48 @@ def test_bytes_round_trip_and_are_deterministic() -> None:
     again = Columns.from_bytes(data)
     assert again.to_bytes(places_csv_size=1, partnerships_csv_size=2) == data
     assert (again.places_csv_size, again.partnerships_csv_size) == (1, 2)
+    assert again.line_span(0, 0) is None  # written without line starts
+    # with them: the shipped file, byte for byte
+    texts = [(DATA / name).read_bytes() for name in ("places.csv", "partnerships.csv")]
+    starts = (line_starts(texts[0]), line_starts(texts[1]))
+    sizes = {"places_csv_size": len(texts[0]), "partnerships_csv_size": len(texts[1])}
+    shipped = derived.to_bytes(**sizes, line_starts=starts)
+    assert shipped == (DATA / COLUMNS_FILE).read_bytes()
+    assert Columns.from_bytes(shipped).to_bytes(**sizes, line_starts=starts) == shipped
+    with pytest.raises(InvalidValueError, match="line starts"):
+        derived.to_bytes(**sizes, line_starts=(starts[0][:-1], starts[1]))
+
+
+def test_each_record_line_is_where_the_columns_say() -> None:
+    columns = _bundled_columns()
+    for k, name in enumerate(("places.csv", "partnerships.csv")):
+        data = (DATA / name).read_bytes()
+        lines = data.split(b"\n")[1:-1]
+        count = (columns.places, columns.partnerships)[k]
+        assert len(lines) == count
+        for i in range(count):
+            span = columns.line_span(k, i)
+            assert span is not None and data[span[0] : span[1]] == lines[i] + b"\n"
+
+
+def test_one_record_is_built_from_its_line_alone() -> None:
+    atlas = dataset._read_bundled()
+    records = atlas._records
+    assert isinstance(records, ColumnarRecords)
+    partners = atlas.partners("Charlotte")
+    assert len(partners) > 5
+    assert records._lines_read == [None, None]  # no file split into lines
+    assert all(text is not None for text in records._texts)
+    values = records._values()
+    assert not isinstance(values.country, list)  # read one value at a time
+    slow = dataset.read_dataset(DATA)
+    assert partners == slow.partners("Charlotte")
+    assert atlas.partnerships_of("Charlotte") == slow.partnerships_of("Charlotte")
+    # building everything reads the files' lines and lets their bytes go
+    assert atlas.places == slow.places
+    assert records._texts[0] is None and records._lines_read[0] == []
+    assert isinstance(values.country, list)  # decoded whole once many were read
+    assert values.country == [p.country for p in slow.places]
 
 
 def _replace(data: bytes, offset: int, raw: bytes) -> bytes:
@@ -91,6 +133,27 @@ def _column_offset(data: bytes, table: str, name: str) -> int:
             size = count * np.dtype(dtype).itemsize
             offset += size + (-size % 8)
     raise AssertionError(name)
+
+
+def _tail_offsets(data: bytes) -> dict[str, int]:
+    """Byte offsets of the name table's and the adjacency's int32 sections."""
+    header = HEADER.unpack_from(data)
+    n, m, (keys_size, k, e) = header[2], header[3], header[7:10]
+    offset = _column_offset(data, "partnership", "claimed") + m + (-m % 8)
+    out = {}
+    for name, size in (
+        ("keys", keys_size),
+        ("name starts", 4 * (k + 1)),
+        ("name entries", 4 * e),
+        ("adjacency starts", 4 * (n + 1)),
+        ("adjacency entries", 8 * m),
+        ("place lines", 8 * (n + 1)),
+        ("partnership lines", 8 * (m + 1)),
+    ):
+        out[name] = offset
+        offset += size + (-size % 8)
+    assert offset == len(data)
+    return out
 
 
 def test_malformed_columns_are_rejected_with_dataset_error() -> None:
@@ -118,14 +181,92 @@ def test_malformed_columns_are_rejected_with_dataset_error() -> None:
         with pytest.raises(DatasetError, match=message):
             Columns.from_bytes(data)
     # the name table is checked when first used
-    broken = Columns.from_bytes(good[:-4] + struct.pack("<i", 10**9))
+    tail = _tail_offsets(good)
+    last_entry = tail["name entries"] + 4 * (HEADER.unpack_from(good)[9] - 1)
+    broken = Columns.from_bytes(_replace(good, last_entry, struct.pack("<i", 10**9)))
     with pytest.raises(DatasetError, match="name table does not fit"):
         broken.names()
+
+
+def test_the_shipped_adjacency_is_the_one_built_from_the_endpoints() -> None:
+    shipped = _bundled_columns()
+    n, m = shipped.places, shipped.partnerships
+    built = build_adjacency(shipped.partnership["a"], shipped.partnership["b"], n)
+    adjacency = shipped.adjacency()
+    assert adjacency is shipped.adjacency()  # read once
+    a, b = shipped.partnership["a"].tolist(), shipped.partnership["b"].tolist()
+    for i in range(n):
+        positions = adjacency.positions(i)
+        assert positions == built.positions(i)
+        assert adjacency.degree(i) == len(positions) == built.degree(i)
+        assert all(i in (a[j], b[j]) for j in positions)
+    assert sum(adjacency.degree(i) for i in range(n)) == 2 * m
+    # the atlas answers from it: partner lists and degrees need no numpy
+    atlas = dataset._read_bundled()
+    assert atlas._adjacency_arrays() is atlas._records.columns().adjacency()
+
+
+def test_a_malformed_adjacency_is_rejected_naming_the_file() -> None:
+    good = (DATA / COLUMNS_FILE).read_bytes()
+    tail = _tail_offsets(good)
+    starts, entries = tail["adjacency starts"], tail["adjacency entries"]
+    first_end = struct.unpack_from("<i", good, starts + 4)[0]  # place 0's partnerships end
+    cases = [
+        (_replace(good, starts, struct.pack("<i", 1)), "adjacency does not fit", None),
+        (_replace(good, starts + 4, struct.pack("<i", -5)), "out of range", 0),
+        (_replace(good, starts + 4, struct.pack("<i", 10**9)), "out of range", 0),
+        (_replace(good, entries, struct.pack("<i", 10**9)), "not its own", 0),
+        (_replace(good, entries + 4 * first_end, b"\x00\x00\x00\x00"), "not its own", 1),
+    ]
+    for data, message, place in cases:
+        columns = Columns.from_bytes(data, "pkg/columns.bin")
+        with pytest.raises(DatasetError, match=message) as caught:
+            columns.adjacency().positions(0 if place is None else place)
+        assert "pkg/columns.bin" in str(caught.value)
+    # a wrong count is found by degree() too
+    columns = Columns.from_bytes(_replace(good, starts + 4, struct.pack("<i", -5)))
+    with pytest.raises(DatasetError, match="out of range"):
+        columns.adjacency().degree(0)
+
+
+def test_columns_read_from_a_file_are_views_wrapped_as_arrays_on_first_use() -> None:
+    columns = _bundled_columns()
+    view = columns.place.view("latitude")
+    assert isinstance(view, memoryview) and view.readonly
+    assert columns.place._arrays == {}  # nothing wrapped yet
+    array = columns.place["latitude"]
+    assert array is columns.place["latitude"]  # wrapped once
+    assert not array.flags.writeable and array.dtype == np.dtype("<f8")
+    assert array.tolist() == view.tolist()
+    assert np.shares_memory(array, np.frombuffer(columns.place.view("latitude"), dtype="<f8"))
+    with pytest.raises(KeyError):
+        columns.place["nothing"]
+    # columns built in code give views of their arrays
+    built = _csv_columns()
+    assert built.partnership.view("a").tolist() == columns.partnership.view("a").tolist()
 
 
 def _store(columns: Columns, places: bytes, partnerships: bytes) -> Atlas:
     files = (places, partnerships)
     return Atlas._from_records(ColumnarRecords(columns, lambda k: files[k]), {})
+
+
+def test_a_line_the_columns_misplace_is_rejected() -> None:
+    columns = _bundled_columns()
+    places = (DATA / "places.csv").read_bytes()
+    partnerships = (DATA / "partnerships.csv").read_bytes()
+    span = columns.line_span(0, 0)
+    assert span is not None
+    # the first record's line shifted by one byte, the file's size kept
+    shifted = places[: span[0]] + b"x" + places[span[0] : -1]
+    with pytest.raises(DatasetError, match=r"places.csv.*row 2.*not a line"):
+        _store(columns, shifted, partnerships).get(columns.ids[0])
+    assert places.startswith(b"id,")
+    with pytest.raises(DatasetError, match=r"places.csv.*unexpected header"):
+        _store(columns, b"ID" + places[2:], partnerships).get(columns.ids[0])
+    broken = places[: span[0]] + b"\xff" + places[span[0] + 1 :]
+    with pytest.raises(DatasetError, match=r"places.csv.*row 2.*not UTF-8"):
+        _store(columns, broken, partnerships).get(columns.ids[0])
 
 
 def test_csv_files_that_do_not_match_the_columns_are_rejected() -> None:
@@ -180,6 +321,33 @@ def test_first_use_of_the_columns_is_thread_safe() -> None:
     assert len(seen) == 16
     # the same objects for everyone, except coordinates(): a new read-only array per call
     assert len({row[:-3] + row[-2:] for row in seen}) == 1
+
+
+def test_first_use_of_views_arrays_adjacency_and_lines_is_thread_safe() -> None:
+    atlas = dataset._read_bundled()
+    columns = atlas._records.columns()
+    barrier = threading.Barrier(16)
+    seen: list[tuple[int, ...]] = []
+
+    def work() -> None:
+        barrier.wait()
+        partners = atlas.partners("Charlotte")
+        seen.append(
+            (
+                id(columns.place["latitude"]),
+                id(columns.partnership["a"]),
+                id(columns.adjacency()),
+                id(columns.names()),
+                *map(id, partners),
+            )
+        )
+
+    threads = [threading.Thread(target=work) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 16 and len(set(seen)) == 1
 
 
 def test_coordinates_are_read_only_in_place_id_order(small_atlas: Atlas) -> None:

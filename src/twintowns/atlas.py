@@ -38,11 +38,10 @@ from twintowns.records import BuiltRecords, Records
 from twintowns.views import PartnershipView, PlaceView
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
     from haversine import Unit
 
     from twintowns.agreements.validation import ValidationReport
+    from twintowns.columns import Adjacency
     from twintowns.spatial import SpatialIndex
 
 __all__ = ["Atlas", "Point"]
@@ -127,7 +126,7 @@ class Atlas:
         self._partnership_view = PartnershipView(records)
         self.metadata: dict[str, Any] = dict(metadata or {})
         self._lock = threading.RLock()
-        self._adjacency: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
+        self._adjacency: Adjacency | None = None
         self._sorted: dict[str, tuple[Partnership, ...]] = {}
         self._names: NameIndex | None = None
         #: ``(position, names)`` of the names looked up only when no name or alias
@@ -167,38 +166,27 @@ class Atlas:
         (see :mod:`twintowns.views`)."""
         return self._partnership_view
 
-    def _adjacency_arrays(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-        """``(starts, positions)``: the partnerships of the place at position ``i`` are at
-        ``positions[starts[i]:starts[i + 1]]`` (built once, from the columns)."""
+    def _adjacency_arrays(self) -> Adjacency:
+        """The partnerships of each place (:class:`~twintowns.columns.Adjacency`): the
+        one shipped in the bundled columns, or built once from the columns (numpy)."""
         adjacency = self._adjacency
         if adjacency is None:
             adjacency = lazy.attribute(self, "_adjacency", self._lock, self._build_adjacency)
         return adjacency
 
-    def _build_adjacency(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-        import numpy as np
-
-        cols = self._records.columns()
-        ends = np.concatenate((cols.partnership["a"], cols.partnership["b"]))
-        order = np.argsort(ends, kind="stable")
-        m = cols.partnerships
-        positions = np.where(order < m, order, order - m)
-        starts = np.searchsorted(ends[order], np.arange(cols.places + 1))
-        return (starts, positions)
+    def _build_adjacency(self) -> Adjacency:
+        return self._records.columns().adjacency()
 
     def _positions_of(self, i: int) -> list[int]:
         """Positions of the partnerships of the place at position ``i``."""
-        starts, positions = self._adjacency_arrays()
-        found: list[int] = positions[starts[i] : starts[i + 1]].tolist()
-        return found
+        return self._adjacency_arrays().positions(i)
 
     def _degree_of_id(self, pid: str) -> int:
         """Number of partnerships of place ``pid`` (0 for an unknown id)."""
         i = self._records.index.get(pid)
         if i is None:
             return 0
-        starts = self._adjacency_arrays()[0]
-        return int(starts[i + 1] - starts[i])
+        return self._adjacency_arrays().degree(i)
 
     def _partnerships_of_id(self, pid: str) -> tuple[Partnership, ...]:
         """Partnerships of place ``pid`` sorted by partner (name, id); kept once built."""
@@ -368,7 +356,7 @@ class Atlas:
             return None
         # pairs are canonical: the place first by id (and so by position) is ``a``
         low, high = (i, k) if i < k else (k, i)
-        ends = records.columns().partnership["b"]
+        ends = records.columns().partnership.view("b")
         for j in self._positions_of(low):
             if ends[j] == high:
                 return records.partnership(j)

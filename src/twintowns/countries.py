@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import functools
 
-import pycountry
-
 from twintowns.errors import InvalidTypeError, UnknownNameError
 
 __all__ = ["country_name", "is_country", "lookup_country", "subdivision_name"]
@@ -29,6 +27,8 @@ def is_country(code: str) -> bool:
     if not isinstance(code, str) or len(code) != 2:
         return False
     code = code.upper()
+    import pycountry  # imported on first use: importing it costs a loaded command ~20 ms
+
     return code in _EXTRA or pycountry.countries.get(alpha_2=code) is not None
 
 
@@ -42,6 +42,8 @@ def country_name(code: str) -> str:
     upper = code.upper()
     if upper in _EXTRA:
         return _EXTRA[upper][0]
+    import pycountry
+
     country = pycountry.countries.get(alpha_2=upper) if len(upper) == 2 else None
     if country is None:
         raise UnknownNameError(f"unknown country code: {code!r}")
@@ -83,6 +85,8 @@ _ALIASES = {
 
 @functools.lru_cache(maxsize=1)
 def _name_index() -> dict[str, str]:
+    import pycountry
+
     index: dict[str, str] = {}
     for country in pycountry.countries:
         code = str(country.alpha_2)
@@ -114,5 +118,7 @@ def lookup_country(query: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def subdivision_name(code: str) -> str | None:
     """Name of an ISO 3166-2 subdivision (``"US-NC"`` → ``"North Carolina"``), or None."""
+    import pycountry
+
     sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
     return None if sub is None else str(sub.name)

@@ -40,8 +40,6 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
-import pycountry
-
 from twintowns import lazy
 from twintowns.countries import lookup_country
 from twintowns.errors import AmbiguousPlace, InvalidTypeError, InvalidValueError, PlaceNotFound
@@ -91,6 +89,8 @@ def check_query(query: object, what: str = "place query") -> str:
 @functools.lru_cache(maxsize=8192)
 def _subdivision_keys(code: str) -> frozenset[str]:
     """Folded names that denote subdivision ``code``: code, suffix, name, parent's name."""
+    import pycountry  # on first use: a name lookup needs it only for a qualifier
+
     keys = {fold(code), code.split("-", 1)[1].casefold()}
     sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
     while sub is not None:

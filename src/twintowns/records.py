@@ -35,7 +35,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from twintowns import lazy
 from twintowns.errors import DatasetError, DatasetProblem
@@ -549,16 +549,18 @@ class ColumnarRecords(CsvRecords):
     Loading reads only the columns (the bundled ``columns.bin``): place ids,
     coordinates, codes and the partnership endpoints as positions.  Lookups
     by id, partner lists, statistics and distances are answered from them.
-    The CSV files are read, once and whole, when the first
+    The CSV files are read, once, when the first
     :class:`~twintowns.Place` or :class:`~twintowns.Partnership` is built,
     and checked against the columns: the file's size is the one the data
     build recorded, it holds one line per record, and each record's ids are
-    the columns' when it is built.  A mismatch raises
-    :class:`~twintowns.DatasetError`.  ``read(0)`` gives the bytes of the
+    the columns' when it is built.  A record is converted from its line
+    alone where the columns say lines start (the bundled ``columns.bin``);
+    the file is split into lines when every record is built.  A mismatch
+    raises :class:`~twintowns.DatasetError`.  ``read(0)`` gives the bytes of the
     places file, ``read(1)`` those of the partnerships file.
     """
 
-    __slots__ = ("_code_dates", "_column_values", "_ids", "_lines_read", "_read")
+    __slots__ = ("_code_dates", "_column_values", "_ids", "_lines_read", "_read", "_texts")
 
     def __init__(
         self,
@@ -575,6 +577,8 @@ class ColumnarRecords(CsvRecords):
         self._pair_ids = None
         self._read = read
         self._lines_read: list[list[str] | None] = [None, None]
+        #: the bytes of each file while records are read one line at a time
+        self._texts: list[bytes | None] = [None, None]
         self._column_values: _ColumnValues | None = None
         self._code_dates: dict[int, PartialDate] = {}
         self._place_lines = []
@@ -622,7 +626,59 @@ class ColumnarRecords(CsvRecords):
             found = lazy.item(self._lines_read, k, self._lock, lambda: self._read_lines(k))
         return found
 
+    def _place_from_line(self, i: int) -> Place:
+        return self._make_place(i, _cells(self._record_line(0, i)))
+
+    def _partnership_from_line(self, j: int) -> Partnership:
+        return self._make_partnership(j, _cells(self._record_line(1, j)))
+
+    def _record_line(self, k: int, i: int) -> str:
+        """Line ``i`` of file ``k``: alone, where columns.bin says it starts (the file's
+        size and header checked once, the line's ends and text now, its ids by the
+        caller), or from the whole file's lines once they are read."""
+        span = self.columns().line_span(k, i)
+        if span is None or self._lines_read[k] is not None:
+            return self._line_list(k)[i]
+        data = self._texts[k]
+        if data is None:
+            data = lazy.item(self._texts, k, self._lock, lambda: self._checked_bytes(k))
+        start, stop = span
+        if not (0 < start < stop <= len(data) and data[start - 1] == data[stop - 1] == 10):
+            problem = f"bytes {start}-{stop} are not a line: rebuild the data with `make data`"
+            raise DatasetError([DatasetProblem(self._files[k], i + 2, None, problem)])
+        try:
+            text = data[start : stop - 1].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = f"not UTF-8 text at byte {start + exc.start}"
+            raise DatasetError([DatasetProblem(self._files[k], i + 2, None, problem)]) from None
+        if "\r" in text:
+            problem = "line ends must be \\n"
+            raise DatasetError([DatasetProblem(self._files[k], i + 2, None, problem)])
+        return text
+
+    def _checked_bytes(self, k: int) -> bytes:
+        """The bytes of file ``k``: its size the one the columns were built from, its header
+        the expected one."""
+        data = self._read(k)
+        self._check_size(k, data)
+        header = ",".join((PLACE_COLUMNS, PARTNERSHIP_COLUMNS)[k]).encode("utf-8") + b"\n"
+        if not data.startswith(header):
+            raise DatasetError([DatasetProblem(self._files[k], 1, None, "unexpected header")])
+        return data
+
+    def _check_size(self, k: int, data: bytes) -> None:
+        """The check of :meth:`_file_lines`: the size the columns were built from."""
+        cols = self.columns()
+        expected = (cols.places_csv_size, cols.partnerships_csv_size)[k]
+        if len(data) != expected:
+            message = (
+                f"{len(data)} bytes, but the columns were built from {expected}: "
+                "the columns file does not match it (rebuild the data with `make data`)"
+            )
+            raise DatasetError([DatasetProblem(self._files[k], None, None, message)])
+
     def _read_lines(self, k: int) -> list[str]:
+        self._texts[k] = None  # the whole file's lines replace its bytes
         if k == 0:
             lines = self._place_lines = self._file_lines(0, PLACE_COLUMNS, len(self._places))
         else:
@@ -746,8 +802,59 @@ class ColumnarRecords(CsvRecords):
         return found
 
 
+#: after this many values read one by one, a coded column is decoded whole (every record
+#: is being built): a list replaces the decoder on its :class:`_ColumnValues`
+_DECODE_WHOLE_AFTER = 512
+
+
+class _Decoded(Generic[_T]):
+    """The values of a coded column by position, ``table[codes[i]]``, read one at a time
+    from the column's view; after many reads the whole column is decoded into a list
+    that takes this decoder's place on ``owner`` (same values: a race is harmless)."""
+
+    __slots__ = ("_codes", "_name", "_owner", "_reads", "_table")
+
+    def __init__(
+        self, owner: _ColumnValues, name: str, codes: memoryview, table: Sequence[_T]
+    ) -> None:
+        self._owner = owner
+        self._name = name
+        self._codes = codes
+        self._table = table
+        self._reads = 0
+
+    def __getitem__(self, i: int) -> _T:
+        self._reads += 1
+        if self._reads == _DECODE_WHOLE_AFTER:
+            setattr(self._owner, self._name, self._whole())
+        return self._value(self._codes[i])
+
+    def _value(self, code: int) -> _T:
+        return self._table[code]
+
+    def _whole(self) -> list[_T]:
+        table = self._table
+        return [table[c] for c in self._codes.tolist()]
+
+
+class _Population(_Decoded[int | None]):
+    """Populations by position: the column's value, None for -1 (unknown)."""
+
+    def _value(self, code: int) -> int | None:
+        return None if code < 0 else code
+
+    def _whole(self) -> list[int | None]:
+        return [None if n < 0 else n for n in self._codes.tolist()]
+
+
+#: a coded column's values: its decoder, or the list that replaced it
+_Values = _Decoded[_T] | list[_T]
+
+
 class _ColumnValues:
-    """The columns as Python lists of the values records hold (built once per store)."""
+    """The values records hold, by position, read from the columns' views without numpy
+    (built once per store): numbers straight from the views, coded values decoded one
+    at a time (:class:`_Decoded`), so one record costs no column conversion."""
 
     __slots__ = (
         "a",
@@ -776,27 +883,35 @@ class _ColumnValues:
             STATUSES,
         )
 
-        place, partnership = columns.place, columns.partnership
-        countries, subdivisions = columns.countries, columns.subdivisions
-        self.latitude: list[float] = place["latitude"].tolist()
-        self.longitude: list[float] = place["longitude"].tolist()
-        self.population: list[int | None] = [
-            None if n < 0 else n for n in place["population"].tolist()
-        ]
-        self.country = [countries[c] for c in place["country"].tolist()]
-        self.subdivision = [
-            subdivisions[c] if c >= 0 else None for c in place["subdivision"].tolist()
-        ]
-        self.place_kind = [PLACE_KINDS[c] for c in place["kind"].tolist()]
-        self.continent = [CONTINENTS[c] for c in place["continent"].tolist()]
-        self.a: list[int] = partnership["a"].tolist()
-        self.b: list[int] = partnership["b"].tolist()
-        self.partnership_kind = [PARTNERSHIP_KINDS[c] for c in partnership["kind"].tolist()]
-        self.status = [STATUSES[c] for c in partnership["status"].tolist()]
-        self.status_basis = [STATUS_BASES[c] for c in partnership["status_basis"].tolist()]
-        self.established: list[int] = partnership["established"].tolist()
-        self.ended: list[int] = partnership["ended"].tolist()
-        self.as_of: list[int] = partnership["as_of"].tolist()
+        place, partnership = columns.place.view, columns.partnership.view
+        self.latitude: Sequence[float] = place("latitude")
+        self.longitude: Sequence[float] = place("longitude")
+        self.population: _Values[int | None] = _Population(
+            self, "population", place("population"), ()
+        )
+        self.country: _Values[str] = _Decoded(self, "country", place("country"), columns.countries)
+        # code -1 (no subdivision) reads the last item: None
+        self.subdivision: _Values[str | None] = _Decoded(
+            self, "subdivision", place("subdivision"), (*columns.subdivisions, None)
+        )
+        self.place_kind: _Values[PlaceKind] = _Decoded(
+            self, "place_kind", place("kind"), PLACE_KINDS
+        )
+        self.continent: _Values[Continent] = _Decoded(
+            self, "continent", place("continent"), CONTINENTS
+        )
+        self.a: Sequence[int] = partnership("a")
+        self.b: Sequence[int] = partnership("b")
+        self.partnership_kind: _Values[PartnershipKind] = _Decoded(
+            self, "partnership_kind", partnership("kind"), PARTNERSHIP_KINDS
+        )
+        self.status: _Values[Status] = _Decoded(self, "status", partnership("status"), STATUSES)
+        self.status_basis: _Values[StatusBasis] = _Decoded(
+            self, "status_basis", partnership("status_basis"), STATUS_BASES
+        )
+        self.established: Sequence[int] = partnership("established")
+        self.ended: Sequence[int] = partnership("ended")
+        self.as_of: Sequence[int] = partnership("as_of")
 
 
 _MAKE_PLACE = _maker(Place)

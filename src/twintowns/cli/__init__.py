@@ -62,6 +62,12 @@ def _common() -> Parser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``twintowns`` command (every command and option)."""
+    return _build_parser(None)
+
+
+def _build_parser(only: str | None) -> argparse.ArgumentParser:
+    """The parser, with the options of command ``only`` alone when it is given (what
+    parsing a command line that starts with it needs; the others are listed, not built)."""
     from twintowns.cli.commands import COMMANDS
 
     parser = Parser(
@@ -82,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     common = _common()
     for spec in COMMANDS:
+        if only is not None and spec.name != only:
+            commands.add_parser(spec.name, help=spec.help)
+            continue
         sub = commands.add_parser(
             spec.name,
             help=spec.help,
@@ -92,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
         spec.arguments(sub)
     return parser
+
+
+def _command_of(arguments: Sequence[str]) -> str | None:
+    """The command a command line starts with, or None (then every command is built)."""
+    from twintowns.cli.commands import HANDLERS
+
+    return arguments[0] if arguments and arguments[0] in HANDLERS else None
 
 
 def _report_lookup(ctx: Context, error: PlaceNotFound | AmbiguousPlace) -> None:
@@ -151,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: C901, PLR0912 -- ma
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     _safe_streams()
-    parser = build_parser()
+    parser = _build_parser(_command_of(arguments))
     try:
         args = parser.parse_args(arguments)
     except UsageError as error:
