@@ -185,21 +185,35 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _ms(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) * 1e3
+class _Clock:
+    """Wall and CPU time of what runs under it (``with clock.timing(key, scale)``), kept in
+    ``out[key]`` and ``out[key + "_cpu"]``: on a shared machine, the CPU time shows what
+    the wall time would be without the other jobs."""
 
+    def __init__(self, out: dict[str, float]) -> None:
+        self.out = out
 
-def _per_call_us(fn: Callable[[], object], n: int) -> float:
-    """Median over three rounds of ``n`` calls, in µs per call."""
-    rounds = []
-    for _ in range(3):
-        start = time.perf_counter()
-        for _ in range(n):
+    @contextlib.contextmanager
+    def timing(self, key: str, scale: float) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        yield
+        self.out[key] = (time.perf_counter() - wall) * scale
+        self.out[f"{key}_cpu"] = (time.process_time() - cpu) * scale
+
+    def once(self, key: str, fn: Callable[[], object]) -> None:
+        """One call of ``fn``, in ms."""
+        with self.timing(key, 1e3):
             fn()
-        rounds.append((time.perf_counter() - start) / n * 1e6)
-    return statistics.median(rounds)
+
+    def per_call(self, key: str, fn: Callable[[], object], n: int) -> None:
+        """The median of three rounds of ``n`` calls, in µs per call."""
+        rounds: list[tuple[float, float]] = []
+        for _ in range(3):
+            with self.timing(key, 1e6 / n):
+                for _ in range(n):
+                    fn()
+            rounds.append((self.out[key], self.out[f"{key}_cpu"]))
+        self.out[key], self.out[f"{key}_cpu"] = sorted(rounds)[1]
 
 
 class _GCClock:
@@ -234,32 +248,37 @@ def _measure(folder: Path, seed: int) -> dict[str, float]:
 
     name, country, point = CHARLOTTE
     out: dict[str, float] = {"rss_start": _rss_mib()}
-    start = time.perf_counter()
-    atlas = load_synthetic(folder)
-    out["load_ms"] = (time.perf_counter() - start) * 1e3
+    clock = _Clock(out)
+    atlas: Atlas | None = None
+
+    def load() -> None:
+        nonlocal atlas
+        atlas = load_synthetic(folder)
+
+    clock.once("load_ms", load)
+    assert atlas is not None
     out["rss_load"] = _rss_mib()
     rng = random.Random(seed)
     ids = atlas._records.columns().ids
     n = len(ids)
     picks = rng.sample(range(n), 4001)
-    out["first_get_ms"] = _ms(lambda: atlas.get(ids[picks[0]]))
-    fresh = iter([ids[i] for i in picks[1:2001]])
+    clock.once("first_get_ms", lambda: atlas.get(ids[picks[0]]))
+    fresh = [ids[i] for i in picks[1:2001]]
     gc_clock = _GCClock()
-    start = time.perf_counter()
-    for _ in range(2000):  # each builds its Place from its line
-        atlas.get(next(fresh))
-    out["new_get_us"] = (time.perf_counter() - start) / 2000 * 1e6
+    with clock.timing("new_get_us", 1e6 / len(fresh)):
+        for pid in fresh:  # each builds its Place from its line
+            atlas.get(pid)
     out["new_get_gc_ms"] = gc_clock.stop()
     built = [ids[i] for i in picks[2001:]]
     for pid in built:
         atlas.get(pid)
     again = iter(built * 3)
-    out["get_us"] = _per_call_us(lambda: atlas.get(next(again)), 2000)
+    clock.per_call("get_us", lambda: atlas.get(next(again)), 2000)
     out["rss_get"] = _rss_mib()
-    out["first_name_ms"] = _ms(lambda: atlas.place(name, country=country))
-    out["name_us"] = _per_call_us(lambda: atlas.place(name, country=country), 2000)
+    clock.once("first_name_ms", lambda: atlas.place(name, country=country))
+    clock.per_call("name_us", lambda: atlas.place(name, country=country), 2000)
     out["rss_name"] = _rss_mib()
-    out["first_nearest_ms"] = _ms(lambda: atlas.nearest(point))
+    clock.once("first_nearest_ms", lambda: atlas.nearest(point))
     out["rss_nearest"] = _rss_mib()
     coordinates = atlas._records.coordinates().tolist()
     queries = []
@@ -269,10 +288,10 @@ def _measure(folder: Path, seed: int) -> dict[str, float]:
     for q in queries:  # the answers' Places built once
         atlas.nearest(q)
     qit = iter(queries * 3)
-    out["nearest_us"] = _per_call_us(lambda: atlas.nearest(next(qit)), 1000)
-    out["first_partners_ms"] = _ms(lambda: atlas.partners(name))
+    clock.per_call("nearest_us", lambda: atlas.nearest(next(qit)), 1000)
+    clock.once("first_partners_ms", lambda: atlas.partners(name))
     out["rss_partners"] = _rss_mib()
-    out["top_places_ms"] = _ms(lambda: stats.top_places(atlas, 10))
+    clock.once("top_places_ms", lambda: stats.top_places(atlas, 10))
     out["rss_stats"] = _rss_mib()
     for key in ("load", "get", "name", "nearest", "partners", "stats"):
         out[f"mem_{key}"] = out.pop(f"rss_{key}") - out["rss_start"]
@@ -373,15 +392,27 @@ def _table(factors: list[int], results: dict[int, dict[str, Any]]) -> None:
     print(f"\n| measure | {sizes} |{growth}")
     print("|---" * (2 * len(factors)) + "|")
     for key, label, total in _ROWS:
-        values = " | ".join(f"{results[f][key]:,.1f}" for f in factors)
+        timed = f"{key}_cpu" in base
+
+        def cell(f: int, key: str = key, timed: bool = timed) -> str:
+            value = f"{results[f][key]:,.1f}"
+            return f"{value} ({results[f][f'{key}_cpu']:,.1f})" if timed else value
+
+        def ratio(f: int, key: str = key, total: bool = total) -> float:
+            if not base[key]:
+                return math.nan
+            return float(results[f][key] / base[key] / (f / first if total else 1))
+
+        values = " | ".join(cell(f) for f in factors)
         ratios = "".join(
-            f" {results[f][key] / base[key] / (f / first if total else 1):.2f} |"
+            f" {ratio(f):.2f} ({ratio(f, f'{key}_cpu'):.2f}) |" if timed else f" {ratio(f):.2f} |"
             for f in factors[1:]
         )
         print(f"| {label} | {values} |{ratios}")
     print(
-        "\ngrowth: for totals, (value / value at the first size) / size factor "
-        "(1.00 = linear, < 1 better); for per-query times the plain ratio (1.00 = constant)"
+        "\ntimes: wall (CPU time of the process in brackets); growth: for totals, "
+        "(value / value at the first size) / size factor (1.00 = linear, < 1 better); "
+        "for per-query times the plain ratio (1.00 = constant)"
     )
 
 

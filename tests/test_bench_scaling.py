@@ -87,11 +87,20 @@ def test_the_other_names_are_copied(atlas: Atlas) -> None:
     assert _answers(atlas, f"{other} 1") == f"s001:{pid}"
 
 
-def test_every_row_of_the_table_is_measured(synthetic: tuple[Path, tuple[int, int]]) -> None:
+def test_every_row_of_the_table_is_measured(
+    synthetic: tuple[Path, tuple[int, int]], capsys: pytest.CaptureFixture[str]
+) -> None:
     measured = bench_scaling._measure(synthetic[0], seed=3)
     for key, _label, _total in bench_scaling._ROWS:
         assert math.isfinite(measured[key]) and measured[key] >= 0, key
     assert measured["load_ms"] > 0
+    same = {**dict.fromkeys(measured, 1.0), "places": 1, "partnerships": 1}
+    bench_scaling._table([1, 2], {1: same, 2: same})
+    table = capsys.readouterr().out
+    for _key, label, total in bench_scaling._ROWS:
+        line = next(line for line in table.splitlines() if line.startswith(f"| {label} |"))
+        growth = "0.50" if total else "1.00"  # the same values at twice the size
+        assert line.endswith((f" {growth} |", f" {growth} ({growth}) |")), line
 
 
 def test_a_size_without_room_is_refused(tmp_path: Path) -> None:
