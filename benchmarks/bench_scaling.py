@@ -388,6 +388,52 @@ def _scratch(parent: str | None) -> Iterator[Path]:
         yield Path(tmp)
 
 
+#: in a ``--keep`` folder, each size's files sit beside this record of how they were made
+MADE = "generated.json"
+
+
+def generator_digest() -> str:
+    """A digest of the code that writes the synthetic files (this module's generator and
+    the data build's columns writer): kept files made by other code are not reused."""
+    import hashlib
+    import inspect
+
+    from databuild import columns as writer
+
+    digest = hashlib.sha256()
+    for fn in (_bundled, _suffixed, write_synthetic):
+        digest.update(inspect.getsource(fn).encode())
+    digest.update(inspect.getsource(writer).encode())
+    digest.update(resources.files("twintowns").joinpath("data", "places.csv").read_bytes())
+    return digest.hexdigest()
+
+
+def _kept(folder: Path, factor: int, seed: int) -> dict[str, Any] | None:
+    """What made ``folder``, when it holds this size made by this very code, else None."""
+    try:
+        made: dict[str, Any] = json.loads((folder / MADE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    wanted = {"factor": factor, "seed": seed, "digest": generator_digest()}
+    return made if all(made.get(k) == v for k, v in wanted.items()) else None
+
+
+def _files_for(folder: Path, factor: int, seed: int, keep: bool) -> dict[str, Any]:
+    """Generate the files of one size into ``folder`` (in a fresh process), or, with
+    ``keep``, reuse what an earlier run left there if the same code made it."""
+    if keep and (made := _kept(folder, factor, seed)) is not None:
+        print(f"{factor}×: reusing the files in {folder} (same generator, seed and size)")
+        return {**made, "seconds": 0.0}
+    if folder.exists():
+        shutil.rmtree(folder)
+    _check_room(folder.parent, factor)
+    made = _json_from(["--generate", str(folder), "--factor", str(factor), "--seed", str(seed)])
+    if keep:
+        record = {**made, "factor": factor, "seed": seed, "digest": generator_digest()}
+        (folder / MADE).write_text(json.dumps(record), "utf-8")
+    return made
+
+
 def _table(factors: list[int], results: dict[int, dict[str, Any]]) -> None:
     base, first = results[factors[0]], factors[0]
     sizes = " | ".join(
@@ -430,6 +476,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--repeat", type=int, default=3, help="fresh processes per size (the table: medians)"
     )
     parser.add_argument("--tmp", help="folder for the synthetic files (default: the system's)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep each size's files in this folder and reuse them on later runs "
+        "(only files the same generator made for the same size and seed)",
+    )
     parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--factor", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
@@ -442,15 +494,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     factors = [int(f) for f in args.factors.split(",")]
     results: dict[int, dict[str, Any]] = {}
-    with _scratch(args.tmp) as tmp:
+    with contextlib.ExitStack() as stack:
+        if args.keep is not None:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            tmp = args.keep
+        else:
+            tmp = stack.enter_context(_scratch(args.tmp))
         for factor in factors:
             folder = tmp / f"x{factor}"
-            _check_room(tmp, factor)
             load = os.getloadavg()[0]
             start = time.perf_counter()
-            made = _json_from(
-                ["--generate", str(folder), "--factor", str(factor), "--seed", str(args.seed)]
-            )
+            made = _files_for(folder, factor, args.seed, args.keep is not None)
             generated = time.perf_counter() - start
             print(
                 f"{factor}×: {made['places']:,} places, {made['partnerships']:,} partnerships, "
@@ -472,7 +526,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"average {load:.1f} before, {os.getloadavg()[0]:.1f} after",
                 flush=True,
             )
-            shutil.rmtree(folder)
+            if args.keep is None:
+                shutil.rmtree(folder)
     _table(factors, results)
 
 

@@ -8,6 +8,7 @@ record built (so every check of the columnar store runs on every record).
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -37,8 +38,8 @@ def test_two_copies_of_every_record(synthetic: tuple[Path, tuple[int, int]], atl
     assert isinstance(atlas._records, ColumnarRecords)
     assert len(atlas) == 2 * n
     # every record built: each passes the store's checks against the columns
-    assert len(atlas.places) == 2 * n
-    assert len(atlas.partnerships) == 2 * m
+    assert len(tuple(atlas.places)) == 2 * n
+    assert len(tuple(atlas.partnerships)) == 2 * m
     assert {p.id.split(":", 1)[0] for p in atlas.places} == {"s000", "s001"}
 
 
@@ -108,3 +109,30 @@ def test_a_size_without_room_is_refused(tmp_path: Path) -> None:
         bench_scaling._check_room(tmp_path, 10**7)
     with pytest.raises(ValueError, match="factor"):
         bench_scaling.write_synthetic(tmp_path, 0, seed=1)
+
+
+def test_kept_files_are_reused_only_when_the_same_code_made_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[list[str]] = []
+
+    def generate(args: list[str]) -> dict[str, float]:
+        made.append(args)
+        Path(args[1]).mkdir(parents=True)
+        return {"places": 3.0, "partnerships": 2.0, "seconds": 1.0, "peak_mib": 1.0, "mib": 1.0}
+
+    monkeypatch.setattr(bench_scaling, "_json_from", generate)
+    folder = tmp_path / "x1"
+    first = bench_scaling._files_for(folder, 1, 7, keep=True)
+    again = bench_scaling._files_for(folder, 1, 7, keep=True)
+    assert len(made) == 1 and first["places"] == again["places"] == 3.0
+    assert again["seconds"] == 0.0  # reused: nothing generated
+    bench_scaling._files_for(folder, 1, 8, keep=True)  # another seed: made again
+    assert len(made) == 2
+    record = json.loads((folder / bench_scaling.MADE).read_text("utf-8"))
+    record["digest"] = "0" * 64  # files some other generator made
+    (folder / bench_scaling.MADE).write_text(json.dumps(record), "utf-8")
+    bench_scaling._files_for(folder, 1, 8, keep=True)
+    assert len(made) == 3
+    bench_scaling._files_for(folder, 1, 8, keep=False)  # without --keep: always made
+    assert len(made) == 4
