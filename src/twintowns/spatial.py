@@ -590,8 +590,8 @@ def _places_at(source: _Source, positions: list[int]) -> list[Place]:
     if not isinstance(table, list | tuple) or len(positions) < _FEW:
         return list(map(source.place, positions))
     found: list[Place | None] = list(map(table.__getitem__, positions))
-    if all(found):
-        return found  # type: ignore[return-value]  # no None in it
+    if all(found):  # no None in it
+        return cast("list[Place]", found)
     place = source.place
     return [p if p is not None else place(i) for p, i in zip(found, positions, strict=True)]
 
