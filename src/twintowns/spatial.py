@@ -85,6 +85,9 @@ _GRID_MAX: Final = 1024
 _COARSE_DEG: Final = 4.0
 _FINE_DEG: Final = 0.1
 _COARSE_EPS: Final = 1.0
+# single-nearest queries of a _Points answered by a k-nearest query before its witnesses
+# are built (~5 ms for the bundled atlas): the first nearest() does not pay for them
+_WITNESS_AFTER: Final = 8
 
 
 #: answers: source positions and their km, nearest first
@@ -390,6 +393,7 @@ class _Points:
     __slots__ = (
         "_cache",
         "_lock",
+        "_single",
         "_witnesses",
         "coordinates",
         "finder",
@@ -411,6 +415,7 @@ class _Points:
         self.ranks = ranks
         self.finder: _Tree | _Grid | None = None
         self._witnesses: _Witnesses | None = None
+        self._single = 0  # single-nearest queries before the witnesses (a benign race)
         self._lock = threading.Lock()
         self._cache: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = (
             None
@@ -501,7 +506,12 @@ class _Points:
             return [], []
         finder = self.finder
         if k == 1 and isinstance(finder, _Tree):
-            return self._nearest_one(lat, lon, km, finder)
+            if self._witnesses is not None:
+                return self._nearest_one(lat, lon, km, finder)
+            # the first few ask for k nearest: a first query does not wait for the table
+            self._single += 1
+            if self._single > _WITNESS_AFTER:
+                return self._nearest_one(lat, lon, km, finder)
         return self._rows(lat, lon, finder.nearest(_unit_vector(lat, lon), k), km, k=k)
 
     def _nearest_one(self, lat: float, lon: float, km: _KmFrom, finder: _Tree) -> _Answers:
