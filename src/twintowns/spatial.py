@@ -202,7 +202,7 @@ class _Tree:
 
         if chord >= _ALL:
             return np.arange(self.n)
-        found: list[int] = self.tree.query_ball_point(q, chord)
+        found: list[int] = self.tree.query_ball_point(q, chord, return_sorted=True)
         return found
 
 
@@ -490,12 +490,18 @@ class _Points:
         import numpy as np
 
         idx = np.asarray(found, dtype=np.intp)
+        if self.ranks is None:
+            idx = np.sort(idx)  # most often sorted already: cheap
         km_all = self._km_many(lat, lon, idx)
         if radius_km is not None:
             keep = np.flatnonzero(km_all <= radius_km)
             idx, km_all = idx[keep], km_all[keep]
-        ranks = idx if self.ranks is None else self.ranks[idx]
-        order = np.lexsort((ranks, km_all))[:k]
+        if self.ranks is None:
+            # the rank is the position, increasing with the point: a stable sort of the
+            # points in order keeps equal distances by rank, faster than a two-key sort
+            order = np.argsort(km_all, kind="stable")[:k]
+        else:
+            order = np.lexsort((self.ranks[idx], km_all))[:k]
         positions = idx if self.positions is None else self.positions[idx]
         return positions[order].tolist(), km_all[order].tolist()
 
