@@ -21,7 +21,12 @@ Two ways to find candidates, with identical answers:
   SciPy is installed (the optional extra ``twintowns[kdtree]``).  SciPy is
   the field's standard, well kept and tested, and its k-d tree answers
   k-nearest and ball queries in logarithmic time; its import costs a few
-  hundred milliseconds, once per process, on the first query.
+  hundred milliseconds, once per process, on the first query.  A single
+  nearest place (``k=1``, the default) takes one ball query, several times
+  cheaper per call than a k-nearest one: a table of *witnesses* built after
+  the first few such queries (:class:`_Witnesses`: places near every point,
+  looked up by latitude and longitude) bounds the nearest distance, and the
+  ball of that radius holds every place that can be the answer.
 * ``"grid"``: the fallback, numpy only.  Unit vectors are sorted by the key of
   their cell in a uniform 3-D grid; a query takes the cells of a box around
   it as contiguous slices of that order (``numpy.searchsorted``), growing the
