@@ -21,7 +21,12 @@ Two ways to find candidates, with identical answers:
   SciPy is installed (the optional extra ``twintowns[kdtree]``).  SciPy is
   the field's standard, well kept and tested, and its k-d tree answers
   k-nearest and ball queries in logarithmic time; its import costs a few
-  hundred milliseconds, once per process, on the first query.
+  hundred milliseconds, once per process, on the first query.  A single
+  nearest place (``k=1``, the default) takes one ball query, several times
+  cheaper per call than a k-nearest one: a table of *witnesses* built after
+  the first few such queries (:class:`_Witnesses`: places near every point,
+  looked up by latitude and longitude) bounds the nearest distance, and the
+  ball of that radius holds every place that can be the answer.
 * ``"grid"``: the fallback, numpy only.  Unit vectors are sorted by the key of
   their cell in a uniform 3-D grid; a query takes the cells of a box around
   it as contiguous slices of that order (``numpy.searchsorted``), growing the
@@ -48,11 +53,11 @@ first use, under a lock), so it can be shared between threads.
 
 from __future__ import annotations
 
-import functools
+import itertools
 import math
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, cast
 
 from twintowns import lazy
 from twintowns.errors import InvalidTypeError, InvalidValueError, MissingDependencyError
@@ -62,6 +67,8 @@ from twintowns.model import Place, PlaceKind
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
+
+    from twintowns.columns import Columns
 
 __all__ = ["BACKENDS", "SpatialIndex", "default_backend"]
 
@@ -78,6 +85,14 @@ _FEW: Final = 40
 # the grid: about this many places per cell side, at most this many cells per axis
 _GRID_DENSITY: Final = 10.0
 _GRID_MAX: Final = 1024
+# the single-nearest witnesses (_Witnesses): coarse cells of this many degrees of
+# latitude (about square), fine buckets of this many degrees of latitude and longitude
+_COARSE_DEG: Final = 4.0
+_FINE_DEG: Final = 0.1
+_COARSE_EPS: Final = 1.0
+# single-nearest queries of a _Points answered by a k-nearest query before its witnesses
+# are built (~5 ms for the bundled atlas): the first nearest() does not pay for them
+_WITNESS_AFTER: Final = 8
 
 
 #: answers: source positions and their km, nearest first
@@ -96,19 +111,7 @@ class _Source(Protocol):
 
     def all_places(self) -> Sequence[Place]: ...
 
-
-@functools.cache
-def _libm_ufuncs() -> tuple[Any, Any, Any]:
-    """math.sin, math.pow and math.asin as numpy ufuncs: the very libm functions
-    :func:`twintowns.geography.distance` calls (``x ** 2`` is libm's ``pow(x, 2.0)``),
-    element by element."""
-    import numpy as np
-
-    return (
-        np.frompyfunc(math.sin, 1, 1),
-        np.frompyfunc(math.pow, 2, 1),
-        np.frompyfunc(math.asin, 1, 1),
-    )
+    def columns(self) -> Columns: ...
 
 
 def _kdtree_class() -> Any:
@@ -194,13 +197,112 @@ class _Tree:
             return [j for c, j in zip(chord_list, found.tolist(), strict=True) if c <= bound]
         return self.within(q, bound)
 
+    def nearest_one(self, q: list[float], km: float) -> list[int]:
+        """Every place that can be the nearest of ``q``, given a place ``km`` from it."""
+        found: list[int] = self.tree.query_ball_point(q, _km_to_chord(km + _SLACK_KM))
+        return found
+
     def within(self, q: list[float], chord: float) -> NDArray[np.intp] | list[int]:
         import numpy as np
 
         if chord >= _ALL:
             return np.arange(self.n)
-        found: list[int] = self.tree.query_ball_point(q, chord)
+        found: list[int] = self.tree.query_ball_point(q, chord, return_sorted=True)
         return found
+
+
+class _Witnesses:
+    """Places near any point, found in pure Python: a bound on its nearest distance.
+
+    A *witness* of a point is any place: the point's nearest place is at most as
+    far as the witness, so one ball query of that radius (plus :data:`_SLACK_KM`)
+    holds every place that can be the answer, ties included.  The table never
+    decides an answer, it only keeps that ball small: a coarse cell (rows of
+    :data:`_COARSE_DEG` degrees, about square, fewer towards the poles) keeps the
+    nearest place of its centre, found in one vectorised k-d tree query at build
+    time; a fine bucket of :data:`_FINE_DEG` degrees keeps one of the places inside
+    it, if any.  Cells and buckets are looked up by latitude and longitude; a point
+    on a boundary (the poles, +-180 degrees) goes to either side: any place is a
+    correct witness, only a nearer one is a faster one.
+    """
+
+    __slots__ = ("coarse", "columns", "fine", "lats", "lons", "offsets", "rows")
+
+    def __init__(self, coordinates: NDArray[np.float64], tree: _Tree) -> None:
+        import numpy as np
+
+        step = _COARSE_DEG
+        self.rows = rows = round(180.0 / step)
+        south = -90.0 + step * np.arange(rows)
+        north = south + step
+        equatorward = np.where(
+            (south < 0.0) & (north > 0.0), 0.0, np.minimum(np.abs(south), np.abs(north))
+        )
+        columns = np.maximum(1, np.ceil(360.0 / step * np.cos(np.radians(equatorward))))
+        columns = columns.astype(np.int64)
+        offsets = np.cumsum(columns) - columns
+        row_of = np.repeat(np.arange(rows), columns)
+        width = 360.0 / columns[row_of]
+        centres = np.column_stack(
+            (
+                south[row_of] + step * 0.5,
+                -180.0 + (np.arange(len(row_of)) - offsets[row_of] + 0.5) * width,
+            )
+        )
+        # approximate nearest places (at most twice as far as the nearest): a witness
+        # need not be the nearest, and the exact query costs more far from every place
+        _, nearest = tree.tree.query(_unit_vectors(centres), k=1, eps=_COARSE_EPS)
+        # flat lists of floats: no object per place (a witness's pair is made when used)
+        self.lats: list[float] = coordinates[:, 0].tolist()
+        self.lons: list[float] = coordinates[:, 1].tolist()
+        self.coarse: list[int] = nearest.tolist()
+        self.columns: list[int] = columns.tolist()
+        self.offsets: list[int] = offsets.tolist()
+        # one witness per bucket: the last place in it (any one would do)
+        self.fine: dict[int, int] = dict(
+            zip(_fine_keys(coordinates).tolist(), range(len(coordinates)), strict=True)
+        )
+
+    def of(self, lat: float, lon: float) -> list[tuple[float, float]]:
+        """``(latitude, longitude)`` of one or two places near ``(lat, lon)``."""
+        row = int((lat + 90.0) * (1.0 / _COARSE_DEG))
+        if row >= self.rows:
+            row = self.rows - 1
+        columns = self.columns[row]
+        col = int((lon + 180.0) * columns / 360.0)
+        if col >= columns:
+            col = columns - 1
+        get = self.fine.get
+        key = int((lat + 90.0) * (1.0 / _FINE_DEG)) * _FINE_COLUMNS + int(
+            (lon + 180.0) * (1.0 / _FINE_DEG)
+        )
+        # the bucket of (lat, lon) and its eight neighbours (across +-180 degrees of
+        # longitude they are other buckets, or none: any witness is correct)
+        found = [
+            j
+            for near in (key - _FINE_COLUMNS, key, key + _FINE_COLUMNS)
+            for j in (get(near - 1), get(near), get(near + 1))
+            if j is not None
+        ]
+        if not found:
+            found.append(self.coarse[self.offsets[row] + col])
+        lats, lons = self.lats, self.lons
+        return [(lats[j], lons[j]) for j in found]
+
+
+# fine buckets per row of latitude (+1: longitude 180 has its own)
+_FINE_COLUMNS: Final = round(360.0 / _FINE_DEG) + 1
+
+
+def _fine_keys(coordinates: NDArray[np.float64]) -> NDArray[np.int64]:
+    """The fine bucket of every place, computed as :meth:`_Witnesses.of` does."""
+    import numpy as np
+
+    scale = 1.0 / _FINE_DEG
+    rows = ((coordinates[:, 0] + 90.0) * scale).astype(np.int64)
+    cols = ((coordinates[:, 1] + 180.0) * scale).astype(np.int64)
+    out: NDArray[np.int64] = rows * _FINE_COLUMNS + cols
+    return out
 
 
 class _Grid:
@@ -293,7 +395,17 @@ class _Points:
     when ``ranks`` is None: an atlas's places are sorted by unique id).
     """
 
-    __slots__ = ("_cache", "coordinates", "finder", "n", "positions", "ranks")
+    __slots__ = (
+        "_cache",
+        "_lock",
+        "_single",
+        "_witnesses",
+        "coordinates",
+        "finder",
+        "n",
+        "positions",
+        "ranks",
+    )
 
     def __init__(
         self,
@@ -307,6 +419,9 @@ class _Points:
         self.positions = positions
         self.ranks = ranks
         self.finder: _Tree | _Grid | None = None
+        self._witnesses: _Witnesses | None = None
+        self._single = 0  # single-nearest queries before the witnesses (a benign race)
+        self._lock = threading.Lock()
         self._cache: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = (
             None
         )
@@ -338,16 +453,20 @@ class _Points:
         """
         import numpy as np
 
-        sin, pow_, asin = _libm_ufuncs()
         f64 = np.float64
+        n = len(js)
         lat2, lon2, cos2 = self._radians()
         lat1 = math.radians(lat)
         lon1 = math.radians(lon)
         cos1 = math.cos(lat1)
-        a = pow_(sin((lat2[js] - lat1) * 0.5).astype(f64), 2.0).astype(f64)
-        b = pow_(sin((lon2[js] - lon1) * 0.5).astype(f64), 2.0).astype(f64)
-        d = a + (cos1 * cos2[js]) * b
-        out: NDArray[np.float64] = EARTH_RADIUS_KM * (2.0 * asin(np.sqrt(d)).astype(f64))
+        sin, pow_, two = math.sin, math.pow, itertools.repeat(2.0)
+        # libm through map() over lists of floats: no object array, no Python loop
+        a = np.fromiter(map(pow_, map(sin, ((lat2[js] - lat1) * 0.5).tolist()), two), f64, n)
+        b = np.fromiter(map(pow_, map(sin, ((lon2[js] - lon1) * 0.5).tolist()), two), f64, n)
+        d = np.sqrt(a + (cos1 * cos2[js]) * b)
+        out: NDArray[np.float64] = EARTH_RADIUS_KM * (
+            2.0 * np.fromiter(map(math.asin, d.tolist()), f64, n)
+        )
         return out
 
     def _rows(
@@ -376,12 +495,18 @@ class _Points:
         import numpy as np
 
         idx = np.asarray(found, dtype=np.intp)
+        if self.ranks is None:
+            idx = np.sort(idx)  # most often sorted already: cheap
         km_all = self._km_many(lat, lon, idx)
         if radius_km is not None:
             keep = np.flatnonzero(km_all <= radius_km)
             idx, km_all = idx[keep], km_all[keep]
-        ranks = idx if self.ranks is None else self.ranks[idx]
-        order = np.lexsort((ranks, km_all))[:k]
+        if self.ranks is None:
+            # the rank is the position, increasing with the point: a stable sort of the
+            # points in order keeps equal distances by rank, faster than a two-key sort
+            order = np.argsort(km_all, kind="stable")[:k]
+        else:
+            order = np.lexsort((self.ranks[idx], km_all))[:k]
         positions = idx if self.positions is None else self.positions[idx]
         return positions[order].tolist(), km_all[order].tolist()
 
@@ -390,8 +515,39 @@ class _Points:
         k = min(k, self.n)
         if self.finder is None or k == 0:
             return [], []
-        found = self.finder.nearest(_unit_vector(lat, lon), k)
-        return self._rows(lat, lon, found, km, k=k)
+        finder = self.finder
+        if k == 1 and isinstance(finder, _Tree):
+            if self._witnesses is not None:
+                return self._nearest_one(lat, lon, km, finder)
+            # the first few ask for k nearest: a first query does not wait for the table
+            self._single += 1
+            if self._single > _WITNESS_AFTER:
+                return self._nearest_one(lat, lon, km, finder)
+        return self._rows(lat, lon, finder.nearest(_unit_vector(lat, lon), k), km, k=k)
+
+    def _nearest_one(self, lat: float, lon: float, km: _KmFrom, finder: _Tree) -> _Answers:
+        """The nearest place: one ball query around the point, as wide as the nearest
+        of its witnesses is far (no k-nearest query: SciPy's costs several ball queries)."""
+        witnesses = self._witnesses
+        if witnesses is None:
+            witnesses = lazy.attribute(self, "_witnesses", self._lock, self._make_witnesses)
+        bound = min(km(lat, lon, witnesses.of(lat, lon)))
+        found = finder.nearest_one(_unit_vector(lat, lon), bound)
+        positions, ranks = self.positions, self.ranks
+        if len(found) == 1:
+            # alone in the ball: the nearest witness itself, whose km is `bound`
+            j = found[0]
+            return [j if positions is None else positions.item(j)], [bound]
+        lats, lons = witnesses.lats, witnesses.lons
+        kms = km(lat, lon, [(lats[j], lons[j]) for j in found])
+        at = found if positions is None else [positions.item(j) for j in found]
+        by = at if ranks is None else [ranks.item(j) for j in found]
+        best, _, i = min(zip(kms, by, at, strict=True))
+        return [i], [best]
+
+    def _make_witnesses(self) -> _Witnesses:
+        assert isinstance(self.finder, _Tree)
+        return _Witnesses(self.coordinates, self.finder)
 
     def within(
         self,
@@ -436,6 +592,29 @@ class _PlaceList:
 
     def all_places(self) -> Sequence[Place]:
         return self.places
+
+    def columns(self) -> Columns:  # pragma: no cover - never asked: places have no columns
+        raise NotImplementedError
+
+
+def _places_at(source: _Source, positions: list[int]) -> list[Place]:
+    """``source.place(i)`` for every ``i``: an item lookup each where the source keeps
+    its places in a list (None where not built yet), a method call each otherwise.
+
+    :class:`twintowns.records.Records` keep that list as ``_places`` (read here
+    without their lock, as their own ``place()`` does first).
+    """
+    if isinstance(source, _PlaceList):
+        table: Sequence[Place | None] | None = source.places
+    else:
+        table = getattr(source, "_places", None)
+    if not isinstance(table, list | tuple) or len(positions) < _FEW:
+        return list(map(source.place, positions))
+    found: list[Place | None] = list(map(table.__getitem__, positions))
+    if all(found):  # no None in it
+        return cast("list[Place]", found)
+    place = source.place
+    return [p if p is not None else place(i) for p, i in zip(found, positions, strict=True)]
 
 
 class SpatialIndex:
@@ -496,7 +675,7 @@ class SpatialIndex:
 
     def _kind_points(self, kind: PlaceKind) -> _Points | None:
         """The index's places of one kind; the first call reads every place's kind
-        (for an atlas, that builds every Place once)."""
+        (for an atlas, from its kind column)."""
         by_kind = self._by_kind
         if by_kind is None:
             by_kind = lazy.attribute(self, "_by_kind", self._lock, self._split_by_kind)
@@ -505,11 +684,22 @@ class SpatialIndex:
     def _split_by_kind(self) -> dict[PlaceKind, _Points]:
         import numpy as np
 
-        kinds = np.array([p.kind.value for p in self._source.all_places()])
+        source = self._source
+        if isinstance(source, _PlaceList):
+            kinds = np.array([p.kind.value for p in source.places])
+            members: list[tuple[PlaceKind, object]] = [
+                (member, member.value) for member in PlaceKind
+            ]
+        else:
+            from twintowns.columns import PLACE_KINDS
+
+            # the kind column: codes in PLACE_KINDS order, no Place built
+            kinds = source.columns().place["kind"]
+            members = [(member, code) for code, member in enumerate(PLACE_KINDS)]
         everything = self._all
         by_kind = {}
-        for member in PlaceKind:
-            (keep,) = np.nonzero(kinds == member.value)
+        for member, value in members:
+            (keep,) = np.nonzero(kinds == value)
             if len(keep):
                 by_kind[member] = _Points(
                     everything.coordinates[keep],
@@ -538,6 +728,8 @@ class SpatialIndex:
         if points is None:
             return []
         positions, kms = points.nearest(lat, lon, k, self._km)
+        if len(positions) == 1:
+            return [(self._source.place(positions[0]), kms[0])]
         return list(zip(map(self._source.place, positions), kms, strict=True))
 
     def within(self, point: PointLike, radius_km: float) -> list[tuple[Place, float]]:
@@ -557,4 +749,4 @@ class SpatialIndex:
             raise InvalidValueError(f"radius_km must be finite and >= 0: {radius_km!r}")
         lat, lon = as_point(point)
         positions, kms = self._all.within(lat, lon, float(radius_km), self._km)
-        return list(zip(map(self._source.place, positions), kms, strict=True))
+        return list(zip(_places_at(self._source, positions), kms, strict=True))
