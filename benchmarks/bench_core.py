@@ -82,7 +82,8 @@ def bench_load() -> None:
     def everything() -> None:
         atlas = dataset._read_bundled()
         # tuple(): every object built, whether the atlas hands out tuples or lazy views
-        assert tuple(atlas.places) and tuple(atlas.partnerships)
+        places, partnerships = tuple(atlas.places), tuple(atlas.partnerships)
+        assert places and partnerships
 
     theirs = _median_time(lambda: pds.read(*files))
     filtered = _median_time(lambda: pds.first_answer(*files, "Charlotte"))

@@ -649,12 +649,14 @@ class ColumnarRecords(CsvRecords):
 
     def _build_partnerships(self, objs: list[Partnership | None], lines: list[str]) -> None:
         """Build, in order, each partnership not built yet: :meth:`_make_partnership` in one
-        loop, where equal ``claimed_by`` sets and URL lists become one shared object."""
+        loop, where the ``claimed_by`` sets of the ties one place claims alone and equal
+        URL lists are one shared object.  The line of each record built is let go at
+        once: its memory holds the next records."""
         v = self._values()
         place, date, make = self.place, self._coded_date, _MAKE_PARTNERSHIP
         places = self._places
         width = len(PARTNERSHIP_COLUMNS)
-        claims: dict[str, frozenset[str]] = {}
+        alone: dict[str, frozenset[str]] = {}  # keyed by the place's own id string
         url_lists: dict[str, tuple[str, ...]] = {}
         rows = zip(
             itertools.count(),
@@ -678,9 +680,13 @@ class ColumnarRecords(CsvRecords):
                 objs[j] = self._make_partnership(j, cells)  # raises, naming the problem
                 continue
             claimed, urls = cells[7], cells[9]
-            claimed_by = claims.get(claimed)
-            if claimed_by is None:  # the places' own id strings: one set for every tie alike
-                claimed_by = claims[claimed] = _claimed(a, b, claimed)
+            if claimed == a.id or claimed == b.id:  # one side alone: the place's own id
+                own = a.id if claimed == a.id else b.id
+                claimed_by = alone.get(own)
+                if claimed_by is None:
+                    claimed_by = alone[own] = frozenset((own,))
+            else:
+                claimed_by = _claimed(a, b, claimed)
             url_list = url_lists.get(urls)
             if url_list is None:
                 url_list = url_lists[urls] = _items(urls)
@@ -699,6 +705,7 @@ class ColumnarRecords(CsvRecords):
                 date(as_of) if as_of else None,
                 basis,
             )
+            lines[j] = ""  # built: never read again (partnership lines have no other reader)
 
     def _place_line_list(self) -> list[str]:
         return self._line_list(0)
