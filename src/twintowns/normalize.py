@@ -144,13 +144,16 @@ class PackedTable:
 
     def get(self, key: str) -> list[int] | None:
         """The values of ``key`` in the order given, or None."""
-        hashes, blob, begins, ends = self._hashes, self._blob, self._begins, self._ends
+        hashes = self._hashes
         h = hash(key)
         j = bisect.bisect_left(hashes, h)
+        if j == len(hashes) or hashes[j] != h:
+            return None  # the common miss: no key of that hash
+        blob, begins, ends = self._blob, self._begins, self._ends
         encoded = key.encode("utf-8", "surrogatepass")
-        found = [
-            self._values[k]
-            for k in range(j, bisect.bisect_right(hashes, h, j))
-            if blob[begins[k] : ends[k]] == encoded
-        ]
+        found = []
+        while j < len(hashes) and hashes[j] == h:
+            if blob[begins[j] : ends[j]] == encoded:
+                found.append(self._values[j])
+            j += 1
         return found or None
