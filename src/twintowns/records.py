@@ -645,7 +645,53 @@ class ColumnarRecords(CsvRecords):
         if make == self._make_partnership:
             self._build_partnerships(objs, lines)  # type: ignore[arg-type]
         else:
-            super()._build_missing(objs, lines, make)
+            self._build_places(objs, lines)  # type: ignore[arg-type]
+
+    def _build_places(self, objs: list[Place | None], lines: list[str]) -> None:
+        """Build, in order, each place not built yet: :meth:`_make_place` in one loop."""
+        v = self._values()
+        intern, make, width = sys.intern, _MAKE_PLACE, len(PLACE_COLUMNS)
+        rows = zip(
+            itertools.count(),
+            lines,
+            self._ids,
+            v.country,
+            v.subdivision,
+            v.place_kind,
+            v.latitude,
+            v.longitude,
+            v.population,
+            v.continent,
+            strict=False,  # the columns hold one value per line (checked when read)
+        )
+        for i, line, pid, country, sub, kind, lat, lon, pop, continent in rows:
+            if objs[i] is not None:
+                continue
+            cells = line.split(",") if '"' not in line else _cells(line)
+            if len(cells) != width or cells[0] != pid:
+                objs[i] = self._make_place(i, cells)  # raises, naming the problem
+                continue
+            name, ascii_name, aliases = cells[1], cells[2], cells[11]
+            if name[:1] == "'":
+                name = unescape_cell(name)
+            if ascii_name[:1] == "'":
+                ascii_name = unescape_cell(ascii_name)
+            objs[i] = make(
+                pid,  # one string for the index and the object
+                name,
+                country,
+                sub,
+                kind,
+                lat,
+                lon,
+                intern(cells[8]),
+                pop,
+                continent,
+                _items(aliases) if aliases else (),
+                name if ascii_name == name else ascii_name,
+                intern(cells[12]),
+                cells[13] or None,
+            )
 
     def _build_partnerships(self, objs: list[Partnership | None], lines: list[str]) -> None:
         """Build, in order, each partnership not built yet: :meth:`_make_partnership` in one
