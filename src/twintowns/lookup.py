@@ -31,6 +31,7 @@ The rules, in order:
 
 from __future__ import annotations
 
+import array
 import difflib
 import functools
 import heapq
@@ -38,13 +39,13 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from twintowns import lazy
 from twintowns.countries import lookup_country
 from twintowns.errors import AmbiguousPlace, InvalidTypeError, InvalidValueError, PlaceNotFound
 from twintowns.model import WIKIDATA_ID, Place
-from twintowns.normalize import fold, name_table, trigrams
+from twintowns.normalize import PackedTable, fold, name_table, trigrams
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -192,7 +193,6 @@ class NameIndex:
         "_extra_source",
         "_extra_table",
         "_get",
-        "_key_places",
         "_keys",
         "_place_at",
         "_postings",
@@ -233,14 +233,13 @@ class NameIndex:
         self._shipped = exact
         self._wikidata = wikidata
         self._extra_source = extra_names
-        self._extra_table: dict[str, list[int]] | None = None
+        self._extra_table: PackedTable | None = None
         self._ties = ties
         self._place_at = place_at
         self._get = get
         self._exact_table: Mapping[str, list[int]] | None = None
         self._keys: list[str] | None = None
-        self._key_places: list[list[int]] = []
-        self._postings: dict[str, list[int]] = {}
+        self._postings: dict[str, array.array[int]] | None = None
         # the first query builds each table; concurrent first queries wait for it
         self._build_lock = threading.Lock()
 
@@ -262,15 +261,19 @@ class NameIndex:
         return shipped if shipped is not None else name_table(self._source())
 
     @property
-    def _extra(self) -> dict[str, list[int]]:
-        """Folded name -> ``~i`` of the places known by it in ``extra_names`` (built once)."""
+    def _extra(self) -> PackedTable:
+        """Folded name -> ``~i`` of the places known by it in ``extra_names`` (built once,
+        packed: the bundled data knows places by some 200,000 other names)."""
         table = self._extra_table
         if table is None:
             table = lazy.attribute(self, "_extra_table", self._build_lock, self._build_extra)
         return table
 
-    def _build_extra(self) -> dict[str, list[int]]:
-        extra: dict[str, list[int]] = defaultdict(list)
+    def _build_extra(self) -> PackedTable:
+        return PackedTable.from_pairs(self._extra_pairs())
+
+    def _extra_pairs(self) -> Iterator[tuple[str, int]]:
+        """``(folded name, ~i)`` of ``extra_names``, each name once per place, in order."""
         if self._extra_source is not None:
             for i, names in self._extra_source():
                 seen = {""}
@@ -278,8 +281,7 @@ class NameIndex:
                     key = fold(name)
                     if key not in seen:
                         seen.add(key)
-                        extra[key].append(~i)
-        return dict(extra)
+                        yield key, ~i
 
     @staticmethod
     def _texts(name: str, ascii_name: str, aliases: tuple[str, ...]) -> Iterable[tuple[str, bool]]:
@@ -400,8 +402,8 @@ class NameIndex:
         for i, key in enumerate(keys):
             for gram in trigrams(key):
                 postings[gram].append(i)
-        self._key_places = [[i if i >= 0 else ~i for i in exact[k]] for k in keys]
-        self._postings = dict(postings)
+        # each key's position once per trigram, in order: int32 arrays, not lists of ints
+        self._postings = {gram: array.array("i", found) for gram, found in postings.items()}
         self._keys = keys  # last: readers test it without the lock
 
     def suggest(self, query: str, *, limit: int = 5) -> list[Place]:
@@ -429,11 +431,11 @@ class NameIndex:
             with self._build_lock:
                 if self._keys is None:
                     self._build_fuzzy(exact)
-        keys = self._keys
-        assert keys is not None
+        keys, postings, exact = self._keys, self._postings, self._exact
+        assert keys is not None and postings is not None
         counts: Counter[int] = Counter()
         for gram in trigrams(qkey):
-            counts.update(self._postings.get(gram, ()))
+            counts.update(postings.get(gram, ()))
         shortlist = heapq.nlargest(200, counts.items(), key=lambda kv: (kv[1], -kv[0]))
         scored: list[tuple[float, int, str, Place]] = []
         matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(autojunk=False)
@@ -443,7 +445,7 @@ class NameIndex:
             score = _similarity(matcher, qkey, key)
             if score < min_score:
                 continue
-            for place in map(self._place_at, self._key_places[index]):
+            for place in map(self._place_at, [i if i >= 0 else ~i for i in exact[key]]):
                 pop = _population(place)
                 bonus = PROMINENCE_BONUS * min(math.log10(pop + 1), 7.0) / 7.0
                 scored.append((-(score + bonus), -pop, place.id, place))

@@ -34,7 +34,7 @@ import itertools
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from twintowns import lazy
@@ -219,19 +219,20 @@ def _wikidata_of(places: Sequence[Place]) -> dict[str, int]:
     return {p.wikidata: i for i, p in enumerate(places) if p.wikidata}
 
 
-def names_file_entries(text: str, index: Mapping[str, int]) -> list[tuple[int, tuple[str, ...]]]:
+def names_file_entries(
+    text: str, index: Mapping[str, int]
+) -> Iterator[tuple[int, tuple[str, ...]]]:
     """``(position, names)`` from the text of a ``names.csv`` (``id,names``) over
-    the places ``index`` positions; an unknown id or bad header raises DatasetError."""
+    the places ``index`` positions, one row at a time (the table built from them is
+    packed: the rows are not kept); an unknown id or bad header raises DatasetError."""
     rows = csv.reader(text.splitlines())
     if next(rows, None) != list(NAMES_COLUMNS):
         raise DatasetError([DatasetProblem(NAMES_FILE, 1, None, "unexpected header")])
-    out = []
     for number, cells in enumerate(rows, start=2):
         if len(cells) != len(NAMES_COLUMNS) or cells[0] not in index:
             problem = f"not a known place id and its names: {cells[:1]!r}"
             raise DatasetError([DatasetProblem(NAMES_FILE, number, "id", problem)])
-        out.append((index[cells[0]], _items(cells[1])))
-    return out
+        yield index[cells[0]], _items(cells[1])
 
 
 def _unchecked(cls: type[_T], values: tuple[Any, ...]) -> _T:
@@ -290,7 +291,13 @@ def _cells(line: str) -> list[str]:
 
 class _GCPaused:
     """Pause the cyclic GC while many long-lived, cycle-free objects are made
-    (it saves about a fifth of the time); it is switched back on whatever happens."""
+    (it saves about a fifth of the time); it is switched back on whatever happens.
+
+    What was made meanwhile then goes straight to the oldest generation, as if it had
+    survived the young collections: the first one would otherwise walk every object
+    just made, for nothing (a tenth of the time of building every record).  Skipped
+    when the program has frozen objects itself (``gc.freeze()``): those stay frozen.
+    """
 
     def __enter__(self) -> None:
         self.paused = gc.isenabled()
@@ -298,6 +305,9 @@ class _GCPaused:
 
     def __exit__(self, *exc: object) -> None:
         if self.paused:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -439,13 +449,23 @@ class CsvRecords(Records):
             if done is None:
                 lines = line_list()
                 if None in objs:
-                    for i, line in enumerate(lines):
-                        if objs[i] is None:
-                            objs[i] = make(i, _cells(line))
+                    self._build_missing(objs, lines, make)
                 done = tuple(objs)  # type: ignore[arg-type]
                 setattr(self, slot, done)
                 lines.clear()  # every record is built: the text is not needed any more
+                self._all_built()
             return done
+
+    def _build_missing(
+        self, objs: list[_T | None], lines: list[str], make: Callable[[int, list[str]], _T]
+    ) -> None:
+        """Build, in order, each record of ``objs`` not built yet from its line."""
+        for i, line in enumerate(lines):
+            if objs[i] is None:
+                objs[i] = make(i, _cells(line))
+
+    def _all_built(self) -> None:
+        """Called (under the lock) each time every place, or every partnership, is built."""
 
     def names(self) -> list[Names]:
         with self._lock:
@@ -609,8 +629,133 @@ class ColumnarRecords(CsvRecords):
 
     def _make_pair_ids(self) -> Sequence[tuple[str, str]]:
         ids = self._ids
+        ends = self.columns().partnership
+        return list(
+            zip(
+                map(ids.__getitem__, ends["a"].tolist()),
+                map(ids.__getitem__, ends["b"].tolist()),
+                strict=True,
+            )
+        )
+
+    def _all_built(self) -> None:
+        if self._all_places is not None and self._all_partnerships is not None:
+            # every record holds its values now: the column lists are not needed any more
+            self._column_values = None
+
+    def _build_missing(
+        self, objs: list[_T | None], lines: list[str], make: Callable[[int, list[str]], _T]
+    ) -> None:
+        if make == self._make_partnership:
+            self._build_partnerships(objs, lines)  # type: ignore[arg-type]
+        else:
+            self._build_places(objs, lines)  # type: ignore[arg-type]
+
+    def _build_places(self, objs: list[Place | None], lines: list[str]) -> None:
+        """Build, in order, each place not built yet: :meth:`_make_place` in one loop."""
         v = self._values()
-        return [(ids[x], ids[y]) for x, y in zip(v.a, v.b, strict=True)]
+        intern, make, width = sys.intern, _MAKE_PLACE, len(PLACE_COLUMNS)
+        rows = zip(
+            itertools.count(),
+            lines,
+            self._ids,
+            v.country,
+            v.subdivision,
+            v.place_kind,
+            v.latitude,
+            v.longitude,
+            v.population,
+            v.continent,
+            strict=False,  # the columns hold one value per line (checked when read)
+        )
+        for i, line, pid, country, sub, kind, lat, lon, pop, continent in rows:
+            if objs[i] is not None:
+                continue
+            cells = line.split(",") if '"' not in line else _cells(line)
+            if len(cells) != width or cells[0] != pid:
+                objs[i] = self._make_place(i, cells)  # raises, naming the problem
+                continue
+            name, ascii_name, aliases = cells[1], cells[2], cells[11]
+            if name[:1] == "'":
+                name = unescape_cell(name)
+            if ascii_name[:1] == "'":
+                ascii_name = unescape_cell(ascii_name)
+            objs[i] = make(
+                pid,  # one string for the index and the object
+                name,
+                country,
+                sub,
+                kind,
+                lat,
+                lon,
+                intern(cells[8]),
+                pop,
+                continent,
+                _items(aliases) if aliases else (),
+                name if ascii_name == name else ascii_name,
+                intern(cells[12]),
+                cells[13] or None,
+            )
+
+    def _build_partnerships(self, objs: list[Partnership | None], lines: list[str]) -> None:
+        """Build, in order, each partnership not built yet: :meth:`_make_partnership` in one
+        loop, where the ``claimed_by`` sets of the ties one place claims alone and equal
+        URL lists are one shared object.  The line of each record built is let go at
+        once: its memory holds the next records."""
+        v = self._values()
+        place, date, make = self.place, self._coded_date, _MAKE_PARTNERSHIP
+        places = self._places
+        width = len(PARTNERSHIP_COLUMNS)
+        alone: dict[str, frozenset[str]] = {}  # keyed by the place's own id string
+        url_lists: dict[str, tuple[str, ...]] = {}
+        rows = zip(
+            itertools.count(),
+            lines,
+            v.a,
+            v.b,
+            v.partnership_kind,
+            v.status,
+            v.established,
+            v.ended,
+            v.as_of,
+            v.status_basis,
+            strict=False,  # the columns hold one value per line (checked when read)
+        )
+        for j, line, ia, ib, kind, status, established, ended, as_of, basis in rows:
+            if objs[j] is not None:
+                continue
+            cells = line.split(",") if '"' not in line else _cells(line)
+            a, b = places[ia] or place(ia), places[ib] or place(ib)
+            if len(cells) != width or cells[0] != a.id or cells[1] != b.id:
+                objs[j] = self._make_partnership(j, cells)  # raises, naming the problem
+                continue
+            claimed, urls = cells[7], cells[9]
+            if claimed == a.id or claimed == b.id:  # one side alone: the place's own id
+                own = a.id if claimed == a.id else b.id
+                claimed_by = alone.get(own)
+                if claimed_by is None:
+                    claimed_by = alone[own] = frozenset((own,))
+            else:
+                claimed_by = _claimed(a, b, claimed)
+            url_list = url_lists.get(urls)
+            if url_list is None:
+                url_list = url_lists[urls] = _items(urls)
+            note = cells[6]
+            objs[j] = make(
+                a,
+                b,
+                kind,
+                status,
+                date(established) if established else None,
+                date(ended) if ended else None,
+                unescape_cell(note) if note[:1] == "'" else note,
+                claimed_by,
+                _items(cells[8]),
+                url_list,
+                date(as_of) if as_of else None,
+                basis,
+            )
+            lines[j] = ""  # built: never read again (partnership lines have no other reader)
 
     def _place_line_list(self) -> list[str]:
         return self._line_list(0)
@@ -765,19 +910,11 @@ class ColumnarRecords(CsvRecords):
             raise self._mismatch(1, j, "a", cells[0])
         if cells[1] != b.id:
             raise self._mismatch(1, j, "b", cells[1])
-        claimed = cells[7]
         note = cells[6]
         if note[:1] == "'":
             note = unescape_cell(note)
         date = self._coded_date
         established, ended, as_of = v.established[j], v.ended[j], v.as_of[j]
-        if claimed == "":
-            claimed_by: frozenset[str] = frozenset()
-        else:  # the places' own id strings
-            claimed_by = frozenset(
-                a.id if c == a.id else b.id if c == b.id else c
-                for c in claimed.split(LIST_SEPARATOR)
-            )
         return _MAKE_PARTNERSHIP(
             a,
             b,
@@ -786,7 +923,7 @@ class ColumnarRecords(CsvRecords):
             date(established) if established else None,
             date(ended) if ended else None,
             note,
-            claimed_by,
+            _claimed(a, b, cells[7]),
             _items(cells[8]),
             _items(cells[9]),
             date(as_of) if as_of else None,
@@ -916,6 +1053,16 @@ class _ColumnValues:
 
 _MAKE_PLACE = _maker(Place)
 _MAKE_PARTNERSHIP = _maker(Partnership)
+
+
+def _claimed(a: Place, b: Place, text: str) -> frozenset[str]:
+    """The ``claimed_by`` cell of the partnership of ``a`` and ``b``: the places' own id
+    strings where it names them."""
+    if not text:
+        return frozenset()
+    return frozenset(
+        a.id if c == a.id else b.id if c == b.id else c for c in text.split(LIST_SEPARATOR)
+    )
 
 
 def _lines(text: str, columns: tuple[str, ...], file: str) -> list[str]:

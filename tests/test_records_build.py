@@ -1,0 +1,130 @@
+"""Building every record of the bundled data, and the packed name tables: same answers,
+less memory (see docs/performance.md)."""
+
+from __future__ import annotations
+
+import array
+import gc
+from collections import defaultdict
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from twintowns import dataset
+from twintowns.errors import DatasetError
+from twintowns.normalize import PackedTable
+from twintowns.records import ColumnarRecords, names_file_entries
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.text(max_size=6), st.integers(-(2**31), 2**31 - 1)), max_size=40),
+    st.lists(st.text(max_size=6), max_size=10),
+)
+def test_packed_table_answers_as_a_dict_of_lists(
+    pairs: list[tuple[str, int]], others: list[str]
+) -> None:
+    expected: dict[str, list[int]] = defaultdict(list)
+    for key, value in pairs:
+        expected[key].append(value)
+    table = PackedTable.from_pairs(pairs)
+    assert len(table) == len(pairs)
+    for key in [*expected, *others]:
+        assert table.get(key) == (expected.get(key) or None)
+
+
+def test_packed_table_compares_the_keys_of_equal_hashes() -> None:
+    # two entries under the hash of "a": only the one whose bytes are "a" answers
+    h = hash("a")
+    table = PackedTable(
+        array.array("q", [h, h]),
+        b"ba",
+        array.array("i", [0, 1]),
+        array.array("i", [1, 2]),
+        array.array("i", [7, 8]),
+    )
+    assert table.get("a") == [8]
+    assert table.get("b") is None  # its own hash is not in the table
+    assert table.get("\ud800") is None  # a lone surrogate is a key like any other
+
+
+def test_names_file_rows_are_checked_as_they_are_read() -> None:
+    index = {"gn:1": 0, "gn:2": 1}
+    assert list(names_file_entries("id,names\ngn:2,Wien|Vienne\ngn:1,\n", index)) == [
+        (1, ("Wien", "Vienne")),
+        (0, ()),
+    ]
+    with pytest.raises(DatasetError, match="unexpected header"):
+        list(names_file_entries("id,name\n", index))
+    rows = names_file_entries("id,names\ngn:1,A\ngn:9,B\n", index)
+    assert next(rows) == (0, ("A",))
+    with pytest.raises(DatasetError, match=r"row 3.*not a known place id"):
+        next(rows)
+
+
+def test_every_record_built_at_once_equals_each_built_alone() -> None:
+    alone = dataset._read_bundled()
+    records = alone._records
+    assert isinstance(records, ColumnarRecords)
+    each = [records.partnership(j) for j in range(records.partnership_count())]
+    mixed = dataset._read_bundled()
+    early = [mixed._records.partnership(j) for j in range(0, len(each), 7)]
+    everything = mixed.partnerships
+    assert list(everything) == each
+    assert [p.claimed_by for p in everything] == [p.claimed_by for p in each]
+    assert all(p is everything[j * 7] for j, p in enumerate(early))  # built once, kept
+    assert list(mixed.places) == [records.place(i) for i in range(len(records.index))]
+
+
+def test_equal_claims_and_urls_are_shared_and_name_the_places_own_ids() -> None:
+    atlas = dataset._read_bundled()
+    everything = atlas.partnerships
+    by_value: dict[frozenset[str], frozenset[str]] = {}
+    for p in everything:
+        for c in p.claimed_by:
+            assert c is p.a.id or c is p.b.id or c not in (p.a.id, p.b.id)
+        by_value.setdefault(p.claimed_by, p.claimed_by)
+    lone = [p for p in everything if len(p.claimed_by) == 1]
+    assert lone
+    for p in lone:
+        assert by_value[p.claimed_by] is p.claimed_by  # one set per place that claims alone
+    urls: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for p in everything:
+        assert urls.setdefault(p.urls, p.urls) is p.urls
+
+
+def test_the_column_lists_go_once_every_record_is_built() -> None:
+    atlas = dataset._read_bundled()
+    records = atlas._records
+    assert isinstance(records, ColumnarRecords)
+    atlas.places  # noqa: B018
+    assert records._column_values is not None  # still needed by the partnerships
+    everything = atlas.partnerships
+    assert records._column_values is None
+    assert list(records.pair_ids) == [p.ids for p in everything]
+    assert records.partnership(3) is everything[3]
+
+
+def test_building_leaves_the_collector_as_it_found_it() -> None:
+    atlas = dataset._read_bundled()
+    atlas.places  # noqa: B018
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    # objects the program froze stay frozen; a collector switched off stays off
+    frozen = [object()]
+    gc.freeze()
+    try:
+        count = gc.get_freeze_count()
+        assert count > 0 and frozen
+        atlas.partnerships  # noqa: B018
+        # (some frozen objects may die meanwhile; none of the new records is frozen)
+        assert 0 < gc.get_freeze_count() <= count and gc.isenabled()
+    finally:
+        gc.unfreeze()
+    other = dataset._read_bundled()
+    gc.disable()
+    try:
+        other.partnerships  # noqa: B018
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
