@@ -659,13 +659,13 @@ class ColumnarRecords(CsvRecords):
             itertools.count(),
             lines,
             self._ids,
-            v.country,
-            v.subdivision,
-            v.place_kind,
+            _whole(v.country),
+            _whole(v.subdivision),
+            _whole(v.place_kind),
             v.latitude,
             v.longitude,
-            v.population,
-            v.continent,
+            _whole(v.population),
+            _whole(v.continent),
             strict=False,  # the columns hold one value per line (checked when read)
         )
         for i, line, pid, country, sub, kind, lat, lon, pop, continent in rows:
@@ -713,12 +713,12 @@ class ColumnarRecords(CsvRecords):
             lines,
             v.a,
             v.b,
-            v.partnership_kind,
-            v.status,
+            _whole(v.partnership_kind),
+            _whole(v.status),
             v.established,
             v.ended,
             v.as_of,
-            v.status_basis,
+            _whole(v.status_basis),
             strict=False,  # the columns hold one value per line (checked when read)
         )
         for j, line, ia, ib, kind, status, established, ended, as_of, basis in rows:
@@ -986,6 +986,11 @@ class _Population(_Decoded[int | None]):
 
 #: a coded column's values: its decoder, or the list that replaced it
 _Values = _Decoded[_T] | list[_T]
+
+
+def _whole(values: _Values[_T]) -> list[_T]:
+    """Every value of a coded column as a list (decoded once, when every record is built)."""
+    return values._whole() if isinstance(values, _Decoded) else values
 
 
 class _ColumnValues:
