@@ -3,6 +3,7 @@ and its first use is thread-safe."""
 
 from __future__ import annotations
 
+import mmap
 import struct
 import threading
 from pathlib import Path
@@ -102,7 +103,8 @@ def test_one_record_is_built_from_its_line_alone() -> None:
     partners = atlas.partners("Charlotte")
     assert len(partners) > 5
     assert records._lines_read == [None, None]  # no file split into lines
-    assert all(text is not None for text in records._texts)
+    # the files are mapped, not read: only the pages of the lines read come in
+    assert all(isinstance(text, mmap.mmap) for text in records._texts)
     values = records._values()
     assert not isinstance(values.country, list)  # read one value at a time
     slow = dataset.read_dataset(DATA)
@@ -112,6 +114,16 @@ def test_one_record_is_built_from_its_line_alone() -> None:
     assert atlas.places == slow.places
     assert records._texts[0] is None and records._lines_read[0] == []
     assert [p.country for p in atlas.places] == [p.country for p in slow.places]
+
+
+def test_mapped_files_and_their_fallback(tmp_path: Path) -> None:
+    # a file on disk is mapped; an empty one (no mapping of it) is read
+    full, empty = tmp_path / "full.csv", tmp_path / "empty.csv"
+    full.write_bytes(b"id,name\nx,1\n")
+    empty.write_bytes(b"")
+    mapped = dataset._mapped(full)
+    assert isinstance(mapped, mmap.mmap) and mapped[:] == full.read_bytes()
+    assert dataset._mapped(empty) == b""
 
 
 def _replace(data: bytes, offset: int, raw: bytes) -> bytes:

@@ -144,6 +144,43 @@ def test_single_nearest_asks_scipy_for_one_ball_only(monkeypatch: pytest.MonkeyP
     assert balls == len(queries) + 50
 
 
+def test_fine_levels_grow_finer_as_places_grow_denser() -> None:
+    # one level of _FINE_DEG up to _FINE_PLACES places; then levels of half the side,
+    # down to about a tenth at a hundred times the places
+    deg, many = spatial._FINE_DEG, spatial._FINE_PLACES
+    assert spatial._fine_steps(1) == spatial._fine_steps(many) == [deg]
+    assert spatial._fine_steps(4 * many) == [deg / 2, deg]
+    assert spatial._fine_steps(100 * many) == [deg / 8, deg / 4, deg / 2, deg]
+    assert spatial._fine_steps(10**15)[0] >= spatial._FINE_MIN_DEG
+    finest = [spatial._fine_steps(n)[0] for n in range(1, 10**7, 99_991)]
+    assert finest == sorted(finest, reverse=True)
+
+
+@settings(max_examples=50)
+@given(crowded_place_sets(), st.data())
+def test_single_nearest_with_levels_of_buckets(places: list[Place], data: st.DataObject) -> None:
+    # the same answers with every level down to the finest, most often empty around a point
+    near = st.sampled_from(places).map(lambda p: (p.latitude, p.longitude))
+    point = data.draw(st.one_of(query_points, near))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(spatial, "_FINE_PLACES", 0)
+        index = SpatialIndex(places, backend="kdtree")
+        assert ids(index.nearest(point)) == brute_nearest(places, point, 1)
+        witnesses = index._all._witnesses
+        assert witnesses is not None
+        assert len(witnesses.levels) == 7  # 0.1 degrees halved down to 0.001 or more
+        for _scale, _, buckets in witnesses.levels:
+            assert len(buckets) <= len(places)
+        # a point on a place finds its witnesses in the finest level: in the buckets
+        # next to the place's own (the place itself, or one sharing its bucket)
+        finest = 1.0 / witnesses.levels[0][0]
+        for p in places:
+            for lat, lon in witnesses.of(p.latitude, p.longitude):
+                assert abs(lat - p.latitude) < 2 * finest + 1e-9
+                east = abs(lon - p.longitude)  # buckets at +-180 degrees neighbour
+                assert min(east, 360.0 - east) < 2 * finest + 1e-9
+
+
 @pytest.mark.parametrize(
     "point", [(90.0, 180.0), (-90.0, -180.0), (90.0, -180.0), (0.0, 180.0), (-0.0, -180.0)]
 )

@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import csv
 import json
+import mmap
 import re
 import threading
 import types
 from collections.abc import Iterator, Mapping
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,7 +54,7 @@ from twintowns.model import (
     Partnership,
     Place,
 )
-from twintowns.records import ColumnarRecords, CsvRecords, names_file_entries
+from twintowns.records import ColumnarRecords, CsvRecords, FileBytes, names_file_entries
 from twintowns.schema import (
     METADATA_FILE,
     NAMES_FILE,
@@ -111,7 +113,7 @@ def _read_bundled() -> Atlas:
     files = (PLACES_FILE, PARTNERSHIPS_FILE)
     records = ColumnarRecords(
         columns,
-        lambda k: data.joinpath(files[k]).read_bytes(),
+        lambda k: _mapped(data.joinpath(files[k])),
         files=(f"twintowns/data/{PLACES_FILE}", f"twintowns/data/{PARTNERSHIPS_FILE}"),
     )
     metadata = json.loads(data.joinpath(METADATA_FILE).read_text("utf-8"))
@@ -122,6 +124,19 @@ def _read_bundled() -> Atlas:
         data.joinpath(NAMES_FILE).read_text("utf-8"), index
     )
     return atlas
+
+
+def _mapped(file: Traversable) -> FileBytes:
+    """A packaged data file's contents: a read-only memory map where the file is a file
+    on disk (the pages of the lines read are all that is read), else its bytes (a
+    package imported from a zip archive)."""
+    if isinstance(file, Path):
+        with file.open("rb") as handle:
+            try:
+                return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):  # an empty file, or no mapping of this one
+                pass
+    return file.read_bytes()
 
 
 def _read_trusted(places_text: str, partnerships_text: str, metadata: dict[str, Any]) -> Atlas:

@@ -31,11 +31,12 @@ from __future__ import annotations
 import csv
 import gc
 import itertools
+import mmap
 import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 from twintowns import lazy
 from twintowns.errors import DatasetError, DatasetProblem
@@ -70,6 +71,8 @@ __all__ = ["BuiltRecords", "ColumnarRecords", "CsvRecords", "Records", "columns_
 Names = tuple[str, str, tuple[str, ...]]
 
 _T = TypeVar("_T")
+#: a data file's contents: bytes, or a read-only memory map of the file
+FileBytes: TypeAlias = bytes | mmap.mmap
 
 _PLACE_KINDS = {k.value: k for k in PlaceKind}
 _CONTINENTS = {c.value: c for c in Continent}
@@ -577,7 +580,9 @@ class ColumnarRecords(CsvRecords):
     alone where the columns say lines start (the bundled ``columns.bin``);
     the file is split into lines when every record is built.  A mismatch
     raises :class:`~twintowns.DatasetError`.  ``read(0)`` gives the bytes of the
-    places file, ``read(1)`` those of the partnerships file.
+    places file, ``read(1)`` those of the partnerships file: ``bytes``, or a
+    read-only memory map of the file, whose pages are read only where a record
+    is.
     """
 
     __slots__ = ("_code_dates", "_column_values", "_ids", "_lines_read", "_read", "_texts")
@@ -585,7 +590,7 @@ class ColumnarRecords(CsvRecords):
     def __init__(
         self,
         columns: Columns,
-        read: Callable[[int], bytes],
+        read: Callable[[int], FileBytes],
         *,
         files: tuple[str, str] = ("places.csv", "partnerships.csv"),
     ) -> None:
@@ -593,18 +598,21 @@ class ColumnarRecords(CsvRecords):
         self._columns = columns
         self._coordinates = None
         self._ids = columns.ids
-        self.index = dict(zip(columns.ids, itertools.count()))
+        # the long-lived tables go to the oldest generation at once: the first young
+        # collection would otherwise walk their millions of slots (at 100x the data)
+        with _GCPaused():
+            self.index = dict(zip(columns.ids, itertools.count()))
+            self._places = [None] * columns.places
+            self._partnerships = [None] * columns.partnerships
         self._pair_ids = None
         self._read = read
         self._lines_read: list[list[str] | None] = [None, None]
         #: the bytes of each file while records are read one line at a time
-        self._texts: list[bytes | None] = [None, None]
+        self._texts: list[FileBytes | None] = [None, None]
         self._column_values: _ColumnValues | None = None
         self._code_dates: dict[int, PartialDate] = {}
         self._place_lines = []
         self._partnership_lines = []
-        self._places = [None] * columns.places
-        self._partnerships = [None] * columns.partnerships
         self._all_places = None
         self._all_partnerships = None
         self._dates = {}
@@ -659,13 +667,13 @@ class ColumnarRecords(CsvRecords):
             itertools.count(),
             lines,
             self._ids,
-            _whole(v.country),
-            _whole(v.subdivision),
-            _whole(v.place_kind),
+            v.country.whole(),
+            v.subdivision.whole(),
+            v.place_kind.whole(),
             v.latitude,
             v.longitude,
-            _whole(v.population),
-            _whole(v.continent),
+            v.population.whole(),
+            v.continent.whole(),
             strict=False,  # the columns hold one value per line (checked when read)
         )
         for i, line, pid, country, sub, kind, lat, lon, pop, continent in rows:
@@ -713,12 +721,12 @@ class ColumnarRecords(CsvRecords):
             lines,
             v.a,
             v.b,
-            _whole(v.partnership_kind),
-            _whole(v.status),
+            v.partnership_kind.whole(),
+            v.status.whole(),
             v.established,
             v.ended,
             v.as_of,
-            _whole(v.status_basis),
+            v.status_basis.whole(),
             strict=False,  # the columns hold one value per line (checked when read)
         )
         for j, line, ia, ib, kind, status, established, ended, as_of, basis in rows:
@@ -801,18 +809,18 @@ class ColumnarRecords(CsvRecords):
             raise DatasetError([DatasetProblem(self._files[k], i + 2, None, problem)])
         return text
 
-    def _checked_bytes(self, k: int) -> bytes:
+    def _checked_bytes(self, k: int) -> FileBytes:
         """The bytes of file ``k``: its size the one the columns were built from, its header
         the expected one."""
         data = self._read(k)
         self._check_size(k, data)
         header = ",".join((PLACE_COLUMNS, PARTNERSHIP_COLUMNS)[k]).encode("utf-8") + b"\n"
-        if not data.startswith(header):
+        if data[: len(header)] != header:
             raise DatasetError([DatasetProblem(self._files[k], 1, None, "unexpected header")])
         return data
 
-    def _check_size(self, k: int, data: bytes) -> None:
-        """The check of :meth:`_file_lines`: the size the columns were built from."""
+    def _check_size(self, k: int, data: FileBytes) -> None:
+        """File ``k`` has the size the columns were built from."""
         cols = self.columns()
         expected = (cols.places_csv_size, cols.partnerships_csv_size)[k]
         if len(data) != expected:
@@ -834,17 +842,10 @@ class ColumnarRecords(CsvRecords):
     def _file_lines(self, k: int, columns: tuple[str, ...], count: int) -> list[str]:
         """The record lines of file ``k``, checked against the columns."""
         data = self._read(k)
-        cols = self.columns()
-        expected = (cols.places_csv_size, cols.partnerships_csv_size)[k]
+        self._check_size(k, data)
         file = self._files[k]
-        if len(data) != expected:
-            message = (
-                f"{len(data)} bytes, but the columns were built from {expected}: "
-                "the columns file does not match it (rebuild the data with `make data`)"
-            )
-            raise DatasetError([DatasetProblem(file, None, None, message)])
         try:
-            text = data.decode("utf-8")
+            text = (data if isinstance(data, bytes) else data[:]).decode("utf-8")
         except UnicodeDecodeError as exc:
             problem = DatasetProblem(file, None, None, f"not UTF-8 text at byte {exc.start}")
             raise DatasetError([problem]) from None
@@ -939,37 +940,26 @@ class ColumnarRecords(CsvRecords):
         return found
 
 
-#: after this many values read one by one, a coded column is decoded whole (every record
-#: is being built): a list replaces the decoder on its :class:`_ColumnValues`
-_DECODE_WHOLE_AFTER = 512
-
-
 class _Decoded(Generic[_T]):
     """The values of a coded column by position, ``table[codes[i]]``, read one at a time
-    from the column's view; after many reads the whole column is decoded into a list
-    that takes this decoder's place on ``owner`` (same values: a race is harmless)."""
+    from the column's view (no cost that grows with the data: one record built alone
+    stays cheap at any size); :meth:`whole` decodes every value at once, for the build
+    of every record."""
 
-    __slots__ = ("_codes", "_name", "_owner", "_reads", "_table")
+    __slots__ = ("_codes", "_table")
 
-    def __init__(
-        self, owner: _ColumnValues, name: str, codes: memoryview, table: Sequence[_T]
-    ) -> None:
-        self._owner = owner
-        self._name = name
+    def __init__(self, codes: memoryview, table: Sequence[_T]) -> None:
         self._codes = codes
         self._table = table
-        self._reads = 0
 
     def __getitem__(self, i: int) -> _T:
-        self._reads += 1
-        if self._reads == _DECODE_WHOLE_AFTER:
-            setattr(self._owner, self._name, self._whole())
         return self._value(self._codes[i])
 
     def _value(self, code: int) -> _T:
         return self._table[code]
 
-    def _whole(self) -> list[_T]:
+    def whole(self) -> list[_T]:
+        """Every value, in order, as a list."""
         table = self._table
         return [table[c] for c in self._codes.tolist()]
 
@@ -980,17 +970,8 @@ class _Population(_Decoded[int | None]):
     def _value(self, code: int) -> int | None:
         return None if code < 0 else code
 
-    def _whole(self) -> list[int | None]:
+    def whole(self) -> list[int | None]:
         return [None if n < 0 else n for n in self._codes.tolist()]
-
-
-#: a coded column's values: its decoder, or the list that replaced it
-_Values = _Decoded[_T] | list[_T]
-
-
-def _whole(values: _Values[_T]) -> list[_T]:
-    """Every value of a coded column as a list (decoded once, when every record is built)."""
-    return values._whole() if isinstance(values, _Decoded) else values
 
 
 class _ColumnValues:
@@ -1028,28 +1009,22 @@ class _ColumnValues:
         place, partnership = columns.place.view, columns.partnership.view
         self.latitude: Sequence[float] = place("latitude")
         self.longitude: Sequence[float] = place("longitude")
-        self.population: _Values[int | None] = _Population(
-            self, "population", place("population"), ()
-        )
-        self.country: _Values[str] = _Decoded(self, "country", place("country"), columns.countries)
+        self.population: _Decoded[int | None] = _Population(place("population"), ())
+        self.country: _Decoded[str] = _Decoded(place("country"), columns.countries)
         # code -1 (no subdivision) reads the last item: None
-        self.subdivision: _Values[str | None] = _Decoded(
-            self, "subdivision", place("subdivision"), (*columns.subdivisions, None)
+        self.subdivision: _Decoded[str | None] = _Decoded(
+            place("subdivision"), (*columns.subdivisions, None)
         )
-        self.place_kind: _Values[PlaceKind] = _Decoded(
-            self, "place_kind", place("kind"), PLACE_KINDS
-        )
-        self.continent: _Values[Continent] = _Decoded(
-            self, "continent", place("continent"), CONTINENTS
-        )
+        self.place_kind: _Decoded[PlaceKind] = _Decoded(place("kind"), PLACE_KINDS)
+        self.continent: _Decoded[Continent] = _Decoded(place("continent"), CONTINENTS)
         self.a: Sequence[int] = partnership("a")
         self.b: Sequence[int] = partnership("b")
-        self.partnership_kind: _Values[PartnershipKind] = _Decoded(
-            self, "partnership_kind", partnership("kind"), PARTNERSHIP_KINDS
+        self.partnership_kind: _Decoded[PartnershipKind] = _Decoded(
+            partnership("kind"), PARTNERSHIP_KINDS
         )
-        self.status: _Values[Status] = _Decoded(self, "status", partnership("status"), STATUSES)
-        self.status_basis: _Values[StatusBasis] = _Decoded(
-            self, "status_basis", partnership("status_basis"), STATUS_BASES
+        self.status: _Decoded[Status] = _Decoded(partnership("status"), STATUSES)
+        self.status_basis: _Decoded[StatusBasis] = _Decoded(
+            partnership("status_basis"), STATUS_BASES
         )
         self.established: Sequence[int] = partnership("established")
         self.ended: Sequence[int] = partnership("ended")

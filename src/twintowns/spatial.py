@@ -95,6 +95,11 @@ _GRID_MAX: Final = 1024
 # latitude (about square), fine buckets of this many degrees of latitude and longitude
 _COARSE_DEG: Final = 4.0
 _FINE_DEG: Final = 0.1
+# ... for up to this many places; more add levels of finer buckets, each half the side
+# of the last, down to _FINE_DEG times the square root of _FINE_PLACES / places (as many
+# places per bucket where places are alike) and never below _FINE_MIN_DEG
+_FINE_PLACES: Final = 25_000
+_FINE_MIN_DEG: Final = 0.001
 _COARSE_EPS: Final = 1.0
 # single-nearest queries of a _Points answered by a k-nearest query before its witnesses
 # are built (~5 ms for the bundled atlas): the first nearest() does not pay for them
@@ -226,13 +231,24 @@ class _Witnesses:
     decides an answer, it only keeps that ball small: a coarse cell (rows of
     :data:`_COARSE_DEG` degrees, about square, fewer towards the poles) keeps the
     nearest place of its centre, found in one vectorised k-d tree query at build
-    time; a fine bucket of :data:`_FINE_DEG` degrees keeps one of the places inside
-    it, if any.  Cells and buckets are looked up by latitude and longitude; a point
+    time; a fine bucket keeps one of the places inside it, if any.  Over many places
+    the fine buckets are levels (:func:`_fine_steps`), each half the side of the next:
+    the finest level with a place around the point gives its witnesses, so the ball
+    they bound holds about as many places at any density.  Cells and buckets are
+    looked up by latitude and longitude; a point
     on a boundary (the poles, +-180 degrees) goes to either side: any place is a
     correct witness, only a nearer one is a faster one.
     """
 
-    __slots__ = ("coarse", "columns", "fine", "lats", "lons", "offsets", "rows")
+    __slots__ = (
+        "coarse",
+        "columns",
+        "lats",
+        "levels",
+        "lons",
+        "offsets",
+        "rows",
+    )
 
     def __init__(self, coordinates: NDArray[np.float64], tree: _Tree) -> None:
         import numpy as np
@@ -265,9 +281,13 @@ class _Witnesses:
         self.columns: list[int] = columns.tolist()
         self.offsets: list[int] = offsets.tolist()
         # one witness per bucket: the last place in it (any one would do)
-        self.fine: dict[int, int] = dict(
-            zip(_fine_keys(coordinates).tolist(), range(len(coordinates)), strict=True)
-        )
+        #: (1 / side, buckets per row, place of each bucket), finest first
+        self.levels: list[tuple[float, int, dict[int, int]]] = []
+        for step in _fine_steps(len(coordinates)):
+            scale = 1.0 / step
+            per_row = round(360.0 / step) + 1  # +1: longitude 180 has its own
+            keys = _fine_keys(coordinates, scale, per_row).tolist()
+            self.levels.append((scale, per_row, dict(zip(keys, range(len(keys)), strict=True))))
 
     def of(self, lat: float, lon: float) -> list[tuple[float, float]]:
         """``(latitude, longitude)`` of one or two places near ``(lat, lon)``."""
@@ -278,36 +298,45 @@ class _Witnesses:
         col = int((lon + 180.0) * columns / 360.0)
         if col >= columns:
             col = columns - 1
-        get = self.fine.get
-        key = int((lat + 90.0) * (1.0 / _FINE_DEG)) * _FINE_COLUMNS + int(
-            (lon + 180.0) * (1.0 / _FINE_DEG)
-        )
-        # the bucket of (lat, lon) and its eight neighbours (across +-180 degrees of
-        # longitude they are other buckets, or none: any witness is correct)
-        found = [
-            j
-            for near in (key - _FINE_COLUMNS, key, key + _FINE_COLUMNS)
-            for j in (get(near - 1), get(near), get(near + 1))
-            if j is not None
-        ]
-        if not found:
+        found: list[int] = []
+        for scale, per_row, buckets in self.levels:
+            get = buckets.get
+            key = int((lat + 90.0) * scale) * per_row + int((lon + 180.0) * scale)
+            # the bucket of (lat, lon) and its eight neighbours (across +-180 degrees of
+            # longitude they are other buckets, or none: any witness is correct)
+            found = [
+                j
+                for near in (key - per_row, key, key + per_row)
+                for j in (get(near - 1), get(near), get(near + 1))
+                if j is not None
+            ]
+            if found:
+                break
+        else:
             found.append(self.coarse[self.offsets[row] + col])
         lats, lons = self.lats, self.lons
         return [(lats[j], lons[j]) for j in found]
 
 
-# fine buckets per row of latitude (+1: longitude 180 has its own)
-_FINE_COLUMNS: Final = round(360.0 / _FINE_DEG) + 1
+def _fine_steps(n: int) -> list[float]:
+    """The sides in degrees of the witnesses' levels of fine buckets over ``n`` places,
+    finest first: :data:`_FINE_DEG` alone up to :data:`_FINE_PLACES` places, then
+    halved while the side stays at least ``_FINE_DEG * sqrt(_FINE_PLACES / n)``."""
+    finest = _FINE_DEG if n <= _FINE_PLACES else _FINE_DEG * math.sqrt(_FINE_PLACES / n)
+    finest = max(_FINE_MIN_DEG, finest)
+    steps = [_FINE_DEG]
+    while steps[-1] / 2.0 >= finest:
+        steps.append(steps[-1] / 2.0)
+    return steps[::-1]
 
 
-def _fine_keys(coordinates: NDArray[np.float64]) -> NDArray[np.int64]:
+def _fine_keys(coordinates: NDArray[np.float64], scale: float, columns: int) -> NDArray[np.int64]:
     """The fine bucket of every place, computed as :meth:`_Witnesses.of` does."""
     import numpy as np
 
-    scale = 1.0 / _FINE_DEG
     rows = ((coordinates[:, 0] + 90.0) * scale).astype(np.int64)
     cols = ((coordinates[:, 1] + 180.0) * scale).astype(np.int64)
-    out: NDArray[np.int64] = rows * _FINE_COLUMNS + cols
+    out: NDArray[np.int64] = rows * columns + cols
     return out
 
 

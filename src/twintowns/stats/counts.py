@@ -83,7 +83,11 @@ class Ranking:
 
     def __init__(self, counts: npt.NDArray[np.int64], place_at: Callable[[int], Place]) -> None:
         counted = np.flatnonzero(counts)
-        order = counted[np.argsort(-counts[counted], kind="stable")]
+        keys = -counts[counted]
+        if len(keys) and int(keys.min()) >= -(2**15):
+            # numpy's stable sort of 16-bit integers is a radix sort: linear in the places
+            keys = keys.astype(np.int16)
+        order = counted[np.argsort(keys, kind="stable")]
         ranked = counts[order]
         # group k is order[bounds[k]:bounds[k + 1]], all with count ranked[bounds[k]]
         self._bounds: list[int] = [
