@@ -712,6 +712,7 @@ class ColumnarRecords(CsvRecords):
         once: its memory holds the next records."""
         v = self._values()
         place, date, make = self.place, self._coded_date, _MAKE_PARTNERSHIP
+        known = self._code_dates.get  # dates by code: most are made already
         places = self._places
         width = len(PARTNERSHIP_COLUMNS)
         alone: dict[str, frozenset[str]] = {}  # keyed by the place's own id string
@@ -737,12 +738,14 @@ class ColumnarRecords(CsvRecords):
             if len(cells) != width or cells[0] != a.id or cells[1] != b.id:
                 objs[j] = self._make_partnership(j, cells)  # raises, naming the problem
                 continue
-            claimed, urls = cells[7], cells[9]
-            if claimed == a.id or claimed == b.id:  # one side alone: the place's own id
-                own = a.id if claimed == a.id else b.id
+            claimed, urls, aid, bid = cells[7], cells[9], a.id, b.id
+            if claimed in (aid, bid):  # one side alone: the place's own id
+                own = aid if claimed == aid else bid
                 claimed_by = alone.get(own)
                 if claimed_by is None:
                     claimed_by = alone[own] = frozenset((own,))
+            elif claimed.startswith(aid) and claimed[len(aid) :] == f"{LIST_SEPARATOR}{bid}":
+                claimed_by = frozenset((aid, bid))  # both sides, in the order written
             else:
                 claimed_by = _claimed(a, b, claimed)
             url_list = url_lists.get(urls)
@@ -754,13 +757,13 @@ class ColumnarRecords(CsvRecords):
                 b,
                 kind,
                 status,
-                date(established) if established else None,
-                date(ended) if ended else None,
+                (known(established) or date(established)) if established else None,
+                (known(ended) or date(ended)) if ended else None,
                 unescape_cell(note) if note[:1] == "'" else note,
                 claimed_by,
                 _items(cells[8]),
                 url_list,
-                date(as_of) if as_of else None,
+                (known(as_of) or date(as_of)) if as_of else None,
                 basis,
             )
             lines[j] = ""  # built: never read again (partnership lines have no other reader)
