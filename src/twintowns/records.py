@@ -713,6 +713,7 @@ class ColumnarRecords(CsvRecords):
         v = self._values()
         place, date, make = self.place, self._coded_date, _MAKE_PARTNERSHIP
         known = self._code_dates.get  # dates by code: most are made already
+        separator = LIST_SEPARATOR
         places = self._places
         width = len(PARTNERSHIP_COLUMNS)
         alone: dict[str, frozenset[str]] = {}  # keyed by the place's own id string
@@ -738,7 +739,7 @@ class ColumnarRecords(CsvRecords):
             if len(cells) != width or cells[0] != a.id or cells[1] != b.id:
                 objs[j] = self._make_partnership(j, cells)  # raises, naming the problem
                 continue
-            claimed, urls, aid, bid = cells[7], cells[9], a.id, b.id
+            claimed, sources, urls, aid, bid = cells[7], cells[8], cells[9], a.id, b.id
             if claimed in (aid, bid):  # one side alone: the place's own id
                 own = aid if claimed == aid else bid
                 claimed_by = alone.get(own)
@@ -761,7 +762,9 @@ class ColumnarRecords(CsvRecords):
                 (known(ended) or date(ended)) if ended else None,
                 unescape_cell(note) if note[:1] == "'" else note,
                 claimed_by,
-                _items(cells[8]),
+                tuple(sources.split(separator))
+                if sources[:1] not in ("", "'")
+                else _items(sources),
                 url_list,
                 (known(as_of) or date(as_of)) if as_of else None,
                 basis,
