@@ -152,16 +152,36 @@ def bench_queries() -> None:
     print(f"search('Dubln'): median {statistics.median(search) / 20 * 1000:.2f} ms")
 
 
+#: the steps of the memory benchmark, each measured as the RSS growth it causes
+_MEMORY_STEPS = (
+    ("load()", "a = twintowns.load()"),
+    ("partners('Charlotte')", "a.partners('Charlotte')"),
+    ("every Place", "tuple(a.places)"),
+    ("every Partnership", "tuple(a.partnerships)"),
+    ("every place's partners", "[a.partners(x) for x in a.places]"),
+    ("search('Dubln')", "a.search('Dubln')"),
+    (
+        "import scipy.spatial",
+        "from twintowns import spatial\nif spatial.default_backend() == 'kdtree':\n"
+        "    import scipy.spatial",
+    ),
+    ("the spatial index, nearest()", "a.nearest((0.0, 0.0))"),
+    ("the other names, place('Wien')", "a.place('Wien')"),
+    ("the Wikidata index, place('Q64')", "a.place('Q64')"),
+)
+
+
 def bench_memory() -> None:
+    """RSS growth with every record and index built vs the two pandas frames, in fresh
+    interpreters (each side's libraries imported before the first reading), and what
+    each step adds; SciPy (the k-d tree's library) is imported as a step of its own."""
+    steps = "".join(f"{code}\ngrowth.append(p.memory_info().rss)\n" for _, code in _MEMORY_STEPS)
     ours_code = (
         "import psutil, twintowns, numpy\n"
         "p = psutil.Process()\n"
-        "before = p.memory_info().rss\n"
-        "a = twintowns.load(); a.partners('Charlotte')\n"
-        "first = p.memory_info().rss\n"
-        "tuple(a.places), tuple(a.partnerships), [a.partners(x) for x in a.places]\n"
-        "a.search('Dubln'); a.nearest((0.0, 0.0)); a.place('Wien'); a.place('Q64')\n"
-        "print((first - before) / 2**20, (p.memory_info().rss - before) / 2**20)\n"
+        "growth = [p.memory_info().rss]\n"
+        f"{steps}"
+        "print(*((b - a) / 2**20 for a, b in zip(growth, growth[1:])))\n"
     )
     theirs_code = (
         "import sys, psutil, pandas\n"
@@ -178,13 +198,26 @@ def bench_memory() -> None:
         )
         return [float(v) for v in out.stdout.split()]
 
-    first, everything = run(ours_code)
+    grown = run(ours_code)
+    first, everything = sum(grown[:2]), sum(grown)
+    scipy = grown[[label for label, _ in _MEMORY_STEPS].index("import scipy.spatial")]
     frames = run(theirs_code, *_data_files())[0]
     print(
         "resident memory growth from loading + the first query: "
         f"{first:.1f} MiB; with every record built, every place's partners asked for and "
         f"every index built (names, other names, Wikidata, fuzzy, spatial): {everything:.1f} MiB; "
         f"the two pandas frames: {frames:.1f} MiB; ratio {everything / frames:.2f} (target <= 2)"
+    )
+    print(
+        "  step by step (MiB): "
+        + "; ".join(
+            f"{label} {mib:.1f}" for (label, _), mib in zip(_MEMORY_STEPS, grown, strict=True)
+        )
+    )
+    print(
+        f"  without SciPy's own import ({scipy:.1f} MiB; pandas' import is not counted on "
+        f"its side either): {everything - scipy:.1f} MiB, ratio "
+        f"{(everything - scipy) / frames:.2f}"
     )
 
 
