@@ -638,7 +638,8 @@ def test_18_concurrent_first_queries_build_the_name_table_once(
 ) -> None:
     bundled = twintowns.load()
     atlas = Atlas._trusted(bundled.places[:3000], ())
-    builds = count_calls(monkeypatch, NameIndex, "_build_exact")
+    # pause: a slow build, the other threads arrive meanwhile
+    builds = count_calls(monkeypatch, NameIndex, "_build_exact", pause=0.01)
     names = [p.name for p in atlas.places[:16]]
 
     def query(i: int) -> object:
