@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import mmap
 import struct
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import twintowns
+from tests.threads import run_together
 from twintowns import dataset, stats
 from twintowns.atlas import Atlas
 from twintowns.columns import COLUMNS_FILE, HEADER, Columns, build_adjacency, line_starts
@@ -305,30 +305,21 @@ def test_csv_files_that_do_not_match_the_columns_are_rejected() -> None:
 
 def test_first_use_of_the_columns_is_thread_safe() -> None:
     atlas = dataset._read_bundled()
-    barrier = threading.Barrier(16)
-    seen: list[tuple[object, ...]] = []
 
-    def work() -> None:
-        barrier.wait()
+    def work(_k: int) -> tuple[object, ...]:
         top = stats.top_places(atlas, 5)
         ties = atlas.partnerships_of("gn:4460243")
         coordinates = atlas._records.coordinates()
         everything = atlas.partnerships
-        seen.append(
-            (
-                tuple(id(p) for p, _n in top),
-                *map(id, ties),
-                id(coordinates),
-                id(everything),
-                id(atlas._records.columns()),
-            )
+        return (
+            tuple(id(p) for p, _n in top),
+            *map(id, ties),
+            id(coordinates),
+            id(everything),
+            id(atlas._records.columns()),
         )
 
-    threads = [threading.Thread(target=work) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    seen = run_together(16, work)
     assert len(seen) == 16
     # the same objects for everyone, except coordinates(): a new read-only array per call
     assert len({row[:-3] + row[-2:] for row in seen}) == 1
@@ -337,27 +328,18 @@ def test_first_use_of_the_columns_is_thread_safe() -> None:
 def test_first_use_of_views_arrays_adjacency_and_lines_is_thread_safe() -> None:
     atlas = dataset._read_bundled()
     columns = atlas._records.columns()
-    barrier = threading.Barrier(16)
-    seen: list[tuple[int, ...]] = []
 
-    def work() -> None:
-        barrier.wait()
+    def work(_k: int) -> tuple[int, ...]:
         partners = atlas.partners("Charlotte")
-        seen.append(
-            (
-                id(columns.place["latitude"]),
-                id(columns.partnership["a"]),
-                id(columns.adjacency()),
-                id(columns.names()),
-                *map(id, partners),
-            )
+        return (
+            id(columns.place["latitude"]),
+            id(columns.partnership["a"]),
+            id(columns.adjacency()),
+            id(columns.names()),
+            *map(id, partners),
         )
 
-    threads = [threading.Thread(target=work) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    seen = run_together(16, work)
     assert len(seen) == 16 and len(set(seen)) == 1
 
 

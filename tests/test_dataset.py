@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 import twintowns
+from tests.threads import count_calls, run_together
 from twintowns import dataset
 from twintowns.atlas import Atlas
 from twintowns.errors import DatasetError
@@ -181,29 +180,11 @@ def test_csv_round_trip_keeps_risky_text(small_atlas: Atlas, tmp_path: Path) -> 
 
 
 def test_bundled_load_is_lazy_once_and_thread_safe(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-    real = dataset._read_bundled
-
-    def counting() -> Atlas:
-        calls.append(1)
-        time.sleep(0.05)  # widen the race window
-        return real()
-
     monkeypatch.setattr(dataset, "_bundled", None)
-    monkeypatch.setattr(dataset, "_read_bundled", counting)
-    results: list[Atlas] = []
-    barrier = threading.Barrier(16)
-
-    def worker() -> None:
-        barrier.wait()
-        results.append(twintowns.load())
-
-    threads = [threading.Thread(target=worker) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(calls) == 1
+    # pause: widen the race window
+    calls = count_calls(monkeypatch, dataset, "_read_bundled", pause=0.05)
+    results = run_together(16, lambda _k: twintowns.load())
+    assert calls.count == 1
     assert len(results) == 16 and all(r is results[0] for r in results)
 
 
@@ -300,20 +281,13 @@ def test_fast_path_builds_each_record_once_on_first_use() -> None:
 
 def test_fast_path_is_thread_safe() -> None:
     atlas = dataset._read_bundled()
-    barrier = threading.Barrier(16)
-    seen: list[tuple[int, ...]] = []
 
-    def work() -> None:
-        barrier.wait()
+    def work(_k: int) -> tuple[int, ...]:
         ties = atlas.partnerships_of("gn:4460243")
         everything = atlas._records.all_places()  # every place, built concurrently
-        seen.append((id(atlas.get("gn:4460243")), *map(id, ties), id(everything)))
+        return (id(atlas.get("gn:4460243")), *map(id, ties), id(everything))
 
-    threads = [threading.Thread(target=work) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    seen = run_together(16, work)
     assert len(seen) == 16 and len(set(seen)) == 1
 
 

@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import array
 import gc
+import io
 from collections import defaultdict
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.threads import run_together
 from twintowns import dataset
+from twintowns.atlas import Atlas
 from twintowns.errors import DatasetError
 from twintowns.normalize import PackedTable
-from twintowns.records import ColumnarRecords, names_file_entries
+from twintowns.records import BuiltRecords, ColumnarRecords, CsvRecords, names_file_entries
+from twintowns.schema import (
+    PARTNERSHIP_COLUMNS,
+    PLACE_COLUMNS,
+    partnership_row,
+    place_row,
+    write_csv,
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -128,3 +138,79 @@ def test_building_leaves_the_collector_as_it_found_it() -> None:
         assert not gc.isenabled() and gc.get_freeze_count() == 0
     finally:
         gc.enable()
+
+
+def _records(kind: str, small_atlas: Atlas) -> CsvRecords:
+    """Fresh records, no place built: the bundled columns, or the small atlas's CSV text."""
+    if kind == "columns":
+        records = dataset._read_bundled()._records
+        assert isinstance(records, ColumnarRecords)
+        return records
+    texts = []
+    for columns, rows in (
+        (PLACE_COLUMNS, [place_row(p) for p in small_atlas.places]),
+        (PARTNERSHIP_COLUMNS, [partnership_row(p) for p in small_atlas.partnerships]),
+    ):
+        out = io.StringIO()
+        write_csv(out, columns, rows)
+        texts.append(out.getvalue())
+    records = dataset._read_trusted(texts[0], texts[1], {})._records
+    assert type(records) is CsvRecords
+    return records
+
+
+def _built(records: CsvRecords) -> set[int]:
+    return {i for i, p in enumerate(records._places) if p is not None}
+
+
+@pytest.mark.parametrize("kind", ["columns", "csv"])
+def test_places_at_builds_only_the_places_asked_for(kind: str, small_atlas: Atlas) -> None:
+    records = _records(kind, small_atlas)
+    n = len(records.index)
+    assert records.places_at([]) == [] and _built(records) == set()
+    early = records.place(3)
+    asked = [5, 0, 5, n - 1, 3]  # any order, repeats, one built before
+    got = records.places_at(asked)
+    assert _built(records) == set(asked)
+    assert got[4] is early and got[0] is got[2]
+    assert all(p is records.place(i) for p, i in zip(got, asked, strict=True))
+    position = records.index  # (not columns(): over CSV text it builds every place)
+    assert [position[p.id] for p in got] == asked
+    again = records.places_at(asked)  # every one built now: the same objects
+    assert all(p is q for p, q in zip(again, got, strict=True))
+    many = list(range(0, n, 2))  # some built, most not
+    assert all(p is records.place(i) for p, i in zip(records.places_at(many), many, strict=True))
+    assert _built(records) == set(asked) | set(many)
+    everything = records.all_places()
+    after = records.places_at(list(range(n)))
+    assert all(p is q for p, q in zip(after, everything, strict=True))
+    with pytest.raises(IndexError):
+        records.places_at([n])
+
+
+def test_places_at_of_records_over_objects(small_atlas: Atlas) -> None:
+    records = small_atlas._records
+    assert isinstance(records, BuiltRecords)
+    asked = [2, 0, 2, len(small_atlas) - 1]
+    got = records.places_at(asked)
+    assert all(p is small_atlas.places[i] for p, i in zip(got, asked, strict=True))
+    assert records.places_at([]) == []
+
+
+def test_places_at_is_thread_safe_with_place_and_all_places() -> None:
+    records = _records("columns", Atlas([]))
+    n = len(records.index)
+    positions = list(range(0, n, 13))
+
+    def work(k: int) -> list[object]:
+        # the same places built at once by places_at, place and all_places
+        if k % 3 == 1:
+            [records.place(i) for i in reversed(positions)]
+        elif k % 3 == 2:
+            records.all_places()
+        return list(records.places_at(positions))
+
+    seen = run_together(12, work)
+    everything = records.all_places()
+    for got in seen:
+        assert all(p is everything[i] for p, i in zip(got, positions, strict=True))

@@ -16,8 +16,6 @@ import pickle
 import sqlite3
 import subprocess
 import sys
-import threading
-from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from typing import Any
 import pytest
 
 import twintowns
+from tests.threads import count_calls, run_together
 from twintowns import errors
 from twintowns.agreements import Agreement, AgreementError, validate
 from twintowns.atlas import Atlas
@@ -639,19 +638,11 @@ def test_18_concurrent_first_queries_build_the_name_table_once(
 ) -> None:
     bundled = twintowns.load()
     atlas = Atlas._trusted(bundled.places[:3000], ())
-    builds: list[int] = []
-    original = NameIndex._build_exact
-
-    def counted(self: NameIndex) -> Mapping[str, list[int]]:
-        builds.append(1)
-        return original(self)
-
-    monkeypatch.setattr(NameIndex, "_build_exact", counted)
-    start = threading.Barrier(16)
+    # pause: a slow build, the other threads arrive meanwhile
+    builds = count_calls(monkeypatch, NameIndex, "_build_exact", pause=0.01)
     names = [p.name for p in atlas.places[:16]]
 
     def query(i: int) -> object:
-        start.wait()
         if i % 2:
             return atlas.search(names[i], limit=1)
         try:
@@ -659,9 +650,8 @@ def test_18_concurrent_first_queries_build_the_name_table_once(
         except AmbiguousPlace as error:
             return error.candidates
 
-    with concurrent.futures.ThreadPoolExecutor(16) as pool:
-        results = list(pool.map(query, range(16)))
-    assert len(builds) == 1 and all(results)
+    results = run_together(16, query)
+    assert builds.count == 1 and all(results)
 
 
 def test_19_atlases_pickle(small_atlas: Atlas) -> None:

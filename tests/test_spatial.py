@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import random
 import sys
-import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests import strategies
+from tests.threads import run_together
 from twintowns import dataset
 from twintowns.atlas import Atlas
 from twintowns.errors import MissingDependencyError
@@ -474,18 +474,7 @@ def test_first_nearest_builds_only_the_answers() -> None:
 
 def test_first_queries_from_many_threads_build_one_index() -> None:
     atlas = dataset._read_bundled()
-    results: list[list[tuple[Place, float]]] = []
-    barrier = threading.Barrier(6)
-
-    def work() -> None:
-        barrier.wait()
-        results.append(atlas.nearest((48.8567, 2.3508), k=3))
-
-    threads = [threading.Thread(target=work) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_together(6, lambda _k: atlas.nearest((48.8567, 2.3508), k=3))
     assert len(results) == 6 and all(r == results[0] for r in results)
     assert all(a is b for r in results for (a, _), (b, _) in zip(r, results[0], strict=True))
 

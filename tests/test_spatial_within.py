@@ -3,8 +3,6 @@ one to a few hundred candidates, against the brute force over distance()."""
 
 from __future__ import annotations
 
-import threading
-import time
 from unittest import mock
 
 import pytest
@@ -12,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_spatial import Point, backends, brute_within, edge_points, ids, make_place
+from tests.threads import count_calls, run_together
 from twintowns import spatial
 from twintowns.atlas import Atlas
 from twintowns.geography import distance
@@ -111,31 +110,16 @@ def test_radians_are_built_once_whichever_threads_ask(
 ) -> None:
     places = [make_place(i, (i * 7) % 170 - 85.0, (i * 13) % 360 - 180.0) for i in range(3000)]
     index = SpatialIndex(places, backend=backend)
-    builds = 0
-    make = spatial._Points._make_radians
-
-    def counting(self: spatial._Points) -> spatial._Radians:
-        nonlocal builds
-        builds += 1
-        time.sleep(0.01)  # a slow build: the other threads arrive meanwhile
-        return make(self)
-
-    monkeypatch.setattr(spatial._Points, "_make_radians", counting)
+    # a slow build: the other threads arrive meanwhile
+    builds = count_calls(monkeypatch, spatial._Points, "_make_radians", pause=0.01)
     queries: list[Point] = [(i * 1.7 - 80.0, i * 3.1 - 170.0) for i in range(40)]
-    results: list[list[list[tuple[str, float]]]] = []
-    barrier = threading.Barrier(6)
 
-    def work() -> None:
-        barrier.wait()
+    def work(_k: int) -> list[list[tuple[str, float]]]:
         # radii for both paths: a few candidates (plain Python) and many (numpy)
-        results.append([ids(index.within(q, r)) for q in queries for r in (300.0, 3000.0)])
+        return [ids(index.within(q, r)) for q in queries for r in (300.0, 3000.0)]
 
-    threads = [threading.Thread(target=work) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert builds == 1
+    results = run_together(6, work)
+    assert builds.count == 1
     assert len(results) == 6 and all(r == results[0] for r in results)
     expected = [brute_within(places, q, r) for q in queries for r in (300.0, 3000.0)]
     assert results[0] == expected

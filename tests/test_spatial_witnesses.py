@@ -3,7 +3,6 @@ of within's place lookup, and of the per-kind split read from the kind column.""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +20,7 @@ from tests.test_spatial import (
     place_sets,
     query_points,
 )
+from tests.threads import count_calls, run_together
 from twintowns import dataset, spatial
 from twintowns.atlas import Atlas
 from twintowns.model import Place, PlaceKind
@@ -234,28 +234,9 @@ def test_kind_split_of_an_atlas_over_places(
 def test_witnesses_are_built_once_whichever_threads_ask(monkeypatch: pytest.MonkeyPatch) -> None:
     places = [make_place(i, (i * 7) % 170 - 85.0, (i * 13) % 360 - 180.0) for i in range(2000)]
     index = SpatialIndex(places, backend="kdtree")
-    builds = 0
-    make = spatial._Points._make_witnesses
-
-    def counting(self: spatial._Points) -> _Witnesses:
-        nonlocal builds
-        builds += 1
-        return make(self)
-
-    monkeypatch.setattr(spatial._Points, "_make_witnesses", counting)
+    builds = count_calls(monkeypatch, spatial._Points, "_make_witnesses")
     queries: list[Point] = [(i * 1.7 - 80.0, i * 3.1 - 170.0) for i in range(100)]
-    results: list[list[list[tuple[Place, float]]]] = []
-    barrier = threading.Barrier(6)
-
-    def work() -> None:
-        barrier.wait()
-        results.append([index.nearest(q) for q in queries])
-
-    threads = [threading.Thread(target=work) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert builds == 1
+    results = run_together(6, lambda _k: [index.nearest(q) for q in queries])
+    assert builds.count == 1
     assert len(results) == 6 and all(r == results[0] for r in results)
     assert [ids(r) for r in results[0]] == [brute_nearest(places, q, 1) for q in queries]

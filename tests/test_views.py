@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pickle
-import threading
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.threads import run_together
 from twintowns import Atlas, dataset
 from twintowns.errors import InvalidTypeError
 from twintowns.geography import distances
@@ -118,20 +118,13 @@ def test_equal_atlases_compare_their_views() -> None:
 def test_concurrent_access_hands_out_one_object_per_record() -> None:
     atlas = dataset._read_bundled()
     n = len(atlas.partnerships)
-    barrier = threading.Barrier(8)
-    seen: list[list[Partnership]] = []
 
-    def work(build_all: bool) -> None:
-        barrier.wait()
-        if build_all:
+    def work(thread: int) -> list[Partnership]:
+        if thread % 2 == 1:  # every other thread builds them all
             tuple(atlas.partnerships)
-        seen.append([atlas.partnerships[k * 997 % n] for k in range(300)])
+        return [atlas.partnerships[k * 997 % n] for k in range(300)]
 
-    threads = [threading.Thread(target=work, args=(k % 2 == 1,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    seen = run_together(8, work)
     assert len(seen) == 8
     for got in seen[1:]:
         assert all(x is y for x, y in zip(got, seen[0], strict=True))

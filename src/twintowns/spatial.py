@@ -58,7 +58,7 @@ import itertools
 import math
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Final, Protocol, cast
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from twintowns import lazy
 from twintowns.errors import InvalidTypeError, InvalidValueError, MissingDependencyError
@@ -119,6 +119,8 @@ class _Source(Protocol):
     def coordinates(self) -> NDArray[np.float64]: ...
 
     def place(self, i: int) -> Place: ...
+
+    def places_at(self, positions: list[int]) -> list[Place]: ...
 
     def all_places(self) -> Sequence[Place]: ...
 
@@ -690,31 +692,14 @@ class _PlaceList:
     def place(self, i: int) -> Place:
         return self.places[i]
 
+    def places_at(self, positions: list[int]) -> list[Place]:
+        return list(map(self.places.__getitem__, positions))
+
     def all_places(self) -> Sequence[Place]:
         return self.places
 
     def columns(self) -> Columns:  # pragma: no cover - never asked: places have no columns
         raise NotImplementedError
-
-
-def _places_at(source: _Source, positions: list[int]) -> list[Place]:
-    """``source.place(i)`` for every ``i``: an item lookup each where the source keeps
-    its places in a list (None where not built yet), a method call each otherwise.
-
-    :class:`twintowns.records.Records` keep that list as ``_places`` (read here
-    without their lock, as their own ``place()`` does first).
-    """
-    if isinstance(source, _PlaceList):
-        table: Sequence[Place | None] | None = source.places
-    else:
-        table = getattr(source, "_places", None)
-    if not isinstance(table, list | tuple) or len(positions) < _FEW:
-        return list(map(source.place, positions))
-    found: list[Place | None] = list(map(table.__getitem__, positions))
-    if all(found):  # no None in it
-        return cast("list[Place]", found)
-    place = source.place
-    return [p if p is not None else place(i) for p, i in zip(found, positions, strict=True)]
 
 
 class SpatialIndex:
@@ -849,4 +834,4 @@ class SpatialIndex:
             raise InvalidValueError(f"radius_km must be finite and >= 0: {radius_km!r}")
         lat, lon = as_point(point)
         positions, kms = self._all.within(lat, lon, float(radius_km), self._km)
-        return list(zip(_places_at(self._source, positions), kms, strict=True))
+        return list(zip(self._source.places_at(positions), kms, strict=True))
