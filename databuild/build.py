@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -9,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import attrs
@@ -26,6 +27,7 @@ from databuild.geo import Polygons
 from databuild.merge import Merged, merge
 from databuild.resolve import Outcome, Resolver, Target, clean, name_matches
 from databuild.text import ascii_fold, key
+from twintowns.files import write_atomically, write_text_atomically
 from twintowns.model import PartialDate, Partnership, Place
 from twintowns.schema import (
     METADATA_FILE,
@@ -854,19 +856,29 @@ def write(state: BuildState, out_dir: Path, report_dir: Path) -> dict[str, Any]:
 
 
 def write_data(state: BuildState, out_dir: Path) -> None:
-    """``places.csv``, ``partnerships.csv`` and ``names.csv`` in ``out_dir``."""
+    """``places.csv``, ``partnerships.csv`` and ``names.csv`` in ``out_dir``.
+
+    Each file is written beside its target and moved over it in one step: a
+    process reading the old files (the package memory-maps them) keeps reading
+    the old, whole files, never one cut short while it is rewritten.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    with (out_dir / PLACES_FILE).open("w", encoding="utf-8", newline="") as fh:
-        write_csv(fh, PLACE_COLUMNS, (place_row(p) for p in state.final_places))
-    with (out_dir / PARTNERSHIPS_FILE).open("w", encoding="utf-8", newline="") as fh:
-        write_csv(fh, PARTNERSHIP_COLUMNS, (partnership_row(p) for p in state.partnerships))
     lookup = state.lookup_names
-    with (out_dir / NAMES_FILE).open("w", encoding="utf-8", newline="") as fh:
-        write_csv(
-            fh,
+    files: list[tuple[str, tuple[str, ...], Iterable[Sequence[str]]]] = [
+        (PLACES_FILE, PLACE_COLUMNS, (place_row(p) for p in state.final_places)),
+        (PARTNERSHIPS_FILE, PARTNERSHIP_COLUMNS, map(partnership_row, state.partnerships)),
+        (
+            NAMES_FILE,
             NAMES_COLUMNS,
             ([pid, "|".join(lookup[pid])] for pid in sorted(lookup) if pid in state.used),
-        )
+        ),
+    ]
+    for name, columns, rows in files:
+        write_atomically(out_dir / name, functools.partial(_csv_to, columns, rows), newline="")
+
+
+def _csv_to(columns: tuple[str, ...], rows: Iterable[Sequence[str]], out: IO[str]) -> None:
+    write_csv(out, columns, rows)
 
 
 def write_metadata(state: BuildState, out_dir: Path) -> None:
@@ -888,9 +900,8 @@ def write_metadata(state: BuildState, out_dir: Path) -> None:
         "license": "Derived from Wikipedia (CC BY-SA 4.0, Wikipedia contributors), GeoNames "
         "(CC BY 4.0) and Wikidata (CC0); the data as a whole is CC BY-SA 4.0.",
     }
-    with (out_dir / METADATA_FILE).open("w", encoding="utf-8", newline="\n") as fh:
-        json.dump(metadata, fh, indent=2, ensure_ascii=False, sort_keys=True)
-        fh.write("\n")
+    text = json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    write_text_atomically(out_dir / METADATA_FILE, text)
 
 
 def summarize(state: BuildState) -> dict[str, Any]:

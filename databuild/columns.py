@@ -15,6 +15,7 @@ from pathlib import Path
 
 from twintowns.columns import COLUMNS_FILE, Columns, line_starts
 from twintowns.dataset import read_dataset
+from twintowns.files import publish, temporary_beside
 from twintowns.schema import PARTNERSHIPS_FILE, PLACES_FILE
 
 __all__ = ["write_columns"]
@@ -33,5 +34,7 @@ def write_columns(out_dir: Path) -> Path:
         line_starts=(line_starts(texts[0]), line_starts(texts[1])),
     )
     target = out_dir / COLUMNS_FILE
-    target.write_bytes(data)
+    with temporary_beside(target) as temporary:  # whole or not at all, as the CSV files
+        temporary.write_bytes(data)
+        publish(temporary, target)
     return target

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -334,6 +335,28 @@ def test_write_data_report_and_metadata(sources: Path, polygons: Polygons, tmp_p
         "self-pair": 1,
         "unresolved": 1,
     }
+
+
+def test_write_replaces_the_data_files_whole(
+    sources: Path, polygons: Polygons, tmp_path: Path
+) -> None:
+    # the package memory-maps its data files: a rebuild must move new files over the
+    # old ones (a new inode each), never cut a mapped file short while rewriting it
+    state = _state(sources, polygons)
+    data, report = tmp_path / "data", tmp_path / "report"
+    build.write(state, data, report)
+    files = sorted(data.iterdir())
+    before = {f.name: (f.stat().st_ino, f.read_bytes()) for f in files}
+    with (data / "partnerships.csv").open("rb") as handle:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    build.write(state, data, report)
+    assert sorted(data.iterdir()) == files  # no temporary file left behind
+    for f in files:
+        inode, content = before[f.name]
+        assert f.stat().st_ino != inode, f.name
+        assert f.read_bytes() == content, f.name  # the same build, the same bytes
+    assert mapped[:] == before["partnerships.csv"][1]
+    mapped.close()
 
 
 def test_summary_sections_count_from_the_state(sources: Path, polygons: Polygons) -> None:
