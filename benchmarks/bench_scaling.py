@@ -17,7 +17,7 @@ reading this folder instead of the package's data folder (the columns file
 through :class:`~twintowns.columns.Columns`, a
 :class:`~twintowns.records.ColumnarRecords` store, objects built on first
 use, the shipped name table).  It times the load, lookups by id (the first,
-which reads ``places.csv``, then new and already built places), by name (the
+which maps ``places.csv``, then new and already built places), by name (the
 first, then later ones), the first ``nearest()`` and later ones, a partner
 list and a statistic (``stats.top_places``), with the resident memory after
 each.  Generation and measurement run in their own processes, one size after
@@ -32,9 +32,9 @@ constant).  Each value is the median of ``--repeat`` fresh processes (3).
 The default is ``--factors 1,10`` (about a minute).  100x (2.2 million places,
 3.5 million partnerships) is opt-in: ``--factors 1,10,100``.  Measured on the
 2-core reference machine: its files take 1.1 GB of disk (``--tmp`` chooses
-where), the columns writer peaks at 11.6 GiB of memory and takes 10 minutes
-(18 under a load average of 5), measuring it three times takes 2 minutes and
-peaks at 4.8 GiB.  A size the machine has no memory or disk for is refused
+where), the columns writer peaks at 12.4 GiB of memory and takes 6 to 18
+minutes (the longer under a load average of 5); measuring it three times takes
+under a minute and peaks at about 2.1 GiB over the imports.  A size the machine has no memory or disk for is refused
 before it starts.
 """
 
@@ -308,7 +308,7 @@ def _measure(folder: Path, seed: int) -> dict[str, float]:
 _ROWS: list[tuple[str, str, bool]] = [
     # key, label, total (grows with the data) or per query (should not)
     ("load_ms", "load (ms)", True),
-    ("first_get_ms", "first `get(id)` (ms: reads places.csv)", True),
+    ("first_get_ms", "first `get(id)` (ms: maps places.csv, builds one place)", True),
     ("new_get_us", "`get(id)` of a place not yet built (µs, mean of 2,000)", False),
     ("new_get_gc_ms", "of which in the cyclic GC (ms, total over the 2,000)", True),
     ("get_us", "`get(id)`, built place (µs)", False),
