@@ -34,8 +34,8 @@ The default is ``--factors 1,10`` (about a minute).  100x (2.2 million places,
 2-core reference machine: its files take 1.1 GB of disk (``--tmp`` chooses
 where), the columns writer peaks at 12.4 GiB of memory and takes 6 to 18
 minutes (the longer under a load average of 5); measuring it three times takes
-under a minute and peaks at about 2 GiB over the imports.  A size the machine has no memory or disk for is refused
-before it starts.
+under a minute and peaks at about 2 GiB over the imports.  A size the machine
+has no memory or disk for is refused before it starts.
 """
 
 from __future__ import annotations
