@@ -3,6 +3,8 @@ one to a few hundred candidates, against the brute force over distance()."""
 
 from __future__ import annotations
 
+import gc
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -123,3 +125,41 @@ def test_radians_are_built_once_whichever_threads_ask(
     assert len(results) == 6 and all(r == results[0] for r in results)
     expected = [brute_within(places, q, r) for q in queries for r in (300.0, 3000.0)]
     assert results[0] == expected
+
+
+@backends
+def test_many_answers_leave_the_gc_as_they_found_it(backend: str) -> None:
+    # more answers than spatial._QUIET_GC_OVER: the pairs are made with the cyclic GC
+    # paused; the answer is brute force's, and the GC is left on, or off, as it was
+    n = spatial._QUIET_GC_OVER + 200
+    places = [make_place(i, (i % 50) * 0.01, (i // 50) * 0.01) for i in range(n)]
+    index = SpatialIndex(places, backend=backend)
+    point = (0.2, 0.1)
+    assert gc.isenabled()
+    found = index.within(point, 100.0)
+    assert len(found) == n and ids(found) == brute_within(places, point, 100.0)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        assert index.within(point, 100.0) == found
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    # the pairs are made while the GC is paused (for this many answers only)
+    source = type(index._source)
+    seen: list[bool] = []
+    real = source.places_at
+
+    def watching(self: Any, positions: list[int]) -> list[Place]:
+        seen.append(gc.isenabled())
+        return real(self, positions)
+
+    with mock.patch.object(source, "places_at", watching):
+        assert index.within(point, 100.0) == found
+        assert len(index.within(point, 0.5)) < spatial._QUIET_GC_OVER
+    assert seen == [False, True]
+    # a failure while the pairs are made switches the GC back on too
+    failing = mock.patch.object(source, "places_at", side_effect=RuntimeError("boom"))
+    with failing, pytest.raises(RuntimeError, match="boom"):
+        index.within(point, 100.0)
+    assert gc.isenabled() and gc.get_freeze_count() == 0

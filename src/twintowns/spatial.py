@@ -101,6 +101,10 @@ _FINE_DEG: Final = 0.1
 _FINE_PLACES: Final = 25_000
 _FINE_MIN_DEG: Final = 0.001
 _COARSE_EPS: Final = 1.0
+# a radius query with more answers than this makes its list of pairs with the cyclic GC
+# paused (_GCPaused): each young collection it would trigger walks the pairs made so
+# far, and their survival brings on full collections of every object of the process
+_QUIET_GC_OVER: Final = 1000
 # single-nearest queries of a _Points answered by a k-nearest query before its witnesses
 # are built (~5 ms for the bundled atlas): the first nearest() does not pay for them
 _WITNESS_AFTER: Final = 8
@@ -834,4 +838,10 @@ class SpatialIndex:
             raise InvalidValueError(f"radius_km must be finite and >= 0: {radius_km!r}")
         lat, lon = as_point(point)
         positions, kms = self._all.within(lat, lon, float(radius_km), self._km)
+        if len(positions) > _QUIET_GC_OVER:
+            from twintowns.records import _GCPaused
+
+            # thousands of new, cycle-free pairs: no collection walks the heap for them
+            with _GCPaused():
+                return list(zip(self._source.places_at(positions), kms, strict=True))
         return list(zip(self._source.places_at(positions), kms, strict=True))
