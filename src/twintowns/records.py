@@ -859,21 +859,28 @@ class ColumnarRecords(CsvRecords):
             raise DatasetError([DatasetProblem(self._files[k], None, None, message)])
 
     def _read_lines(self, k: int) -> list[str]:
-        self._texts[k] = None  # the whole file's lines replace its bytes
+        # the whole file's lines replace its bytes: those already read (and checked)
+        # for single records, else the file read now
+        data, self._texts[k] = self._texts[k], None
+        if data is None:
+            data = self._read(k)
+            self._check_size(k, data)
         if k == 0:
-            lines = self._place_lines = self._file_lines(0, PLACE_COLUMNS, len(self._places))
+            count, columns = len(self._places), PLACE_COLUMNS
+            lines = self._place_lines = self._file_lines(data, 0, columns, count)
         else:
-            count = len(self._partnerships)
-            lines = self._partnership_lines = self._file_lines(1, PARTNERSHIP_COLUMNS, count)
+            count, columns = len(self._partnerships), PARTNERSHIP_COLUMNS
+            lines = self._partnership_lines = self._file_lines(data, 1, columns, count)
         return lines
 
-    def _file_lines(self, k: int, columns: tuple[str, ...], count: int) -> list[str]:
-        """The record lines of file ``k``, checked against the columns."""
-        data = self._read(k)
-        self._check_size(k, data)
+    def _file_lines(
+        self, data: FileBytes, k: int, columns: tuple[str, ...], count: int
+    ) -> list[str]:
+        """The record lines of file ``k`` (its ``data``, of the size the columns say),
+        checked against the columns."""
         file = self._files[k]
         try:
-            text = (data if isinstance(data, bytes) else data[:]).decode("utf-8")
+            text = str(data, "utf-8")  # a memory map decodes in place: no copy of it
         except UnicodeDecodeError as exc:
             problem = DatasetProblem(file, None, None, f"not UTF-8 text at byte {exc.start}")
             raise DatasetError([problem]) from None
