@@ -4,18 +4,24 @@ less memory (see docs/performance.md)."""
 from __future__ import annotations
 
 import array
+import copy
 import gc
 import io
+import pickle
 from collections import defaultdict
+from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.threads import run_together
 from twintowns import dataset
+from twintowns import records as records_module
 from twintowns.atlas import Atlas
 from twintowns.errors import DatasetError
+from twintowns.model import Partnership
 from twintowns.normalize import PackedTable
 from twintowns.records import BuiltRecords, ColumnarRecords, CsvRecords, names_file_entries
 from twintowns.schema import (
@@ -214,3 +220,90 @@ def test_places_at_is_thread_safe_with_place_and_all_places() -> None:
     everything = records.all_places()
     for got in seen:
         assert all(p is everything[i] for p, i in zip(got, positions, strict=True))
+
+
+def _waiting(p: Partnership) -> bool:
+    """Whether ``p`` still waits for its ``claimed_by`` and ``sources`` (read without
+    filling them)."""
+    return records_module._has_deferred(p)
+
+
+def test_claims_and_sources_are_read_on_first_use_equal_to_eager_ones() -> None:
+    atlas = dataset._read_bundled()
+    everything = tuple(atlas.partnerships)
+    assert all(map(_waiting, everything))  # building every record read neither list
+    eager = dataset._read_bundled()._records  # one record at a time: both lists built
+    first = everything[5]
+    assert first.sources == eager.partnership(5).sources
+    assert not _waiting(first)
+    assert sum(map(_waiting, everything)) == len(everything) - 1  # only that one
+    assert first.claimed_by is first.claimed_by  # filled once, then kept
+    # past a few single reads, every record's lists are read from the whole file at once
+    sample = range(0, len(everything), len(everything) // (records_module._FILL_ALL_AFTER + 5))
+    for j in sample:
+        p = everything[j]
+        alone = eager.partnership(j)
+        assert (p.claimed_by, p.sources) == (alone.claimed_by, alone.sources)
+    assert not any(map(_waiting, everything))
+    assert [p.sources for p in everything[::101]] == [
+        eager.partnership(j).sources for j in range(0, len(everything), 101)
+    ]
+
+
+def test_deferred_lists_behave_as_fields() -> None:
+    everything = tuple(dataset._read_bundled().partnerships)
+    eager = dataset._read_bundled()._records
+    p, q, r = everything[7], everything[8], everything[9]
+    assert _waiting(p) and _waiting(q) and _waiting(r)
+    assert pickle.loads(pickle.dumps(p)) == eager.partnership(7)
+    assert copy.copy(q).sources == eager.partnership(8).sources
+    assert hash(r) == hash(eager.partnership(9)) and r == eager.partnership(9)
+    moved = attrs.evolve(everything[10], note="moved")
+    assert moved.sources == eager.partnership(10).sources
+    assert "claimed_by" in repr(attrs.asdict(everything[11], recurse=False))
+    with pytest.raises(AttributeError, match="no attribute 'sourcez'") as caught:
+        everything[12].sourcez  # type: ignore[attr-defined]  # noqa: B018
+    assert caught.value.name == "sourcez"  # for Python's "did you mean" hint
+
+
+def test_deferred_lists_are_thread_safe() -> None:
+    everything = tuple(dataset._read_bundled().partnerships)
+    eager = dataset._read_bundled()._records
+    picks = list(range(0, len(everything), 37))
+
+    def work(k: int) -> list[tuple[frozenset[str], tuple[str, ...]]]:
+        # the same records' lists asked for at once, singly and by the whole-file read
+        order = picks if k % 2 else picks[::-1]
+        got = {j: (everything[j].claimed_by, everything[j].sources) for j in order}
+        return [got[j] for j in picks]
+
+    seen = run_together(8, work)
+    expected = [(eager.partnership(j).claimed_by, eager.partnership(j).sources) for j in picks]
+    assert all(got == expected for got in seen)
+    assert not any(map(_waiting, everything))
+
+
+def test_deferred_lists_of_a_file_changed_since_the_build_raise_dataset_error() -> None:
+    data = Path(dataset.__file__).parent / "data"
+    columns = dataset._read_bundled()._records.columns()
+    places = (data / "places.csv").read_bytes()
+    partnerships = (data / "partnerships.csv").read_bytes()
+    first = partnerships.index(b"\n") + 1
+    # the same size, another place on the first record's line
+    changed = partnerships[:first] + b"gn:9" + partnerships[first + 4 :]
+    reads: list[bytes] = []
+
+    def read(k: int) -> bytes:
+        if k == 0:
+            return places
+        reads.append(partnerships if not reads else changed)  # replaced after one read
+        return reads[-1]
+
+    records = ColumnarRecords(columns, read)
+    atlas = Atlas._from_records(records, {})
+    everything = tuple(atlas.partnerships)
+    assert reads == [partnerships]  # the build read the file once
+    assert everything[1].sources  # another line: read as it is
+    assert reads == [partnerships, changed]
+    with pytest.raises(DatasetError, match=r"partnerships.csv.*row 2.*differs from the columns"):
+        everything[0].sources  # noqa: B018

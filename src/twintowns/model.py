@@ -18,6 +18,7 @@ classes validated at construction.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import enum
 import functools
@@ -25,7 +26,7 @@ import math
 import re
 import zoneinfo
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -587,8 +588,19 @@ def _to_frozenset(value: Any) -> frozenset[str]:
     return frozenset(_to_tuple(value))
 
 
+class _Deferrable:
+    """A slot for a record store: ``(fill, j)`` on a partnership built with its
+    ``claimed_by`` and ``sources`` left unset, ``fill(j)`` giving both on first read
+    (those two lists hold most of a record's memory and are seldom read)."""
+
+    __slots__ = ("_deferred",)
+
+
+_DEFERRED = ("claimed_by", "sources")
+
+
 @attrs.frozen(cache_hash=True)
-class Partnership:
+class Partnership(_Deferrable):
     """A tie between two places, stored in canonical order (``a.id < b.id``).
 
     ``claimed_by`` holds the ids of the places whose own list names the
@@ -645,6 +657,25 @@ class Partnership:
             raise InvalidValueError(
                 f"claimed_by names places outside the partnership: {sorted(stray)!r}"
             )
+
+    if not TYPE_CHECKING:  # a type checker knows every attribute: no catch-all for it
+
+        def __getattr__(self, name: str) -> Any:
+            """``claimed_by`` or ``sources`` of a record a store built with both unset:
+            filled from the store (once), then read like any attribute."""
+            if name in _DEFERRED:
+                try:
+                    fill, j = object.__getattribute__(self, "_deferred")
+                except AttributeError:  # another thread filled them meanwhile, or none
+                    return object.__getattribute__(self, name)
+                claimed_by, sources = fill(j)
+                object.__setattr__(self, "claimed_by", claimed_by)
+                object.__setattr__(self, "sources", sources)
+                with contextlib.suppress(AttributeError):  # another thread let it go first
+                    object.__delattr__(self, "_deferred")
+                return claimed_by if name == "claimed_by" else sources
+            message = f"{type(self).__name__!r} object has no attribute {name!r}"
+            raise AttributeError(message, name=name, obj=self)
 
     @property
     def places(self) -> tuple[Place, Place]:

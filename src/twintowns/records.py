@@ -28,14 +28,16 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
+import io
 import itertools
 import mmap
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, cast
 
 from twintowns import lazy
@@ -236,12 +238,14 @@ def _wikidata_of(places: Sequence[Place]) -> dict[str, int]:
 
 
 def names_file_entries(
-    text: str, index: Mapping[str, int]
+    text: str | Iterable[str], index: Mapping[str, int]
 ) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """``(position, names)`` from the text of a ``names.csv`` (``id,names``) over
-    the places ``index`` positions, one row at a time (the table built from them is
-    packed: the rows are not kept); an unknown id or bad header raises DatasetError."""
-    rows = csv.reader(text.splitlines())
+    """``(position, names)`` from a ``names.csv`` (``id,names``) over the places
+    ``index`` positions, one row at a time (the table built from them is packed: the
+    rows are not kept); ``text`` is the file's text or its lines (an open text file:
+    never the whole file in memory at once).  An unknown id or bad header raises
+    DatasetError."""
+    rows = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
     if next(rows, None) != list(NAMES_COLUMNS):
         raise DatasetError([DatasetProblem(NAMES_FILE, 1, None, "unexpected header")])
     for number, cells in enumerate(rows, start=2):
@@ -262,18 +266,25 @@ def _unchecked(cls: type[_T], values: tuple[Any, ...]) -> _T:
     return obj  # type: ignore[no-any-return]
 
 
-def _maker(cls: type[_T]) -> Callable[..., _T]:
+def _maker(cls: type[_T], deferred: tuple[str, ...] = ()) -> Callable[..., _T]:
     """A function ``make(*field_values)`` -> an instance of the slotted attrs class
     ``cls``, without validators: what :func:`_unchecked` does, in straight-line code
-    (each slot set through its descriptor; the cached hash reset), a third faster."""
+    (each slot set through its descriptor; the cached hash reset), a third faster.
+
+    With ``deferred`` field names, those fields are not arguments and stay unset: the
+    last argument goes to the class's ``_deferred`` slot instead, from which the class
+    fills them on first read (:class:`~twintowns.model.Partnership`)."""
     import attrs
 
-    names = [f.name for f in attrs.fields(cls)]  # type: ignore[arg-type]
+    names = [f.name for f in attrs.fields(cls) if f.name not in deferred]  # type: ignore[arg-type]
     try:
         from attr._make import _HASH_CACHE_FIELD
 
-        setters = [cls.__dict__[name].__set__ for name in (*names, _HASH_CACHE_FIELD)]
+        slots = (*names, *(("_deferred",) if deferred else ()), _HASH_CACHE_FIELD)
+        setters = [getattr(cls, name).__set__ for name in slots]  # slots, bases' too
     except (ImportError, KeyError, AttributeError):  # pragma: no cover - another attrs
+        if deferred:
+            raise
 
         def slow(*values: Any) -> _T:
             return _unchecked(cls, values)
@@ -281,8 +292,9 @@ def _maker(cls: type[_T]) -> Callable[..., _T]:
         return slow
     scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "hash_cache": setters[-1]}
     scope.update((f"set{i}", setter) for i, setter in enumerate(setters[:-1]))
-    arguments = ", ".join(f"v{i}" for i in range(len(names)))
-    body = "".join(f"    set{i}(o, v{i})\n" for i in range(len(names)))
+    count = len(setters) - 1
+    arguments = ", ".join(f"v{i}" for i in range(count))
+    body = "".join(f"    set{i}(o, v{i})\n" for i in range(count))
     source = f"def make({arguments}):\n    o = new(cls)\n{body}"
     source += "    hash_cache(o, None)\n    return o\n"
     exec(source, scope)
@@ -607,7 +619,16 @@ class ColumnarRecords(CsvRecords):
     is.
     """
 
-    __slots__ = ("_code_dates", "_column_values", "_ids", "_lines_read", "_read", "_texts")
+    __slots__ = (
+        "_alone",
+        "_code_dates",
+        "_column_values",
+        "_ids",
+        "_lines_read",
+        "_lists_read",
+        "_read",
+        "_texts",
+    )
 
     def __init__(
         self,
@@ -633,6 +654,9 @@ class ColumnarRecords(CsvRecords):
         self._texts: list[FileBytes | None] = [None, None]
         self._column_values: _ColumnValues | None = None
         self._code_dates: dict[int, PartialDate] = {}
+        self._lists_read = 0
+        #: the ``claimed_by`` set of each place that alone claims a tie read so far, by id
+        self._alone: dict[str, frozenset[str]] = {}
         self._place_lines = []
         self._partnership_lines = []
         self._all_places = None
@@ -729,15 +753,20 @@ class ColumnarRecords(CsvRecords):
 
     def _build_partnerships(self, objs: list[Partnership | None], lines: list[str]) -> None:
         """Build, in order, each partnership not built yet: :meth:`_make_partnership` in one
-        loop, where the ``claimed_by`` sets of the ties one place claims alone and equal
-        URL lists are one shared object.  The line of each record built is let go at
-        once: its memory holds the next records."""
+        loop, with ``claimed_by`` and ``sources`` left for :meth:`_partnership_lists` to
+        read from the record's line on first need (the two lists held 60 % of a built
+        record's memory).  Where the columns do not know the lines' places in the file,
+        both are built now, the ``claimed_by`` sets of the ties one place claims alone
+        one shared object.  Equal URL lists are one shared object.  The line of each
+        record built is let go at once: its memory holds the next records."""
         v = self._values()
-        place, date, make = self.place, self._coded_date, _MAKE_PARTNERSHIP
+        place, date = self.place, self._coded_date
         known = self._code_dates.get  # dates by code: most are made already
-        separator = LIST_SEPARATOR
         places = self._places
         width = len(PARTNERSHIP_COLUMNS)
+        deferred = not objs or self.columns().line_span(1, 0) is not None
+        fill = self._partnership_lists
+        make, later = _MAKE_DEFERRED, _MAKE_PARTNERSHIP
         alone: dict[str, frozenset[str]] = {}  # keyed by the place's own id string
         url_lists: dict[str, tuple[str, ...]] = {}
         rows = zip(
@@ -761,37 +790,71 @@ class ColumnarRecords(CsvRecords):
             if len(cells) != width or cells[0] != a.id or cells[1] != b.id:
                 objs[j] = self._make_partnership(j, cells)  # raises, naming the problem
                 continue
-            claimed, sources, urls, aid, bid = cells[7], cells[8], cells[9], a.id, b.id
-            if claimed in (aid, bid):  # one side alone: the place's own id
-                own = aid if claimed == aid else bid
-                claimed_by = alone.get(own)
-                if claimed_by is None:
-                    claimed_by = alone[own] = frozenset((own,))
-            elif claimed.startswith(aid) and claimed[len(aid) :] == f"{LIST_SEPARATOR}{bid}":
-                claimed_by = frozenset((aid, bid))  # both sides, in the order written
-            else:
-                claimed_by = _claimed(a, b, claimed)
+            urls = cells[9]
             url_list = url_lists.get(urls)
             if url_list is None:
                 url_list = url_lists[urls] = _items(urls)
             note = cells[6]
-            objs[j] = make(
-                a,
-                b,
-                kind,
-                status,
-                (known(established) or date(established)) if established else None,
-                (known(ended) or date(ended)) if ended else None,
-                unescape_cell(note) if note[:1] == "'" else note,
-                claimed_by,
-                tuple(sources.split(separator))
-                if sources[:1] not in ("", "'")
-                else _items(sources),
-                url_list,
-                (known(as_of) or date(as_of)) if as_of else None,
-                basis,
-            )
+            if note[:1] == "'":
+                note = unescape_cell(note)
+            established_date = (known(established) or date(established)) if established else None
+            ended_date = (known(ended) or date(ended)) if ended else None
+            as_of_date = (known(as_of) or date(as_of)) if as_of else None
+            if deferred:
+                objs[j] = make(
+                    a, b, kind, status, established_date, ended_date, note, url_list,
+                    as_of_date, basis, (fill, j),
+                )  # fmt: skip
+            else:
+                objs[j] = later(
+                    a, b, kind, status, established_date, ended_date, note,
+                    _claimed_shared(a, b, cells[7], alone), _items(cells[8]), url_list,
+                    as_of_date, basis,
+                )  # fmt: skip
             lines[j] = ""  # built: never read again (partnership lines have no other reader)
+
+    def _partnership_lists(self, j: int) -> tuple[frozenset[str], tuple[str, ...]]:
+        """``claimed_by`` and ``sources`` of partnership ``j``, built without them: read
+        from its line in the file (mapped again if the whole file was read and let go;
+        its ids checked against the record's)."""
+        built = self._partnerships[j]
+        span = self.columns().line_span(1, j)
+        assert built is not None and span is not None  # deferred only with line starts
+        self._lists_read += 1  # a benign race: at worst a few more single reads
+        if self._lists_read == _FILL_ALL_AFTER:
+            self._fill_deferred()
+        cells = _cells(self._mapped_line(1, j, span))
+        return self._lists_of(j, built, cells)
+
+    def _fill_deferred(self) -> None:
+        """Give every partnership built without its lists both lists, from one read of
+        the whole file: what reading them one line at a time costs (about 8 µs a record)
+        is paid once a program reads more than a few."""
+        with self._lock:
+            data = self._read(1)
+            self._check_size(1, data)
+            count = len(self._partnerships)
+            lines = self._file_lines(data, 1, PARTNERSHIP_COLUMNS, count)
+            del data
+            for j, (built, line) in enumerate(zip(self._partnerships, lines, strict=True)):
+                if built is not None and _has_deferred(built):
+                    claimed_by, sources = self._lists_of(j, built, _cells(line))
+                    object.__setattr__(built, "claimed_by", claimed_by)
+                    object.__setattr__(built, "sources", sources)
+                    with contextlib.suppress(AttributeError):  # another thread filled it
+                        object.__delattr__(built, "_deferred")
+
+    def _lists_of(
+        self, j: int, built: Partnership, cells: list[str]
+    ) -> tuple[frozenset[str], tuple[str, ...]]:
+        a, b = built.a, built.b
+        if len(cells) != len(PARTNERSHIP_COLUMNS):
+            raise self._malformed(1, j, len(cells), len(PARTNERSHIP_COLUMNS))
+        if cells[0] != a.id:
+            raise self._mismatch(1, j, "a", cells[0])
+        if cells[1] != b.id:
+            raise self._mismatch(1, j, "b", cells[1])
+        return _claimed_shared(a, b, cells[7], self._alone), _items(cells[8])
 
     def _place_line_list(self) -> list[str]:
         return self._line_list(0)
@@ -820,6 +883,11 @@ class ColumnarRecords(CsvRecords):
         span = self.columns().line_span(k, i)
         if span is None or self._lines_read[k] is not None:
             return self._line_list(k)[i]
+        return self._mapped_line(k, i, span)
+
+    def _mapped_line(self, k: int, i: int, span: tuple[int, int]) -> str:
+        """Line ``i`` of file ``k``, at bytes ``span`` of the file's mapping (the file
+        mapped, or read, and its size and header checked, on first need)."""
         data = self._texts[k]
         if data is None:
             data = lazy.item(self._texts, k, self._lock, lambda: self._checked_bytes(k))
@@ -1068,6 +1136,37 @@ class _ColumnValues:
 
 _MAKE_PLACE = _maker(Place)
 _MAKE_PARTNERSHIP = _maker(Partnership)
+#: a partnership with ``claimed_by`` and ``sources`` left for the store to fill on first read
+_MAKE_DEFERRED = _maker(Partnership, ("claimed_by", "sources"))
+
+
+#: single reads of deferred lists after which the rest are read from the whole file at once
+_FILL_ALL_AFTER = 200
+
+_DEFERRED_SLOT = getattr(Partnership, "_deferred")  # noqa: B009 -- a base class's slot
+
+
+def _has_deferred(built: Partnership) -> bool:
+    """Whether ``built`` still waits for its ``claimed_by`` and ``sources``."""
+    try:
+        _DEFERRED_SLOT.__get__(built)
+    except AttributeError:
+        return False
+    return True
+
+
+def _claimed_shared(
+    a: Place, b: Place, text: str, alone: dict[str, frozenset[str]]
+) -> frozenset[str]:
+    """:func:`_claimed`, where the set of one place's own id alone is one object kept in
+    ``alone`` (by id) for every tie that place alone claims."""
+    if text in (a.id, b.id):
+        own = a.id if text == a.id else b.id
+        found = alone.get(own)
+        if found is None:
+            found = alone[own] = frozenset((own,))
+        return found
+    return _claimed(a, b, text)
 
 
 def _claimed(a: Place, b: Place, text: str) -> frozenset[str]:
