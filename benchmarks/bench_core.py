@@ -199,6 +199,8 @@ def bench_memory() -> None:
         return [float(v) for v in out.stdout.split()]
 
     grown = run(ours_code)
+    # the same steps without the kdtree extra: SciPy made unimportable, the numpy grid
+    grid = sum(run("import sys\nsys.modules['scipy'] = None\n" + ours_code))
     first, everything = sum(grown[:2]), sum(grown)
     scipy = grown[[label for label, _ in _MEMORY_STEPS].index("import scipy.spatial")]
     frames = run(theirs_code, *_data_files())[0]
@@ -218,6 +220,10 @@ def bench_memory() -> None:
         f"  without SciPy's own import ({scipy:.1f} MiB; pandas' import is not counted on "
         f"its side either): {everything - scipy:.1f} MiB, ratio "
         f"{(everything - scipy) / frames:.2f}"
+    )
+    print(
+        "  without the kdtree extra (SciPy not importable: the numpy grid index): "
+        f"{grid:.1f} MiB, ratio {grid / frames:.2f}"
     )
 
 

@@ -849,7 +849,7 @@ def write(state: BuildState, out_dir: Path, report_dir: Path) -> dict[str, Any]:
     write_data(state, out_dir)
     state.summary = summarize(state)
     write_metadata(state, out_dir)
-    write_columns(out_dir)  # columns.bin, derived from the CSV files just written
+    write_columns(out_dir)  # columns.bin and othernames.bin, derived from the files just written
     write_report(state, report_dir)
     _print_summary(state.summary, time.perf_counter() - state.started)
     return state.summary

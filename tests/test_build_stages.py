@@ -320,6 +320,7 @@ def test_write_data_report_and_metadata(sources: Path, polygons: Polygons, tmp_p
         "columns.bin",
         "metadata.json",
         "names.csv",
+        "othernames.bin",
         "partnerships.csv",
         "places.csv",
     ]

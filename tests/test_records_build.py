@@ -3,18 +3,14 @@ less memory (see docs/performance.md)."""
 
 from __future__ import annotations
 
-import array
 import copy
 import gc
 import io
 import pickle
-from collections import defaultdict
 from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.threads import run_together
 from twintowns import dataset
@@ -22,7 +18,6 @@ from twintowns import records as records_module
 from twintowns.atlas import Atlas
 from twintowns.errors import DatasetError
 from twintowns.model import Partnership
-from twintowns.normalize import PackedTable
 from twintowns.records import BuiltRecords, ColumnarRecords, CsvRecords, names_file_entries
 from twintowns.schema import (
     PARTNERSHIP_COLUMNS,
@@ -31,38 +26,6 @@ from twintowns.schema import (
     place_row,
     write_csv,
 )
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(st.tuples(st.text(max_size=6), st.integers(-(2**31), 2**31 - 1)), max_size=40),
-    st.lists(st.text(max_size=6), max_size=10),
-)
-def test_packed_table_answers_as_a_dict_of_lists(
-    pairs: list[tuple[str, int]], others: list[str]
-) -> None:
-    expected: dict[str, list[int]] = defaultdict(list)
-    for key, value in pairs:
-        expected[key].append(value)
-    table = PackedTable.from_pairs(pairs)
-    assert len(table) == len(pairs)
-    for key in [*expected, *others]:
-        assert table.get(key) == (expected.get(key) or None)
-
-
-def test_packed_table_compares_the_keys_of_equal_hashes() -> None:
-    # two entries under the hash of "a": only the one whose bytes are "a" answers
-    h = hash("a")
-    table = PackedTable(
-        array.array("q", [h, h]),
-        b"ba",
-        array.array("i", [0, 1]),
-        array.array("i", [1, 2]),
-        array.array("i", [7, 8]),
-    )
-    assert table.get("a") == [8]
-    assert table.get("b") is None  # its own hash is not in the table
-    assert table.get("\ud800") is None  # a lone surrogate is a key like any other
 
 
 def test_names_file_rows_are_checked_as_they_are_read() -> None:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from twintowns.agreements.validation import ValidationReport
     from twintowns.columns import Adjacency
+    from twintowns.normalize import SortedTable
     from twintowns.spatial import SpatialIndex
 
 __all__ = ["Atlas", "Point"]
@@ -127,11 +128,12 @@ class Atlas:
         self.metadata: dict[str, Any] = dict(metadata or {})
         self._lock = threading.RLock()
         self._adjacency: Adjacency | None = None
-        self._sorted: dict[str, tuple[Partnership, ...]] = {}
+        #: each place's partnerships, sorted, by position (a list: a tenth of a dict's memory)
+        self._sorted: list[tuple[Partnership, ...] | None] | None = None
         self._names: NameIndex | None = None
-        #: ``(position, names)`` of the names looked up only when no name or alias
-        #: matches (the bundled ``names.csv``), or None
-        self._extra_names: Callable[[], Iterable[tuple[int, tuple[str, ...]]]] | None = None
+        #: opens the table of the names looked up only when no name or alias matches
+        #: (the bundled ``othernames.bin``), or None
+        self._extra_names: Callable[[], SortedTable] | None = None
         self._wikidata: dict[str, int] | None = None
         self._spatial: SpatialIndex | None = None
 
@@ -190,15 +192,23 @@ class Atlas:
 
     def _partnerships_of_id(self, pid: str) -> tuple[Partnership, ...]:
         """Partnerships of place ``pid`` sorted by partner (name, id); kept once built."""
-        found = self._sorted.get(pid)
+        i = self._records.index.get(pid)
+        if i is None:
+            return ()
+        kept = self._sorted
+        if kept is None:
+            kept = lazy.attribute(self, "_sorted", self._lock, self._no_sorted)
+        found = kept[i]
         if found is None:
             partnership = self._records.partnership
-            i = self._records.index.get(pid)
-            ps = [] if i is None else [partnership(j) for j in self._positions_of(i)]
+            ps = [partnership(j) for j in self._positions_of(i)]
             ps.sort(key=lambda p: (p.other(pid).name, p.other(pid).id))
             # a race builds the same tuple of the same objects twice: harmless
-            found = self._sorted[pid] = tuple(ps)
+            found = kept[i] = tuple(ps)
         return found
+
+    def _no_sorted(self) -> list[tuple[Partnership, ...] | None]:
+        return [None] * len(self._records.index)
 
     # ---------------------------------------------------------------- basics
 
@@ -271,7 +281,7 @@ class Atlas:
             records.place,
             self.get,
             wikidata=self._by_wikidata,
-            extra_names=self._extra_names,
+            other_names=self._extra_names,
             ties=lambda p: self._degree_of_id(p.id),
             exact=records.shipped_names,
         )

@@ -27,7 +27,6 @@ either loaded or reported: nothing is dropped silently.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import mmap
 import re
@@ -55,11 +54,13 @@ from twintowns.model import (
     Partnership,
     Place,
 )
-from twintowns.records import ColumnarRecords, CsvRecords, FileBytes, names_file_entries
+from twintowns.normalize import SortedTable
+from twintowns.records import ColumnarRecords, CsvRecords, FileBytes
 from twintowns.schema import (
     METADATA_FILE,
     NAMES_FILE,
     NUMERIC_COLUMNS,
+    OTHER_NAMES_FILE,
     PARTNERSHIP_COLUMNS,
     PARTNERSHIPS_FILE,
     PLACE_COLUMNS,
@@ -121,17 +122,21 @@ def _read_bundled() -> Atlas:
     atlas = Atlas._from_records(records, metadata)
     index = records.index
     # the other names (names.csv) are read by the first lookup no name or alias answers
-    atlas._extra_names = lambda: _names_entries(data.joinpath(NAMES_FILE), index)
+    # the other names are looked up by the first query no name or alias answers
+    atlas._extra_names = lambda: SortedTable(
+        _mapped(data.joinpath(OTHER_NAMES_FILE)),
+        f"twintowns/data/{OTHER_NAMES_FILE}",
+        places=len(index),
+        source_size=_size(data.joinpath(NAMES_FILE)),
+    )
     return atlas
 
 
-def _names_entries(
-    file: Traversable, index: Mapping[str, int]
-) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """The entries of the bundled ``names.csv``, read line by line: the whole text and
-    its list of lines, read at once, raised the memory this lookup leaves by 5 MiB."""
-    with io.TextIOWrapper(file.open("rb"), encoding="utf-8", newline="") as lines:
-        yield from names_file_entries(lines, index)
+def _size(file: Traversable) -> int:
+    """The size in bytes of a packaged data file (without reading it, where it is a file)."""
+    if isinstance(file, Path):
+        return file.stat().st_size
+    return len(file.read_bytes())
 
 
 def _mapped(file: Traversable) -> FileBytes:

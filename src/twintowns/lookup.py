@@ -39,13 +39,13 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from twintowns import lazy
 from twintowns.countries import lookup_country
 from twintowns.errors import AmbiguousPlace, InvalidTypeError, InvalidValueError, PlaceNotFound
 from twintowns.model import WIKIDATA_ID, Place
-from twintowns.normalize import PackedTable, fold, name_table, trigrams
+from twintowns.normalize import SortedTable, fold, name_table, trigrams
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -209,7 +209,7 @@ class NameIndex:
         get: Callable[[str], Place | None],
         *,
         wikidata: Callable[[str], Place | None] | None = None,
-        extra_names: Callable[[], Iterable[tuple[int, tuple[str, ...]]]] | None = None,
+        other_names: Callable[[], SortedTable] | None = None,
         ties: Callable[[Place], int] | None = None,
         exact: Callable[[], Mapping[str, list[int]] | None] | None = None,
     ) -> None:
@@ -221,9 +221,10 @@ class NameIndex:
         does not.
 
         ``wikidata(qid)`` returns the place carrying a Wikidata id, or None.
-        ``extra_names()`` gives ``(position, names)`` of the names only looked
-        up when no name or alias matches (the bundled ``names.csv``: the data
-        build guarantees none of them is another place's name or alias, so the
+        ``other_names()`` opens the table of the names only looked up when no
+        name or alias matches, folded name -> ``~position`` (the bundled
+        ``othernames.bin``, derived from ``names.csv``: the data build
+        guarantees none of them is another place's name or alias, so the
         answer is the one a single table would give).  ``ties(place)`` counts
         a place's partnerships (prominence, with population).  ``exact()``, when
         given, returns the table :func:`~twintowns.normalize.name_table` would build from
@@ -232,8 +233,8 @@ class NameIndex:
         self._source = names
         self._shipped = exact
         self._wikidata = wikidata
-        self._extra_source = extra_names
-        self._extra_table: PackedTable | None = None
+        self._extra_source = other_names
+        self._extra_table: SortedTable | None = None
         self._ties = ties
         self._place_at = place_at
         self._get = get
@@ -261,27 +262,17 @@ class NameIndex:
         return shipped if shipped is not None else name_table(self._source())
 
     @property
-    def _extra(self) -> PackedTable:
-        """Folded name -> ``~i`` of the places known by it in ``extra_names`` (built once,
-        packed: the bundled data knows places by some 200,000 other names)."""
+    def _extra(self) -> SortedTable:
+        """Folded name -> ``~i`` of the places known by it in ``other_names`` (opened once:
+        the bundled data knows places by some 70,000 other folded names, read in place)."""
         table = self._extra_table
         if table is None:
-            table = lazy.attribute(self, "_extra_table", self._build_lock, self._build_extra)
+            table = lazy.attribute(self, "_extra_table", self._build_lock, self._open_extra)
         return table
 
-    def _build_extra(self) -> PackedTable:
-        return PackedTable.from_pairs(self._extra_pairs())
-
-    def _extra_pairs(self) -> Iterator[tuple[str, int]]:
-        """``(folded name, ~i)`` of ``extra_names``, each name once per place, in order."""
-        if self._extra_source is not None:
-            for i, names in self._extra_source():
-                seen = {""}
-                for name in names:
-                    key = fold(name)
-                    if key not in seen:
-                        seen.add(key)
-                        yield key, ~i
+    def _open_extra(self) -> SortedTable:
+        assert self._extra_source is not None  # asked for only when there is one
+        return self._extra_source()
 
     @staticmethod
     def _texts(name: str, ascii_name: str, aliases: tuple[str, ...]) -> Iterable[tuple[str, bool]]:

@@ -589,9 +589,9 @@ def _to_frozenset(value: Any) -> frozenset[str]:
 
 
 class _Deferrable:
-    """A slot for a record store: ``(fill, j)`` on a partnership built with its
-    ``claimed_by`` and ``sources`` left unset, ``fill(j)`` giving both on first read
-    (those two lists hold most of a record's memory and are seldom read)."""
+    """A slot for the record store of a partnership built with its ``claimed_by`` and
+    ``sources`` left unset: ``store.deferred_lists(partnership)`` gives both on first
+    read (those two lists held most of a record's memory and are seldom read)."""
 
     __slots__ = ("_deferred",)
 
@@ -665,10 +665,10 @@ class Partnership(_Deferrable):
             filled from the store (once), then read like any attribute."""
             if name in _DEFERRED:
                 try:
-                    fill, j = object.__getattribute__(self, "_deferred")
+                    store = object.__getattribute__(self, "_deferred")
                 except AttributeError:  # another thread filled them meanwhile, or none
                     return object.__getattribute__(self, name)
-                claimed_by, sources = fill(j)
+                claimed_by, sources = store.deferred_lists(self)
                 object.__setattr__(self, "claimed_by", claimed_by)
                 object.__setattr__(self, "sources", sources)
                 with contextlib.suppress(AttributeError):  # another thread let it go first

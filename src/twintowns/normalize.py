@@ -9,16 +9,19 @@ True
 from __future__ import annotations
 
 import array
-import bisect
+import mmap
+import operator
 import re
+import struct
+import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Final, TypeAlias
 
 from twintowns.errors import InvalidTypeError
 
-# name_table and PackedTable are shared with twintowns.lookup and twintowns.columns, not
+# name_table and SortedTable are shared with twintowns.lookup and twintowns.columns, not
 # part of the API
 __all__ = ["fold", "trigrams"]
 
@@ -42,6 +45,14 @@ _SPECIAL = str.maketrans(
         "ħ": "h",
     }
 )
+#: what a :class:`SortedTable` reads: a file's memory map, or its bytes
+Buffer: TypeAlias = bytes | mmap.mmap
+
+_SORTED_TABLE_MAGIC: Final = b"TWTNNAME"
+_SORTED_TABLE_VERSION: Final = 1
+#: magic, version, places, keys, values, the keys' byte length, the source file's size
+SORTED_TABLE_HEADER: Final = struct.Struct("<8sIIIIQQ")
+
 _NON_ALNUM = re.compile(r"[\W_]+")
 # ASCII punctuation, symbols, spaces and controls → space (what _NON_ALNUM replaces in ASCII)
 _ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
@@ -92,68 +103,155 @@ def name_table(names: Iterable[tuple[str, str, tuple[str, ...]]]) -> dict[str, l
     return dict(exact)
 
 
-class PackedTable:
-    """A read-only multimap ``str -> list[int]`` in flat arrays, a tenth of the memory of a
-    dict of lists: one entry per ``(key, value)`` pair, sorted by the key's hash (stable:
-    a key's values stay in the order given), each entry's key as a range of one UTF-8
-    blob.  A lookup bisects the hashes and compares the bytes, so it is exact.
+def other_name_pairs(
+    entries: Iterable[tuple[int, tuple[str, ...]]],
+) -> Iterator[tuple[str, int]]:
+    """``(folded name, ~i)`` of the names of each entry ``(i, names)``, each folded name
+    once per place, in order: what a lookup by the bundled other names finds.
 
-    >>> t = PackedTable.from_pairs([("moskva", -1), ("wien", -3), ("moskva", -7)])
+    >>> list(other_name_pairs([(2, ("Wien", "WIEN", "Vienne")), (0, ("wien",))]))
+    [('wien', -3), ('vienne', -3), ('wien', -1)]
+    """
+    for i, names in entries:
+        seen = {""}
+        for name in names:
+            key = fold(name)
+            if key not in seen:
+                seen.add(key)
+                yield key, ~i
+
+
+class SortedTable:
+    """A read-only multimap ``str -> list[int]`` over one buffer (a memory-mapped file or
+    bytes), opened without building anything: the keys sorted by their UTF-8 bytes, a
+    lookup bisects them comparing bytes (about 17 probes over 70,000 keys), so only the
+    pages it touches are read.  The data build writes the bundled other names so
+    (``othernames.bin``, :meth:`to_bytes`).
+
+    The layout, little-endian: the header (:data:`SORTED_TABLE_HEADER`: magic
+    ``b"TWTNNAME"``, format version, the number of places ``n`` the values point
+    to, of keys ``k`` and of values ``e``, the byte length of the keys, the size of
+    the file the table was derived from), ``key_starts`` (int32, ``k + 1``: key ``j``
+    is ``keys[key_starts[j]:key_starts[j + 1]]``), ``value_starts`` (int32, ``k + 1``),
+    the values (int32, ``e``: key ``j``'s are ``values[value_starts[j]:value_starts[j +
+    1]]``, in the order given), then the keys, UTF-8, one after another.
+
+    >>> t = SortedTable.from_pairs([("moskva", -1), ("wien", -3), ("moskva", -7)], places=7)
     >>> t.get("moskva"), t.get("wien"), t.get("vienna"), len(t)
     ([-1, -7], [-3], None, 3)
     """
 
-    __slots__ = ("_begins", "_blob", "_ends", "_hashes", "_values")
+    __slots__ = ("_at", "_data", "_k", "_key_starts", "_value_starts", "_values")
 
-    def __init__(self, hashes: Any, blob: bytes, begins: Any, ends: Any, values: Any) -> None:
-        self._hashes = hashes
-        self._blob = blob
-        self._begins = begins
-        self._ends = ends
+    def __init__(self, data: Buffer, file: str, *, places: int, source_size: int | None) -> None:
+        """The table in ``data`` (named ``file`` in errors), checked: its header, that it
+        points to ``places`` places, that it was derived from a file of ``source_size``
+        bytes (unless None), and that its offsets and values are in bounds and in order
+        (a few milliseconds over the bundled table).  Anything else raises
+        :class:`~twintowns.DatasetError`."""
+        from twintowns.errors import DatasetError, DatasetProblem
+
+        def bad(message: str) -> DatasetError:
+            return DatasetError([DatasetProblem(file, None, None, message)])
+
+        size = SORTED_TABLE_HEADER.size
+        if len(data) < size or data[:8] != _SORTED_TABLE_MAGIC:
+            raise bad("not a twintowns name table")
+        _, version, n, k, e, keys_size, source = SORTED_TABLE_HEADER.unpack_from(data)
+        if version != _SORTED_TABLE_VERSION:
+            raise bad(f"name table version {version}, this twintowns reads {_SORTED_TABLE_VERSION}")
+        if n != places:
+            raise bad(f"a table over {n} places, the data has {places}: rebuild with `make data`")
+        if source_size is not None and source != source_size:
+            raise bad(
+                f"derived from a file of {source} bytes, not {source_size}: "
+                "rebuild the data with `make data`"
+            )
+        if len(data) != size + 4 * (2 * (k + 1) + e) + keys_size:
+            raise bad(f"{len(data)} bytes, not the size its header gives")
+        view = memoryview(data)[size : size + 4 * (2 * (k + 1) + e)].cast("B").cast("i")
+        if sys.byteorder != "little":  # pragma: no cover - the machines tested are little-endian
+            swapped = array.array("i", view.tobytes())
+            swapped.byteswap()
+            view = memoryview(swapped)
+        key_starts, value_starts, values = view[: k + 1], view[k + 1 : 2 * k + 2], view[2 * k + 2 :]
+        if not (
+            key_starts[0] == 0
+            and key_starts[k] == keys_size
+            and value_starts[0] == 0
+            and value_starts[k] == e
+            and all(map(operator.le, key_starts, key_starts[1:]))  # "" is a key, if first
+            and all(map(operator.lt, value_starts, value_starts[1:]))
+            and (not e or (min(values) >= -n and max(values) < n))
+        ):
+            raise bad("the name table's offsets or values are out of bounds or out of order")
+        self._data = data
+        self._at = size + 4 * (2 * (k + 1) + e)
+        self._k = k
+        self._key_starts = key_starts
+        self._value_starts = value_starts
         self._values = values
 
     @classmethod
-    def from_pairs(cls, pairs: Iterable[tuple[str, int]]) -> PackedTable:
-        """The table of ``(key, value)`` pairs (a key's values in the order given)."""
-        import numpy as np
-
-        hashes = array.array("q")
-        values = array.array("i")
-        offsets = array.array("q", [0])
-        blob = bytearray()
-        for key, value in pairs:
-            hashes.append(hash(key))
-            values.append(value)
-            blob += key.encode("utf-8", "surrogatepass")
-            offsets.append(len(blob))
-        order = np.argsort(np.frombuffer(hashes, dtype=np.int64), kind="stable")
-        ends = np.frombuffer(offsets, dtype=np.int64)
-        wide = len(blob) >= 2**31  # offsets fit int32 below 2 GiB of keys
-        code, dtype = ("q", np.int64) if wide else ("i", np.int32)
+    def from_pairs(
+        cls, pairs: Iterable[tuple[str, int]], *, places: int, source_size: int = 0
+    ) -> SortedTable:
+        """The table of ``(key, value)`` pairs (a key's values in the order given), every
+        value in ``-places <= value < places``."""
         return cls(
-            array.array("q", np.frombuffer(hashes, dtype=np.int64)[order].tobytes()),
-            bytes(blob),
-            array.array(code, ends[:-1][order].astype(dtype).tobytes()),
-            array.array(code, ends[1:][order].astype(dtype).tobytes()),
-            array.array("i", np.frombuffer(values, dtype=np.int32)[order].tobytes()),
+            cls.to_bytes(pairs, places=places, source_size=source_size),
+            "a name table",
+            places=places,
+            source_size=source_size,
         )
+
+    @staticmethod
+    def to_bytes(pairs: Iterable[tuple[str, int]], *, places: int, source_size: int) -> bytes:
+        """The bytes of the table of ``pairs`` (see the class): the same pairs in the same
+        order always give the same bytes."""
+        grouped: dict[bytes, list[int]] = defaultdict(list)
+        for key, value in pairs:
+            grouped[key.encode("utf-8", "surrogatepass")].append(value)
+        keys = sorted(grouped)
+        key_starts = array.array("i", [0])
+        value_starts = array.array("i", [0])
+        values = array.array("i")
+        for encoded in keys:
+            key_starts.append(key_starts[-1] + len(encoded))
+            values.extend(grouped[encoded])
+            value_starts.append(len(values))
+        blob = b"".join(keys)
+        header = SORTED_TABLE_HEADER.pack(
+            _SORTED_TABLE_MAGIC,
+            _SORTED_TABLE_VERSION,
+            places,
+            len(keys),
+            len(values),
+            len(blob),
+            source_size,
+        )
+        if sys.byteorder != "little":  # pragma: no cover - the machines tested are little-endian
+            for column in (key_starts, value_starts, values):
+                column.byteswap()
+        return header + key_starts.tobytes() + value_starts.tobytes() + values.tobytes() + blob
 
     def __len__(self) -> int:
         """The number of ``(key, value)`` pairs."""
-        return len(self._hashes)
+        return len(self._values)
 
     def get(self, key: str) -> list[int] | None:
         """The values of ``key`` in the order given, or None."""
-        hashes = self._hashes
-        h = hash(key)
-        j = bisect.bisect_left(hashes, h)
-        if j == len(hashes) or hashes[j] != h:
-            return None  # the common miss: no key of that hash
-        blob, begins, ends = self._blob, self._begins, self._ends
-        encoded = key.encode("utf-8", "surrogatepass")
-        found = []
-        while j < len(hashes) and hashes[j] == h:
-            if blob[begins[j] : ends[j]] == encoded:
-                found.append(self._values[j])
-            j += 1
-        return found or None
+        target = key.encode("utf-8", "surrogatepass")
+        data, at, starts = self._data, self._at, self._key_starts
+        lo, hi = 0, self._k
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if data[at + starts[mid] : at + starts[mid + 1]] < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == self._k or data[at + starts[lo] : at + starts[lo + 1]] != target:
+            return None
+        value_starts = self._value_starts
+        found: list[int] = self._values[value_starts[lo] : value_starts[lo + 1]].tolist()
+        return found

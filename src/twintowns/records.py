@@ -458,7 +458,7 @@ class CsvRecords(Records):
         found = self._all_places
         if found is None:
             found = self._build_all(
-                "_all_places", self._places, self._place_line_list, self._make_place
+                "_all_places", self._places, lambda: self._every_line(0), self._make_place
             )
         return found
 
@@ -468,19 +468,24 @@ class CsvRecords(Records):
             found = self._build_all(
                 "_all_partnerships",
                 self._partnerships,
-                self._partnership_line_list,
+                lambda: self._every_line(1),
                 self._make_partnership,
             )
         return found
+
+    def _every_line(self, k: int) -> Iterable[str]:
+        """The lines of file ``k`` (places 0, partnerships 1) to build every record from."""
+        return self._place_line_list() if k == 0 else self._partnership_line_list()
 
     def _build_all(
         self,
         slot: str,
         objs: list[_T | None],
-        line_list: Callable[[], list[str]],
+        line_list: Callable[[], Iterable[str]],
         make: Callable[[int, list[str]], _T],
     ) -> tuple[_T, ...]:
-        """Build every record not built yet, keep the tuple in ``slot`` (once)."""
+        """Build every record not built yet, keep the tuple in ``slot`` (once); the lines
+        are a list kept for single records (emptied now) or read as they are built."""
         with self._lock, _GCPaused():
             done: tuple[_T, ...] | None = getattr(self, slot)
             if done is None:
@@ -489,12 +494,13 @@ class CsvRecords(Records):
                     self._build_missing(objs, lines, make)
                 done = tuple(objs)  # type: ignore[arg-type]
                 setattr(self, slot, done)
-                lines.clear()  # every record is built: the text is not needed any more
+                if isinstance(lines, list):
+                    lines.clear()  # every record is built: the text is not needed any more
                 self._all_built()
             return done
 
     def _build_missing(
-        self, objs: list[_T | None], lines: list[str], make: Callable[[int, list[str]], _T]
+        self, objs: list[_T | None], lines: Iterable[str], make: Callable[[int, list[str]], _T]
     ) -> None:
         """Build, in order, each record of ``objs`` not built yet from its line."""
         for i, line in enumerate(lines):
@@ -698,14 +704,14 @@ class ColumnarRecords(CsvRecords):
             self._column_values = None
 
     def _build_missing(
-        self, objs: list[_T | None], lines: list[str], make: Callable[[int, list[str]], _T]
+        self, objs: list[_T | None], lines: Iterable[str], make: Callable[[int, list[str]], _T]
     ) -> None:
         if make == self._make_partnership:
             self._build_partnerships(objs, lines)  # type: ignore[arg-type]
         else:
             self._build_places(objs, lines)  # type: ignore[arg-type]
 
-    def _build_places(self, objs: list[Place | None], lines: list[str]) -> None:
+    def _build_places(self, objs: list[Place | None], lines: Iterable[str]) -> None:
         """Build, in order, each place not built yet: :meth:`_make_place` in one loop."""
         v = self._values()
         intern, make, width = sys.intern, _MAKE_PLACE, len(PLACE_COLUMNS)
@@ -751,9 +757,9 @@ class ColumnarRecords(CsvRecords):
                 cells[13] or None,
             )
 
-    def _build_partnerships(self, objs: list[Partnership | None], lines: list[str]) -> None:
+    def _build_partnerships(self, objs: list[Partnership | None], lines: Iterable[str]) -> None:
         """Build, in order, each partnership not built yet: :meth:`_make_partnership` in one
-        loop, with ``claimed_by`` and ``sources`` left for :meth:`_partnership_lists` to
+        loop, with ``claimed_by`` and ``sources`` left for :meth:`deferred_lists` to
         read from the record's line on first need (the two lists held 60 % of a built
         record's memory).  Where the columns do not know the lines' places in the file,
         both are built now, the ``claimed_by`` sets of the ties one place claims alone
@@ -765,7 +771,6 @@ class ColumnarRecords(CsvRecords):
         places = self._places
         width = len(PARTNERSHIP_COLUMNS)
         deferred = not objs or self.columns().line_span(1, 0) is not None
-        fill = self._partnership_lists
         make, later = _MAKE_DEFERRED, _MAKE_PARTNERSHIP
         alone: dict[str, frozenset[str]] = {}  # keyed by the place's own id string
         url_lists: dict[str, tuple[str, ...]] = {}
@@ -803,7 +808,7 @@ class ColumnarRecords(CsvRecords):
             if deferred:
                 objs[j] = make(
                     a, b, kind, status, established_date, ended_date, note, url_list,
-                    as_of_date, basis, (fill, j),
+                    as_of_date, basis, self,
                 )  # fmt: skip
             else:
                 objs[j] = later(
@@ -811,15 +816,19 @@ class ColumnarRecords(CsvRecords):
                     _claimed_shared(a, b, cells[7], alone), _items(cells[8]), url_list,
                     as_of_date, basis,
                 )  # fmt: skip
-            lines[j] = ""  # built: never read again (partnership lines have no other reader)
 
-    def _partnership_lists(self, j: int) -> tuple[frozenset[str], tuple[str, ...]]:
-        """``claimed_by`` and ``sources`` of partnership ``j``, built without them: read
+    def deferred_lists(self, built: Partnership) -> tuple[frozenset[str], tuple[str, ...]]:
+        """``claimed_by`` and ``sources`` of the partnership ``built`` without them: read
         from its line in the file (mapped again if the whole file was read and let go;
-        its ids checked against the record's)."""
-        built = self._partnerships[j]
+        its ids checked against the record's).  Its position is found among those of its
+        first place's partnerships: a record holds no number of its own."""
+        positions = self.columns().adjacency().positions(self.index[built.a.id])
+        j = next((j for j in positions if self._partnerships[j] is built), None)
+        if j is None:
+            problem = f"the adjacency of {built.a.id} misses one of its partnerships"
+            raise DatasetError([DatasetProblem(self._files[1], None, None, problem)])
         span = self.columns().line_span(1, j)
-        assert built is not None and span is not None  # deferred only with line starts
+        assert span is not None  # deferred only where the columns know the lines
         self._lists_read += 1  # a benign race: at worst a few more single reads
         if self._lists_read == _FILL_ALL_AFTER:
             self._fill_deferred()
@@ -834,7 +843,7 @@ class ColumnarRecords(CsvRecords):
             data = self._read(1)
             self._check_size(1, data)
             count = len(self._partnerships)
-            lines = self._file_lines(data, 1, PARTNERSHIP_COLUMNS, count)
+            lines = _each_line(self._checked_text(data, 1, count), count)
             del data
             for j, (built, line) in enumerate(zip(self._partnerships, lines, strict=True)):
                 if built is not None and _has_deferred(built):
@@ -855,6 +864,20 @@ class ColumnarRecords(CsvRecords):
         if cells[1] != b.id:
             raise self._mismatch(1, j, "b", cells[1])
         return _claimed_shared(a, b, cells[7], self._alone), _items(cells[8])
+
+    def _every_line(self, k: int) -> Iterable[str]:
+        """The record lines of file ``k`` for building every record: read as they are
+        built, no list of them made (their memory holds the records instead), checked as
+        :meth:`_file_lines` checks them; the lines already read whole, if they were."""
+        found = self._lines_read[k]
+        if found is not None:
+            return found
+        data, self._texts[k] = self._texts[k], None
+        if data is None:
+            data = self._read(k)
+            self._check_size(k, data)
+        count = (len(self._places), len(self._partnerships))[k]
+        return _each_line(self._checked_text(data, k, count), count)
 
     def _place_line_list(self) -> list[str]:
         return self._line_list(0)
@@ -934,38 +957,42 @@ class ColumnarRecords(CsvRecords):
             data = self._read(k)
             self._check_size(k, data)
         if k == 0:
-            count, columns = len(self._places), PLACE_COLUMNS
-            lines = self._place_lines = self._file_lines(data, 0, columns, count)
+            lines = self._place_lines = self._file_lines(data, 0, len(self._places))
         else:
-            count, columns = len(self._partnerships), PARTNERSHIP_COLUMNS
-            lines = self._partnership_lines = self._file_lines(data, 1, columns, count)
+            lines = self._partnership_lines = self._file_lines(data, 1, len(self._partnerships))
         return lines
 
-    def _file_lines(
-        self, data: FileBytes, k: int, columns: tuple[str, ...], count: int
-    ) -> list[str]:
+    def _file_lines(self, data: FileBytes, k: int, count: int) -> list[str]:
         """The record lines of file ``k`` (its ``data``, of the size the columns say),
         checked against the columns."""
+        lines = self._checked_text(data, k, count).split("\n")
+        lines.pop()  # the text after the last line end: none
+        del lines[0]
+        return lines
+
+    def _checked_text(self, data: FileBytes, k: int, count: int) -> str:
+        """The text of file ``k`` (its ``data``, of the size the columns say): UTF-8, its
+        header the expected one, ``\\n`` line ends, the last line ended, ``count`` record
+        lines.  The size, the count and each record's ids are checked against the
+        columns: the line-by-line checks of a CSV store (_lines) are not needed."""
         file = self._files[k]
         try:
             text = str(data, "utf-8")  # a memory map decodes in place: no copy of it
         except UnicodeDecodeError as exc:
             problem = DatasetProblem(file, None, None, f"not UTF-8 text at byte {exc.start}")
             raise DatasetError([problem]) from None
-        # the size, the count and each record's ids are checked against the columns:
-        # the line-by-line checks of a CSV store (_lines) are not needed
         if "\r" in text:
             raise DatasetError([DatasetProblem(file, 1, None, "line ends must be \\n")])
-        lines = text.split("\n")
-        if lines[-1] == "":
-            lines.pop()
-        if not lines or lines[0] != ",".join(columns):
+        header = ",".join((PLACE_COLUMNS, PARTNERSHIP_COLUMNS)[k])
+        if not text.startswith(f"{header}\n"):
             raise DatasetError([DatasetProblem(file, 1, None, "unexpected header")])
-        del lines[0]
-        if len(lines) != count:
-            message = f"{len(lines)} records, but the columns hold {count}"
+        if not text.endswith("\n"):
+            text += "\n"  # a last line without its line end (the bytes are still checked)
+        records = text.count("\n") - 1
+        if records != count:
+            message = f"{records} records, but the columns hold {count}"
             raise DatasetError([DatasetProblem(file, None, None, message)])
-        return lines
+        return text
 
     def _mismatch(self, file: int, position: int, column: str, got: str) -> DatasetError:
         problem = f"{got!r} differs from the columns file: rebuild the data with `make data`"
@@ -1153,6 +1180,17 @@ def _has_deferred(built: Partnership) -> bool:
     except AttributeError:
         return False
     return True
+
+
+def _each_line(text: str, count: int) -> Iterator[str]:
+    """The ``count`` lines after the header of ``text`` (each ended by ``\\n``), one at a
+    time: no list of them is made."""
+    find = text.find
+    start = find("\n") + 1
+    for _ in range(count):
+        stop = find("\n", start)
+        yield text[start:stop]
+        start = stop + 1
 
 
 def _claimed_shared(

@@ -42,6 +42,7 @@ __all__ = [
     "NAMES_COLUMNS",
     "NAMES_FILE",
     "NUMERIC_COLUMNS",
+    "OTHER_NAMES_FILE",
     "PARTNERSHIPS_FILE",
     "PARTNERSHIP_COLUMNS",
     "PLACES_FILE",
@@ -55,6 +56,8 @@ __all__ = [
 
 PLACES_FILE = "places.csv"
 NAMES_FILE = "names.csv"
+#: the other names of ``names.csv`` as a lookup table, derived by the data build
+OTHER_NAMES_FILE = "othernames.bin"
 PARTNERSHIPS_FILE = "partnerships.csv"
 METADATA_FILE = "metadata.json"
 
