@@ -324,6 +324,27 @@ class _Witnesses:
         return [(lats[j], lons[j]) for j in found]
 
 
+def _roughly_nearest(
+    lat: float, lon: float, points: list[tuple[float, float]]
+) -> tuple[float, float]:
+    """The point of ``points`` (a few, near ``(lat, lon)``) nearest on a flat map scaled
+    by the cosine of the latitude: no trigonometry per point.  Any of them bounds the
+    nearest place's distance (a witness need not be the nearest): this picks a tight
+    bound for one exact distance instead of computing each one's."""
+    scale = math.cos(math.radians(lat))
+    best, found = math.inf, points[0]
+    for point in points:
+        north = point[0] - lat
+        east = abs(point[1] - lon)
+        if east > 180.0:
+            east = 360.0 - east
+        east *= scale
+        d = north * north + east * east
+        if d < best:
+            best, found = d, point
+    return found
+
+
 def _fine_steps(n: int) -> list[float]:
     """The sides in degrees of the witnesses' levels of fine buckets over ``n`` places,
     finest first: :data:`_FINE_DEG` alone up to :data:`_FINE_PLACES` places, then
@@ -592,7 +613,10 @@ class _Points:
         witnesses = self._witnesses
         if witnesses is None:
             witnesses = lazy.attribute(self, "_witnesses", self._lock, self._make_witnesses)
-        bound = min(km(lat, lon, witnesses.of(lat, lon)))
+        near = witnesses.of(lat, lon)
+        if len(near) > 1:
+            near = [_roughly_nearest(lat, lon, near)]
+        bound = km(lat, lon, near)[0]
         found = finder.nearest_one(_unit_vector(lat, lon), bound)
         positions, ranks = self.positions, self.ranks
         if len(found) == 1:
