@@ -270,3 +270,11 @@ def test_deferred_lists_of_a_file_changed_since_the_build_raise_dataset_error() 
     assert reads == [partnerships, changed]
     with pytest.raises(DatasetError, match=r"partnerships.csv.*row 2.*differs from the columns"):
         everything[0].sources  # noqa: B018
+
+
+def test_deferred_lists_of_a_record_the_store_did_not_build_raise_dataset_error() -> None:
+    records = dataset._read_bundled()._records
+    assert isinstance(records, ColumnarRecords)
+    stranger = dataset._read_bundled()._records.partnership(0)  # equal, not this store's
+    with pytest.raises(DatasetError, match="adjacency of .* misses one of its partnerships"):
+        records.deferred_lists(stranger)

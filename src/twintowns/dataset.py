@@ -121,8 +121,8 @@ def _read_bundled() -> Atlas:
     metadata = json.loads(data.joinpath(METADATA_FILE).read_text("utf-8"))
     atlas = Atlas._from_records(records, metadata)
     index = records.index
-    # the other names (names.csv) are read by the first lookup no name or alias answers
-    # the other names are looked up by the first query no name or alias answers
+    # the other names (othernames.bin, from names.csv) are opened by the first lookup
+    # no name or alias answers
     atlas._extra_names = lambda: SortedTable(
         _mapped(data.joinpath(OTHER_NAMES_FILE)),
         f"twintowns/data/{OTHER_NAMES_FILE}",

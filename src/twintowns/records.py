@@ -238,14 +238,13 @@ def _wikidata_of(places: Sequence[Place]) -> dict[str, int]:
 
 
 def names_file_entries(
-    text: str | Iterable[str], index: Mapping[str, int]
+    text: str, index: Mapping[str, int]
 ) -> Iterator[tuple[int, tuple[str, ...]]]:
     """``(position, names)`` from a ``names.csv`` (``id,names``) over the places
-    ``index`` positions, one row at a time (the table built from them is packed: the
-    rows are not kept); ``text`` is the file's text or its lines (an open text file:
-    never the whole file in memory at once).  An unknown id or bad header raises
+    ``index`` positions, one row at a time (the data build derives ``othernames.bin``
+    from them; ``text`` is the file's text).  An unknown id or bad header raises
     DatasetError."""
-    rows = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
+    rows = csv.reader(io.StringIO(text))
     if next(rows, None) != list(NAMES_COLUMNS):
         raise DatasetError([DatasetProblem(NAMES_FILE, 1, None, "unexpected header")])
     for number, cells in enumerate(rows, start=2):
@@ -830,7 +829,7 @@ class ColumnarRecords(CsvRecords):
         span = self.columns().line_span(1, j)
         assert span is not None  # deferred only where the columns know the lines
         self._lists_read += 1  # a benign race: at worst a few more single reads
-        if self._lists_read == _FILL_ALL_AFTER:
+        if self._lists_read >= _FILL_ALL_AFTER:  # once filled, no record asks again
             self._fill_deferred()
         cells = _cells(self._mapped_line(1, j, span))
         return self._lists_of(j, built, cells)

@@ -10,8 +10,9 @@ Two UTF-8 CSV files (RFC 4180, ``\\n`` line ends, header row) and a JSON file:
     as_of, status_basis`` (``status_basis``: ``listed`` or ``confirmed``)
 ``names.csv``
     ``id, names``: the other names a place is known by (GeoNames alternate
-    names: endonyms, exonyms, native scripts), read by name lookups only when
-    no name or alias matches.
+    names: endonyms, exonyms, native scripts), looked up by name lookups only
+    when no name or alias matches, through ``othernames.bin``, the lookup table
+    the data build derives from it.
 ``metadata.json``
     dataset version, counts, sources and licenses.
 
