@@ -11,6 +11,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.threads import run_together
 from twintowns import dataset
@@ -276,5 +278,19 @@ def test_deferred_lists_of_a_record_the_store_did_not_build_raise_dataset_error(
     records = dataset._read_bundled()._records
     assert isinstance(records, ColumnarRecords)
     stranger = dataset._read_bundled()._records.partnership(0)  # equal, not this store's
-    with pytest.raises(DatasetError, match="adjacency of .* misses one of its partnerships"):
+    with pytest.raises(DatasetError, match=r"adjacency of .* misses one of its partnerships"):
         records.deferred_lists(stranger)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(st.characters(blacklist_characters="\n"), max_size=12), max_size=30),
+    st.integers(1, 40),
+)
+def test_lines_are_split_a_block_at_a_time_as_a_whole_split_would(
+    lines: list[str], block: int
+) -> None:
+    text = "a,b\n" + "".join(f"{line}\n" for line in lines)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(records_module, "_LINES_BLOCK", block)
+        assert list(records_module._each_line(text, len(lines))) == lines

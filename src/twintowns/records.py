@@ -1181,14 +1181,23 @@ def _has_deferred(built: Partnership) -> bool:
     return True
 
 
+#: characters of text split into lines at a time by :func:`_each_line`
+_LINES_BLOCK = 1 << 16
+
+
 def _each_line(text: str, count: int) -> Iterator[str]:
-    """The ``count`` lines after the header of ``text`` (each ended by ``\\n``), one at a
-    time: no list of them is made."""
-    find = text.find
+    """The ``count`` lines after the header of ``text`` (each ended by ``\\n``): split a
+    block of about 64 KiB at a time, so no list of every line is made."""
+    find, rfind = text.find, text.rfind
     start = find("\n") + 1
-    for _ in range(count):
-        stop = find("\n", start)
-        yield text[start:stop]
+    left = count
+    while left:
+        stop = rfind("\n", start, start + _LINES_BLOCK)
+        if stop < 0:  # one line longer than a block
+            stop = find("\n", start)
+        lines = text[start:stop].split("\n")
+        left -= len(lines)
+        yield from lines
         start = stop + 1
 
 
