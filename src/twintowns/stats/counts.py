@@ -147,7 +147,12 @@ def ranking(
 
     def compute() -> Ranking:
         n = len(atlas)
-        a, b, ca, cb = _endpoint_countries(atlas, positions(atlas, statuses))
+        where = positions(atlas, statuses)
+        if country is None and not international_only:  # no country read: endpoints alone
+            a, b = column(atlas, "a", where), column(atlas, "b", where)
+            counts = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
+            return Ranking(counts.astype(np.int64, copy=False), atlas._records.place)
+        a, b, ca, cb = _endpoint_countries(atlas, where)
         keep_a = keep_b = np.ones(len(a), dtype=bool)
         if international_only:
             keep_a = keep_b = ca != cb
