@@ -240,10 +240,16 @@ def test_a_malformed_adjacency_is_rejected_naming_the_file() -> None:
         with pytest.raises(DatasetError, match=message) as caught:
             columns.adjacency().positions(0 if place is None else place)
         assert "pkg/columns.bin" in str(caught.value)
-    # a wrong count is found by degree() too
+    # a wrong count is found by degree() too, and by degrees() of every place
     columns = Columns.from_bytes(_replace(good, starts + 4, struct.pack("<i", -5)))
     with pytest.raises(DatasetError, match="out of range"):
         columns.adjacency().degree(0)
+    with pytest.raises(DatasetError, match="starts are out of order"):
+        columns.adjacency().degrees()
+    bundled = Columns.from_bytes(good).adjacency()
+    assert bundled.degrees().tolist() == [
+        bundled.degree(i) for i in range(len(_bundled_columns().ids))
+    ]
 
 
 def test_columns_read_from_a_file_are_views_wrapped_as_arrays_on_first_use() -> None:

@@ -341,3 +341,27 @@ def test_sixteen_threads_get_the_same_answers() -> None:
     with ThreadPoolExecutor(16) as pool:
         answers = set(map(repr, pool.map(ask, range(64))))
     assert len(answers) == 1
+
+
+@pytest.mark.parametrize("status", [None, "active"])
+def test_top_places_of_the_bundled_data_equal_counting_the_records(status: str | None) -> None:
+    # every place's partnerships counted from the records, ranked by count, name, id:
+    # the first groups come from the degrees (or the endpoint columns), the later ones
+    # from one ordering of every place
+    from collections import Counter
+
+    from twintowns import dataset
+
+    atlas = dataset._read_bundled()
+    counts: Counter[str] = Counter()
+    for p in atlas.partnerships:
+        if status is None or p.status.value == status:
+            counts.update((p.a.id, p.b.id))
+    by_id = {p.id: p for p in atlas.places}
+    expected = sorted(counts.items(), key=lambda kv: (-kv[1], by_id[kv[0]].name, kv[0]))
+    for n in (1, 10, 300, len(expected) + 5):
+        fresh = dataset._read_bundled()  # each n on a fresh ranking: groups built in order
+        assert ids(stats.top_places(fresh, n, status=status)) == expected[:n]
+    reused = dataset._read_bundled()  # a later group first, then the first ones
+    assert ids(stats.top_places(reused, 300, status=status)) == expected[:300]
+    assert ids(stats.top_places(reused, 10, status=status)) == expected[:10]

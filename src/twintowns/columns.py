@@ -308,6 +308,15 @@ class Adjacency:
         start, stop = self._span(i)
         return stop - start
 
+    def degrees(self) -> npt.NDArray[Any]:
+        """How many partnerships each place has, by position: one pass over the starts
+        (a file's, checked in order here)."""
+        np = _numpy()
+        found: npt.NDArray[Any] = np.diff(np.asarray(self._starts)).astype(np.int64)
+        if self._bad is not None and len(found) and int(found.min()) < 0:
+            raise self._bad("the adjacency's starts are out of order")
+        return found
+
 
 def build_adjacency(a: npt.NDArray[Any], b: npt.NDArray[Any], n: int) -> Adjacency:
     """The adjacency of partnerships with endpoints ``a`` and ``b`` over ``n`` places (numpy)."""

@@ -73,30 +73,27 @@ __all__ = [
 class Ranking:
     """Places with their counts, most first, ties by name then id.
 
-    Built from an array of counts per place position: places are ordered by
-    count with array operations; a group of equal counts is sorted by
-    (name, id) only when a ranking reaches it, once (building those places),
-    so the top of a ranking costs little more than counting.
+    Built from an array of counts per place position: the distinct counts come from
+    one histogram of the counts; the places of the first few counts are found with
+    one pass over the array each, and those of a later count from one ordering of
+    every counted place, made once when a ranking reaches past them.  A group of
+    equal counts is sorted by (name, id) only when a ranking reaches it, once
+    (building those places), so the top of a ranking costs little more than
+    counting.
     """
 
-    __slots__ = ("_bounds", "_counts", "_groups", "_lock", "_order", "_place_at")
+    __slots__ = ("_bounds", "_counts", "_groups", "_lock", "_order", "_place_at", "_values")
+
+    #: groups found by one pass over the counts each; past them, the places are ordered
+    _SCANNED = 8
 
     def __init__(self, counts: npt.NDArray[np.int64], place_at: Callable[[int], Place]) -> None:
-        counted = np.flatnonzero(counts)
-        keys = -counts[counted]
-        if len(keys) and int(keys.min()) >= -(2**15):
-            # numpy's stable sort of 16-bit integers is a radix sort: linear in the places
-            keys = keys.astype(np.int16)
-        order = counted[np.argsort(keys, kind="stable")]
-        ranked = counts[order]
-        # group k is order[bounds[k]:bounds[k + 1]], all with count ranked[bounds[k]]
-        self._bounds: list[int] = [
-            0,
-            *(np.flatnonzero(ranked[1:] != ranked[:-1]) + 1).tolist(),
-            len(order),
-        ]
-        self._order = order
-        self._counts: list[int] = ranked[self._bounds[:-1]].tolist() if len(order) else []
+        self._values = counts
+        histogram = np.bincount(counts) if len(counts) else np.zeros(1, dtype=np.intp)
+        #: the distinct counts above zero, most first
+        self._counts: list[int] = (np.flatnonzero(histogram[1:])[::-1] + 1).tolist()
+        self._order: npt.NDArray[np.intp] | None = None
+        self._bounds: list[int] = []
         self._place_at = place_at
         self._groups: dict[int, list[Place]] = {}
         self._lock = threading.Lock()
@@ -107,9 +104,32 @@ class Ranking:
             group = lazy.item(self._groups, k, self._lock, lambda: self._build_group(k))
         return group
 
+    def _members(self, k: int) -> list[int]:
+        """The positions of the places with the ``k``-th count, in position order."""
+        if k < self._SCANNED:
+            found: list[int] = np.flatnonzero(self._values == self._counts[k]).tolist()
+            return found
+        if self._order is None:
+            self._ordered()
+        assert self._order is not None
+        members: list[int] = self._order[self._bounds[k] : self._bounds[k + 1]].tolist()
+        return members
+
+    def _ordered(self) -> None:
+        """Every counted place, most first (ties in position order), and where each
+        count's places begin: numpy's stable sort of 16-bit keys is a radix sort."""
+        counts = self._values
+        counted = np.flatnonzero(counts)
+        keys = -counts[counted]
+        if len(keys) and int(keys.min()) >= -(2**15):
+            keys = keys.astype(np.int16)
+        order = counted[np.argsort(keys, kind="stable")]
+        ranked = counts[order]
+        self._bounds = [0, *(np.flatnonzero(ranked[1:] != ranked[:-1]) + 1).tolist(), len(order)]
+        self._order = order
+
     def _build_group(self, k: int) -> list[Place]:
-        members = self._order[self._bounds[k] : self._bounds[k + 1]].tolist()
-        group = [self._place_at(i) for i in members]
+        group = [self._place_at(i) for i in self._members(k)]
         group.sort(key=lambda place: (place.name, place.id))
         return group
 
@@ -149,6 +169,8 @@ def ranking(
         n = len(atlas)
         where = positions(atlas, statuses)
         if country is None and not international_only:  # no country read: endpoints alone
+            if where is None:  # every partnership: each place's degree, in one pass
+                return Ranking(atlas._adjacency_arrays().degrees(), atlas._records.place)
             a, b = column(atlas, "a", where), column(atlas, "b", where)
             counts = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
             return Ranking(counts.astype(np.int64, copy=False), atlas._records.place)
