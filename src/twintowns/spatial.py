@@ -308,8 +308,12 @@ class _Witnesses:
         for scale, per_row, buckets in self.levels:
             get = buckets.get
             key = int((lat + 90.0) * scale) * per_row + int((lon + 180.0) * scale)
-            # the bucket of (lat, lon) and its eight neighbours (across +-180 degrees of
-            # longitude they are other buckets, or none: any witness is correct)
+            own = get(key)
+            if own is not None:  # a place in the point's own bucket: near enough
+                found = [own]
+                break
+            # else the eight neighbours (across +-180 degrees of longitude they are
+            # other buckets, or none: any witness is correct)
             found = [
                 j
                 for near in (key - per_row, key, key + per_row)
