@@ -669,13 +669,18 @@ class Partnership(_Deferrable):
                 except AttributeError:  # another thread filled them meanwhile, or none
                     return object.__getattribute__(self, name)
                 claimed_by, sources = store.deferred_lists(self)
-                object.__setattr__(self, "claimed_by", claimed_by)
-                object.__setattr__(self, "sources", sources)
-                with contextlib.suppress(AttributeError):  # another thread let it go first
-                    object.__delattr__(self, "_deferred")
+                self._settle(claimed_by, sources)
                 return claimed_by if name == "claimed_by" else sources
             message = f"{type(self).__name__!r} object has no attribute {name!r}"
             raise AttributeError(message, name=name, obj=self)
+
+    def _settle(self, claimed_by: frozenset[str], sources: tuple[str, ...]) -> None:
+        """Give a record built with its lists deferred both lists, and let its store go
+        (values a store read from the record's own line: no conversion, no check)."""
+        object.__setattr__(self, "claimed_by", claimed_by)
+        object.__setattr__(self, "sources", sources)
+        with contextlib.suppress(AttributeError):  # another thread let it go first
+            object.__delattr__(self, "_deferred")
 
     @property
     def places(self) -> tuple[Place, Place]:

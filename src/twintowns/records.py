@@ -28,7 +28,6 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import gc
 import io
@@ -831,26 +830,25 @@ class ColumnarRecords(CsvRecords):
         self._lists_read += 1  # a benign race: at worst a few more single reads
         if self._lists_read >= _FILL_ALL_AFTER:  # once filled, no record asks again
             self._fill_deferred()
+            return built.claimed_by, built.sources  # filled with the others
         cells = _cells(self._mapped_line(1, j, span))
         return self._lists_of(j, built, cells)
 
     def _fill_deferred(self) -> None:
-        """Give every partnership built without its lists both lists, from one read of
-        the whole file: what reading them one line at a time costs (about 8 µs a record)
-        is paid once a program reads more than a few."""
+        """Give every partnership built without its lists both lists, from the whole
+        file's mapping (the one the single reads used, then let go): what reading them
+        one line at a time costs (about 4 µs a record) is paid once a program reads more
+        than a few."""
         with self._lock:
-            data = self._read(1)
-            self._check_size(1, data)
-            count = len(self._partnerships)
-            lines = _each_line(self._checked_text(data, 1, count), count)
-            del data
-            for j, (built, line) in enumerate(zip(self._partnerships, lines, strict=True)):
+            data = self._texts[1]
+            if data is None:
+                data = self._checked_bytes(1)
+            self._texts[1] = None
+            for j, (built, line) in enumerate(
+                zip(self._partnerships, self._lines_from(data, 1), strict=True)
+            ):
                 if built is not None and _has_deferred(built):
-                    claimed_by, sources = self._lists_of(j, built, _cells(line))
-                    object.__setattr__(built, "claimed_by", claimed_by)
-                    object.__setattr__(built, "sources", sources)
-                    with contextlib.suppress(AttributeError):  # another thread filled it
-                        object.__delattr__(built, "_deferred")
+                    built._settle(*self._lists_of(j, built, _cells(line)))
 
     def _lists_of(
         self, j: int, built: Partnership, cells: list[str]
@@ -875,6 +873,11 @@ class ColumnarRecords(CsvRecords):
         if data is None:
             data = self._read(k)
             self._check_size(k, data)
+        return self._lines_from(data, k)
+
+    def _lines_from(self, data: FileBytes, k: int) -> Iterator[str]:
+        """The record lines of file ``k`` (its ``data``, of the size the columns say),
+        checked as :meth:`_checked_text` checks them, split as they are read."""
         count = (len(self._places), len(self._partnerships))[k]
         return _each_line(self._checked_text(data, k, count), count)
 

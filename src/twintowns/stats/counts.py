@@ -168,11 +168,12 @@ def ranking(
     def compute() -> Ranking:
         n = len(atlas)
         where = positions(atlas, statuses)
-        if country is None and not international_only:  # no country read: endpoints alone
+        if country is None and not international_only:  # no country read
             if where is None:  # every partnership: each place's degree, in one pass
-                return Ranking(atlas._adjacency_arrays().degrees(), atlas._records.place)
-            a, b = column(atlas, "a", where), column(atlas, "b", where)
-            counts = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
+                counts = atlas._adjacency_arrays().degrees()
+            else:
+                a, b = column(atlas, "a", where), column(atlas, "b", where)
+                counts = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
             return Ranking(counts.astype(np.int64, copy=False), atlas._records.place)
         a, b, ca, cb = _endpoint_countries(atlas, where)
         keep_a = keep_b = np.ones(len(a), dtype=bool)
